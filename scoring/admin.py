@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, Block, Criterion, Framework, GradeTier, Unit, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "unit", "agency", "is_active"]
+    list_filter = ["role", "is_active", "unit__block"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Vai trò"), {"fields": ["role", "unit", "agency"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Vai trò"), {"fields": ["role", "unit", "agency"]}),)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "position"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "block", "group", "ranked", "active"]
+    list_filter = ["block", "ranked", "active"]
+    search_fields = ["code", "name"]
+
+
+class GradeTierInline(admin.TabularInline):
+    model = GradeTier
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    """Read-only: frameworks change only through the Excel import, which validates the whole tree."""
+
+    list_display = ["name", "year", "block", "revision", "version", "locked_at"]
+    list_filter = ["year", "block"]
+    inlines = [GradeTierInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "framework", "max_points", "method", "agency"]
+    list_filter = ["framework__year", "framework__block", "method"]
+    search_fields = ["code", "title"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,49 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị hệ thống")
+    COORDINATOR = "coordinator", _("Điều phối (Sở Nội vụ)")
+    APPRAISER = "appraiser", _("Thành viên thẩm định")
+    UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
+    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
+    LEADER = "leader", _("Lãnh đạo")
+
+
+UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+
+
+class User(AbstractUser):
+    """A user's role and unit (or agency) decide everything they see; scoring/permissions.py reads them."""
+
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    unit = models.ForeignKey(
+        "scoring.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("đơn vị")
+    )
+    agency = models.ForeignKey(
+        "scoring.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("cơ quan thẩm định"),
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=UNIT_ROLES) | Q(unit__isnull=False), name="unit_roles_have_a_unit"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="appraiser") | Q(agency__isnull=False), name="appraisers_have_an_agency"
+            ),
+        ]
+
+    @property
+    def is_unit_user(self):
+        return self.role in UNIT_ROLES
