@@ -294,7 +294,9 @@ def _difference(minuend, subtrahend):
     return None if minuend is None or subtrahend is None else minuend - subtrahend
 
 
-def _area_changes(current: Iterable[AreaResult], previous: Iterable[AreaResult]) -> tuple[tuple[str, Decimal], ...]:
+def _area_changes(
+    current: Iterable[AreaResult], previous: Iterable[AreaResult]
+) -> tuple[tuple[str, Decimal], ...]:
     previous_indices = {area.code: area.index for area in previous if area.index is not None}
     return tuple(
         (area.code, area.index - previous_indices[area.code])

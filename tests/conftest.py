@@ -10,6 +10,8 @@ from django.db import connection
 
 from scoring.models import Agency, Block, Role, Unit, User
 
+pytest_plugins = ["tests.celery_worker"]
+
 PASSWORD = "mat-khau-thu-nghiem-2024"
 
 
@@ -118,3 +120,15 @@ def unit_officer(personas):
 @pytest.fixture
 def leader(personas):
     return personas[Role.LEADER]
+
+
+@pytest.fixture(autouse=True)
+def celery_runs_in_process(request):
+    """Tests run tasks in-process unless they ask for the real worker (tests/celery_worker.py)."""
+    from parindex.celery import app
+
+    eager = "celery_worker" not in request.fixturenames
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous

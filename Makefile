@@ -1,0 +1,50 @@
+# parindex: `make run` serves the demo province, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+UNITS ?= 12000
+
+.PHONY: run test install messages migrate demo worker bench-results check-deploy clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled translations are built here rather than committed, so .po stays the single source.
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate messages
+	$(PY) manage.py seed_demo
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/celery -A parindex worker -l info --concurrency=2
+
+test: install messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench-results: install
+	UNITS=$(UNITS) $(PY) bench/bench_results.py
+
+check-deploy: install
+	DEBUG=0 HTTPS=1 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-parindex.example.gov.vn} $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/static

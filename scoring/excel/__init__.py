@@ -1,0 +1,1 @@
+"""Excel files in and out. openpyxl is imported only inside this package."""
