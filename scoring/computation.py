@@ -290,7 +290,7 @@ def compare_years(
     )
 
 
-def _difference(minuend, subtrahend):
+def _difference(minuend: Decimal | int | None, subtrahend: Decimal | int | None) -> Decimal | int | None:
     return None if minuend is None or subtrahend is None else minuend - subtrahend
 
 

@@ -132,3 +132,10 @@ def celery_runs_in_process(request):
     app.conf.task_always_eager = eager
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def static_files_without_manifest(settings):
+    """Tests run with DEBUG off and without collectstatic: {% static %} must not look for the manifest."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

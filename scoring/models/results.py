@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .frameworks import POINTS
+
+INDEX = {"max_digits": 7, "decimal_places": 3}
+
+
+class UnitResult(models.Model):
+    """A unit's official result for a year (domain.md rules 2-10), replaced whole by each results run."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    block = models.ForeignKey("scoring.Block", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("scoring.Unit", on_delete=models.PROTECT, related_name="results")
+    framework = models.ForeignKey("scoring.Framework", on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(_("nhóm"), max_length=50, blank=True)
+    ranked = models.BooleanField(_("xếp hạng"), default=True)
+    appraised = models.DecimalField(_("điểm thẩm định (A)"), **POINTS)
+    survey = models.DecimalField(_("điểm điều tra (X)"), **POINTS)
+    bonus = models.DecimalField(_("điểm thưởng (B)"), **POINTS)
+    penalty = models.DecimalField(_("điểm trừ (P)"), **POINTS)
+    total = models.DecimalField(_("tổng điểm"), **POINTS)
+    max_total = models.DecimalField(_("điểm tối đa"), **POINTS)
+    index = models.DecimalField(_("chỉ số (%)"), null=True, blank=True, **INDEX)
+    survey_index = models.DecimalField(_("chỉ số điều tra (%)"), null=True, blank=True, **INDEX)
+    self_total = models.DecimalField(_("tổng điểm tự đánh giá"), null=True, blank=True, **POINTS)
+    self_index = models.DecimalField(_("chỉ số tự đánh giá (%)"), null=True, blank=True, **INDEX)
+    grade = models.CharField(_("xếp loại"), max_length=20, blank=True)
+    rank = models.PositiveIntegerField(_("thứ hạng"), null=True, blank=True)
+    previous_index = models.DecimalField(_("chỉ số năm trước"), null=True, blank=True, **INDEX)
+    previous_rank = models.PositiveIntegerField(_("thứ hạng năm trước"), null=True, blank=True)
+    index_change = models.DecimalField(_("thay đổi chỉ số"), null=True, blank=True, **INDEX)
+    rank_change = models.IntegerField(_("thay đổi thứ hạng"), null=True, blank=True)
+    comparable = models.BooleanField(_("so sánh được"), null=True, blank=True)
+    incomplete = models.BooleanField(_("chưa đủ điểm"), default=False)
+    # [{"code", "points", "max", "index", "change"}], decimals as strings so nothing is lost.
+    areas = models.JSONField(_("chỉ số thành phần"), default=list)
+    computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "block", "group", "rank", "unit__code"]
+        verbose_name = _("kết quả đơn vị")
+        verbose_name_plural = _("kết quả đơn vị")
+        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="one_result_per_unit_year")]
+        indexes = [models.Index(fields=["year", "block", "rank"])]
+
+
+class Publication(models.Model):
+    """An immutable published snapshot of a year's results, checkable by the SHA-256 of its canonical content."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    version = models.PositiveSmallIntegerField(_("lần công bố"))
+    content = models.JSONField(_("nội dung"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    changes = models.JSONField(_("thay đổi so với lần trước"), default=list, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    published_by = models.ForeignKey("scoring.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_at = models.DateTimeField(_("công bố lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        verbose_name = _("công bố kết quả")
+        verbose_name_plural = _("công bố kết quả")
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="one_publication_version")]

@@ -1,0 +1,132 @@
+"""Who may open which route: the access matrix, one line per URL name.
+
+tests/test_access_matrix.py fails when a route of the project has no line here, and requests every line as each
+persona of tests/conftest.py (one user per role; unit roles belong to own_unit) and as an anonymous visitor.
+
+    "scoring:unit_detail": access(anonymous=LOGIN, signed_in=200, unit_users_on_other=404, kwargs={"pk": "unit"}),
+
+Audiences, broadest first; a narrower audience overrides a broader one, whatever the order of the keywords:
+
+    everyone     the anonymous visitor and every role
+    signed_in    every role: admin, coordinator, appraiser, unit_officer, unit_head, leader
+    managers     admin, coordinator (they run the yearly cycle)
+    others       every role that is not a manager
+    unit_users   unit_officer, unit_head
+    <role>       one role, e.g. leader=403
+    anonymous    a visitor who has not signed in
+
+Every role is asked twice: about objects of its own unit (own_unit) and of another unit (other_unit). Suffix a
+role audience with "_on_own" or "_on_other" to set one side only (unit_users_on_other=404); without a suffix both
+sides get the same answer, as for frameworks, which every unit shares. The anonymous visitor is asked once.
+
+Outcomes:
+
+    200, 403, 404...    the status code
+    LOGIN               the visitor must sign in: a 302 to the login page, or 401 for the API (paths under /api/)
+    Redirect("home")    a 302 to that route (with or without a query string)
+
+Other keywords:
+
+    kwargs   the route's URL kwargs, each naming a value of the route_objects fixture in test_access_matrix.py:
+             "unit" (own_unit or other_unit), "framework" (a shared framework), "unknown_token" (in no session)
+    method   "get" (the default) or "post" for routes that only accept POST
+    data     the request body
+"""
+from dataclasses import dataclass, field
+
+ROLES = ("admin", "coordinator", "appraiser", "unit_officer", "unit_head", "leader")
+ANONYMOUS = "anonymous"
+SIDES = ("own", "other")
+AUDIENCES = {  # broadest first
+    "everyone": (ANONYMOUS, *ROLES),
+    "signed_in": ROLES,
+    "managers": ("admin", "coordinator"),
+    "others": ("appraiser", "unit_officer", "unit_head", "leader"),
+    "unit_users": ("unit_officer", "unit_head"),
+    **{role: (role,) for role in ROLES},
+    ANONYMOUS: (ANONYMOUS,),
+}
+LOGIN = "LOGIN"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    route: str
+
+
+@dataclass(frozen=True)
+class Access:
+    outcomes: dict  # (who, side) -> outcome; the anonymous visitor has side None
+    kwargs: dict = field(default_factory=dict)
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def expected(self, who, side):
+        return self.outcomes[(who, None if who == ANONYMOUS else side)]
+
+
+def access(*, kwargs=None, method="get", data=None, **audiences):
+    outcomes = {}
+    for key in sorted(audiences, key=specificity):
+        audience, sides = split_side(key)
+        for who in AUDIENCES[audience]:
+            for side in (None,) if who == ANONYMOUS else sides:
+                outcomes[(who, side)] = audiences[key]
+    missing = [f"{who} ({side})" for who in ROLES for side in SIDES if (who, side) not in outcomes]
+    missing += [ANONYMOUS] if (ANONYMOUS, None) not in outcomes else []
+    if missing:
+        raise ValueError(f"access(): no outcome for {', '.join(missing)}")
+    return Access(outcomes, kwargs or {}, method, data or {})
+
+
+def split_side(key):
+    for side in SIDES:
+        if key.endswith(f"_on_{side}"):
+            audience = key.removesuffix(f"_on_{side}")
+            if audience not in AUDIENCES or audience == ANONYMOUS:
+                raise ValueError(f"access(): unknown audience {key!r}")
+            return audience, (side,)
+    if key not in AUDIENCES:
+        raise ValueError(f"access(): unknown audience {key!r}")
+    return key, SIDES
+
+
+def specificity(key):
+    audience, sides = split_side(key)
+    return list(AUDIENCES).index(audience), len(sides) == 1
+
+
+# A namespace listed here is covered by its one entry (the Django admin guards all its pages the same way).
+WHOLE_NAMESPACES = {"admin": "admin:index"}
+
+MANAGERS_ONLY = {"anonymous": LOGIN, "managers": 200, "others": 403}
+SIGNED_IN = {"anonymous": LOGIN, "signed_in": 200}
+OWN_UNIT_ONLY = {**SIGNED_IN, "unit_users_on_other": 404}
+UNIT = {"pk": "unit"}
+FRAMEWORK = {"pk": "framework"}
+TOKEN = {"token": "unknown_token"}
+
+MATRIX = {
+    "home": access(**SIGNED_IN),
+    "healthz": access(everyone=200),
+    "login": access(anonymous=200, signed_in=Redirect("home")),
+    "logout": access(everyone=Redirect("login"), method="post"),
+    "password_change": access(**SIGNED_IN),
+    "password_change_done": access(**SIGNED_IN),
+    "set_language": access(everyone=Redirect("home"), method="post", data={"language": "vi", "next": "/"}),
+    "admin:index": access(everyone=Redirect("admin:login"), admin=200),
+    "api_schema": access(**SIGNED_IN),
+    "api_docs": access(**SIGNED_IN),
+    "scoring:framework_list": access(**SIGNED_IN),
+    "scoring:framework_detail": access(**SIGNED_IN, kwargs=FRAMEWORK),
+    "scoring:framework_export": access(**SIGNED_IN, kwargs=FRAMEWORK),
+    "scoring:framework_import": access(**MANAGERS_ONLY),
+    # A token that is not in the visitor's session: managers learn it is gone, others may not ask at all.
+    "scoring:framework_import_confirm": access(anonymous=LOGIN, managers=404, others=403, kwargs=TOKEN),
+    "scoring:unit_list": access(**SIGNED_IN),
+    "scoring:unit_detail": access(**OWN_UNIT_ONLY, kwargs=UNIT),
+    "scoring_api:unit_list": access(**SIGNED_IN),
+    "scoring_api:unit_detail": access(**OWN_UNIT_ONLY, kwargs=UNIT),
+    "scoring_api:framework_list": access(**SIGNED_IN),
+    "scoring_api:framework_detail": access(**SIGNED_IN, kwargs=FRAMEWORK),
+}
