@@ -139,3 +139,30 @@ def static_files_without_manifest(settings):
     """Tests run with DEBUG off and without collectstatic: {% static %} must not look for the manifest."""
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def make_framework(*, year=2024, block=None, version="876/2022", leaves=None, grades=None, **fields):
+    """A small framework: `leaves` maps "area.leaf" codes to (method, max); areas are created from the codes."""
+    from decimal import Decimal
+
+    from scoring.models import Criterion, Framework, GradeTier
+
+    block = block or make_block()
+    leaves = leaves or {"1.1": ("appraised", "2"), "1.2": ("appraised", "3"), "2.1": ("survey", "5")}
+    framework = Framework.objects.create(year=year, block=block, code=f"KHUNG-{year}", name=f"Bộ chỉ số {year}",
+                                         version=version, **fields)
+    areas = {}
+    for position, (code, (method, maximum)) in enumerate(leaves.items()):
+        area_code = code.split(".")[0]
+        if area_code not in areas:
+            total = sum(Decimal(m) for c, (_, m) in leaves.items() if c.split(".")[0] == area_code)
+            areas[area_code] = Criterion.objects.create(
+                framework=framework, code=area_code, area_code=area_code, depth=0, position=position * 10,
+                title=f"Lĩnh vực {area_code}", max_points=total)
+        Criterion.objects.create(framework=framework, parent=areas[area_code], code=code, area_code=area_code,
+                                 depth=1, position=position * 10 + 1, title=f"Tiêu chí {code}",
+                                 max_points=Decimal(maximum), method=method)
+    for position, (code, minimum) in enumerate(grades or [("A", "90"), ("B", "50"), ("C", "0")]):
+        GradeTier.objects.create(framework=framework, code=code, label=f"Loại {code}", min_index=Decimal(minimum),
+                                 position=position)
+    return framework

@@ -2,36 +2,37 @@
 
 Row 1 holds the headers (any case, any order; unknown columns are ignored); blank rows are skipped. Every problem
 is reported with its row and column so an officer can fix the file in one pass."""
-import unicodedata
 from io import BytesIO
-from zipfile import BadZipFile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ..models import Unit
-from ..services.units import SHEET, RowIssue, UnitRow
+from ..services.units import SHEET, UnitRow
+from .sheets import SheetIssue, open_workbook, read_table, text, yes_no
 
 COLUMNS = ("code", "name", "block", "group", "ranked", "active")
 REQUIRED = ("code", "name", "block", "group", "ranked")
 TEXT_MAX = {name: Unit._meta.get_field(name).max_length for name in ("code", "name", "group")}
-YES = {"yes", "có", "true", "1"}
-NO = {"no", "không", "false", "0"}
 WIDTHS = {"A": 14, "B": 44, "C": 10, "D": 20, "E": 10, "F": 10}
 
 
-def read_units_workbook(file) -> tuple[list[UnitRow], list[RowIssue]]:
+def read_units_workbook(file) -> tuple[list[UnitRow], list[SheetIssue]]:
     """`file` is a path or a binary file object. Returns the rows that parsed and the issues found."""
+    workbook, issues = open_workbook(file)
+    if workbook is None:
+        return [], issues
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (OSError, BadZipFile, InvalidFileException, KeyError, ValueError):
-        return [], [RowIssue(_("Không đọc được tệp: cần một tệp Excel .xlsx."), sheet=None)]
-    try:
-        return _read_workbook(workbook)
+        table, issues = read_table(workbook, SHEET, columns=COLUMNS, required=REQUIRED)
     finally:
         workbook.close()
+    rows = []
+    for number, cells in table:
+        row, row_issues = _read_row(number, cells)
+        issues += row_issues
+        rows += [row] if row else []
+    return rows, issues
 
 
 def write_units_workbook(units) -> bytes:
@@ -53,99 +54,40 @@ def write_units_workbook(units) -> bytes:
 # --- Reading -----------------------------------------------------------------------------------------------------
 
 
-def _read_workbook(workbook):
-    sheet = next((ws for ws in workbook.worksheets if ws.title.strip().lower() == SHEET), None)
-    if sheet is None:
-        names = ", ".join(workbook.sheetnames)
-        return [], [RowIssue(_("Không có sheet '%(sheet)s' (các sheet trong tệp: %(names)s).")
-                             % {"sheet": SHEET, "names": names}, sheet=None)]
-    lines = sheet.iter_rows(values_only=True)
-    columns, issues = _read_header(next(lines, ()))
-    if issues:
-        return [], issues
-    return _read_lines(lines, columns)
-
-
-def _read_header(header):
-    columns, issues = {}, []
-    for index, value in enumerate(header):
-        name = _text(value).lower()
-        if name in columns:
-            issues.append(RowIssue(_("cột này xuất hiện hai lần"), 1, name))
-        elif name in COLUMNS:
-            columns[name] = index
-    expected = ", ".join(REQUIRED)
-    for name in REQUIRED:
-        if name not in columns:
-            issues.append(RowIssue(_("thiếu cột này (dòng tiêu đề cần có: %(expected)s)") % {"expected": expected},
-                                   1, name))
-    return columns, issues
-
-
-def _read_lines(lines, columns):
-    rows, issues = [], []
-    for number, values in enumerate(lines, start=2):
-        cells = {name: values[index] if index < len(values) else None for name, index in columns.items()}
-        if all(_text(value) == "" for value in cells.values()):
-            continue
-        row, row_issues = _read_row(number, cells)
-        issues += row_issues
-        if row is not None:
-            rows.append(row)
-    if not rows and not issues:
-        issues.append(RowIssue(_("không có dòng dữ liệu nào (dữ liệu bắt đầu từ dòng 2)")))
-    return rows, issues
-
-
 def _read_row(number, cells):
     issues = []
-    text = {name: _required_text(number, cells, name, issues) for name in ("code", "name", "block")}
-    text["group"] = _limited_text(number, cells, "group", issues)
-    ranked = _read_flag(number, cells, "ranked", issues)
-    active = _read_flag(number, cells, "active", issues) if "active" in cells else None
+    values = {name: _required_text(number, cells, name, issues) for name in ("code", "name", "block")}
+    values["group"] = _limited_text(number, cells, "group", issues)
+    values["ranked"] = _read_flag(number, cells, "ranked", issues)
+    values["active"] = _read_flag(number, cells, "active", issues) if "active" in cells else None
     if issues:
         return None, issues
-    return UnitRow(row=number, ranked=ranked, active=active, **text), []
+    return UnitRow(row=number, **values), []
 
 
 def _required_text(number, cells, name, issues):
     value = _limited_text(number, cells, name, issues)
     if not value:
-        issues.append(RowIssue(_("ô này không được để trống"), number, name))
+        issues.append(SheetIssue(_("ô này không được để trống"), SHEET, number, name))
     return value
 
 
 def _limited_text(number, cells, name, issues):
-    value = _text(cells.get(name))
+    value = text(cells.get(name))
     limit = TEXT_MAX.get(name)
     if limit and len(value) > limit:
-        issues.append(RowIssue(_("dài %(length)d ký tự, tối đa %(limit)d") % {"length": len(value), "limit": limit},
-                               number, name))
+        message = _("dài %(length)d ký tự, tối đa %(limit)d") % {"length": len(value), "limit": limit}
+        issues.append(SheetIssue(message, SHEET, number, name))
     return value
 
 
 def _read_flag(number, cells, name, issues):
-    value = cells.get(name)
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text == "" or text in YES:
-        return True
-    if text in NO:
-        return False
-    message = _("giá trị '%(value)s' không hợp lệ (dùng yes/no, có/không, true/false hoặc 1/0; để trống là yes)")
-    issues.append(RowIssue(message % {"value": _text(value)}, number, name))
-    return None
-
-
-def _text(value):
-    """A cell as clean text: NFC (Vietnamese typed on some keyboards arrives decomposed), single spaces, and
-    whole numbers without Excel's ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    try:
+        return yes_no(cells.get(name), default=True)
+    except ValueError:
+        message = _("giá trị '%(value)s' không hợp lệ (dùng có/không, yes/no, true/false hoặc 1/0; để trống là có)")
+        issues.append(SheetIssue(message % {"value": text(cells.get(name))}, SHEET, number, name))
+        return None
 
 
 # --- Writing -----------------------------------------------------------------------------------------------------

@@ -20,12 +20,12 @@ DROP FUNCTION IF EXISTS scoring_auditentry_refuse_change();
 # issues it, and UPDATE/DELETE, which an application bug or a stolen session could issue, are refused.
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

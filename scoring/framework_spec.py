@@ -1,0 +1,338 @@
+"""A criteria framework as plain values, and the rules its tree must obey (domain.md; issue 2).
+
+The Excel reader builds a FrameworkSpec, validate_framework checks it, the import service saves it and the export
+reads one back from the database, so every rule about a well-formed framework lives here, without the ORM.
+Cells the reader could not understand arrive as None; the reader has already reported them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .rules import DeductRule, RuleError, format_decimal_vi, format_rule, parse_rule
+
+FRAMEWORK, CRITERIA, GRADES = "framework", "criteria", "grades"
+APPRAISED, SURVEY, BONUS, PENALTY = "appraised", "survey", "bonus", "penalty"
+METHODS = (APPRAISED, SURVEY, BONUS, PENALTY)
+SCORED = (APPRAISED, SURVEY)  # what counts in Max_total and in a parent's maximum (domain.md, rule 5)
+CODE = re.compile(r"\d+(\.\d+)*")
+MAX_POINTS = Decimal("999999.999")  # Criterion.max_points: 9 digits, 3 decimals
+THOUSANDTH = Decimal("0.001")
+HUNDRED = Decimal(100)
+# Column lengths of the models, checked here so PostgreSQL never refuses a row half-way through an import.
+LENGTHS = {"framework": {"code": 50, "name": 300, "version": 50},
+           "criterion": {"code": 40, "rule": 500, "appraiser": 30}, "grade": {"code": 20, "label": 100}}
+HEADER_LABELS = {"code": "mã bộ chỉ số", "name": "tên bộ chỉ số", "year": "năm", "block": "khối",
+                 "version": "phiên bản phương pháp"}
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One problem of an imported workbook, located as precisely as the reader knows it."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = [f"Sheet `{self.sheet}`"] if self.sheet else []
+        where += [f"dòng {self.row}"] if self.row else []
+        where += [f"cột {self.column}"] if self.column else []
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    code: str
+    title: str
+    max_points: Decimal | None
+    method: str = ""
+    rule: str = ""
+    evidence_required: bool = False
+    appraiser: str = ""
+    guidance: str = ""
+    row: int | None = field(default=None, compare=False)
+
+    @property
+    def parent_code(self) -> str:
+        return self.code.rpartition(".")[0]
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+    @property
+    def area_code(self) -> str:
+        return self.code.partition(".")[0]
+
+    @property
+    def is_leaf(self) -> bool:
+        return bool(self.method)
+
+
+@dataclass(frozen=True)
+class GradeSpec:
+    code: str
+    label: str
+    min_index: Decimal | None
+    min_area_index: Decimal | None = None
+    min_survey_index: Decimal | None = None
+    max_penalty: Decimal | None = None
+    row: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class FrameworkSpec:
+    code: str
+    name: str
+    year: int | None
+    block: str
+    version: str
+    precision: int | None = 2
+    bonus_cap: Decimal | None = None
+    penalty_cap: Decimal | None = None
+    clamp_total: bool = True
+    criteria: tuple[CriterionSpec, ...] = ()
+    grades: tuple[GradeSpec, ...] = ()
+    rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row of the framework sheet
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((c.max_points or 0 for c in self.criteria if c.method in SCORED), Decimal(0))
+
+
+def header_issue(spec: FrameworkSpec, key: str, message: str) -> ImportIssue:
+    """An issue about a key of the framework sheet: its value cell, or the key itself when the row is missing."""
+    row = spec.rows.get(key)
+    return ImportIssue(FRAMEWORK, row, "value" if row else key, message)
+
+
+def merge_issues(*groups: list[ImportIssue]) -> list[ImportIssue]:
+    """All issues, one per cell: the first report of a cell (the reader's, usually the most precise) wins."""
+    seen, merged = set(), []
+    for issue in (issue for group in groups for issue in group):
+        key = (issue.sheet, issue.row, issue.column) if issue.row else issue
+        if key not in seen:
+            seen.add(key)
+            merged.append(issue)
+    return merged
+
+
+def canonical_rule(node: CriterionSpec) -> str:
+    """The rule as stored: canonical text for scored leaves, nothing for survey leaves and inner nodes."""
+    if node.method not in (APPRAISED, BONUS, PENALTY):
+        return ""
+    return format_rule(parse_rule(node.rule, max_points=node.max_points))
+
+
+def validate_framework(spec: FrameworkSpec) -> list[ImportIssue]:
+    return [*_header_issues(spec), *_criteria_issues(spec.criteria), *_grade_issues(spec.grades)]
+
+
+# --- The framework sheet ---------------------------------------------------------------------------------------
+
+
+def _header_issues(spec: FrameworkSpec) -> list[ImportIssue]:
+    issues = [header_issue(spec, key, f"Thiếu {label} ({key})")
+              for key, label in HEADER_LABELS.items() if getattr(spec, key) in (None, "")]
+    issues += [header_issue(spec, key, f"Dài quá {limit} ký tự")
+               for key, limit in LENGTHS["framework"].items() if len(getattr(spec, key)) > limit]
+    if spec.year is not None and not 2000 <= spec.year <= 2100:
+        issues.append(header_issue(spec, "year", f"Năm {spec.year} phải trong khoảng 2000 đến 2100"))
+    if spec.precision is None or not 0 <= spec.precision <= 3:
+        issues.append(header_issue(spec, "precision", "Số chữ số thập phân của chỉ số phải là số nguyên từ 0 đến 3"))
+    for key in ("bonus_cap", "penalty_cap"):
+        message = _points_problem(getattr(spec, key), required=False)
+        issues += [header_issue(spec, key, message)] if message else []
+    return issues
+
+
+def _points_problem(value: Decimal | None, *, required: bool = True, high: Decimal = MAX_POINTS) -> str | None:
+    if value is None:
+        return "Thiếu giá trị" if required else None
+    if value < 0:
+        return f"Không được âm: {format_decimal_vi(value)}"
+    if value > high:
+        return f"Không được lớn hơn {format_decimal_vi(high)}: {format_decimal_vi(value)}"
+    if value % THOUSANDTH:
+        return f"Chỉ được có tối đa 3 chữ số thập phân: {format_decimal_vi(value)}"
+    return None
+
+
+# --- The criteria sheet ----------------------------------------------------------------------------------------
+
+
+def _criteria_issues(criteria: tuple[CriterionSpec, ...]) -> list[ImportIssue]:
+    if not criteria:
+        return [ImportIssue(CRITERIA, None, None, "Sheet không có tiêu chí nào")]
+    all_codes = {node.code for node in criteria}
+    placed: dict[str, CriterionSpec] = {}
+    issues = []
+    for node in criteria:
+        issues += _node_issues(node, placed, all_codes)
+        if CODE.fullmatch(node.code) and node.code not in placed:
+            placed[node.code] = node
+    issues += _shape_issues(placed)
+    if not any(node.method in SCORED for node in criteria):
+        issues.append(ImportIssue(CRITERIA, None, "method", "Cần ít nhất một tiêu chí thẩm định hoặc điều tra XHH"))
+    return issues
+
+
+def _node_issues(node: CriterionSpec, placed: dict, all_codes: set) -> list[ImportIssue]:
+    def issue(column, message):
+        return ImportIssue(CRITERIA, node.row, column, message)
+
+    problems = [(column, message) for column, message in (
+        ("code", _code_problem(node, placed, all_codes)),
+        ("title", None if node.title else "Thiếu tên tiêu chí"),
+        ("max_points", _max_problem(node.max_points)),
+        ("method", _method_problem(node)),
+        ("appraiser", _too_long(node.appraiser, "appraiser")),
+    ) if message]
+    problems += _leaf_field_problems(node)
+    return [issue(column, message) for column, message in problems]
+
+
+def _max_problem(value: Decimal | None) -> str | None:
+    if value is None:
+        return "Thiếu điểm tối đa"
+    problem = _points_problem(value)
+    return problem and f"Điểm tối đa {problem[0].lower()}{problem[1:]}"
+
+
+def _code_problem(node: CriterionSpec, placed: dict, all_codes: set) -> str | None:
+    if not node.code:
+        return "Thiếu mã tiêu chí"
+    if not CODE.fullmatch(node.code):
+        return f"Mã «{node.code}» không đúng dạng số phân cấp như 1, 1.2, 1.2.3"
+    if node.code in placed:
+        return f"Mã «{node.code}» bị trùng với dòng {placed[node.code].row}"
+    if node.parent_code and node.parent_code not in placed:
+        if node.parent_code in all_codes:
+            return f"Tiêu chí cha «{node.parent_code}» phải đứng trước tiêu chí con «{node.code}»"
+        return f"Không có tiêu chí cha «{node.parent_code}» của «{node.code}»"
+    return _too_long(node.code, "code")
+
+
+def _too_long(value: str, column: str) -> str | None:
+    limit = LENGTHS["criterion"][column]
+    return f"Dài quá {limit} ký tự" if len(value) > limit else None
+
+
+def _method_problem(node: CriterionSpec) -> str | None:
+    if node.method and node.method not in METHODS:
+        return f"Phương pháp «{node.method}» không hợp lệ; chỉ dùng: {', '.join(METHODS)}"
+    return None
+
+
+def _leaf_field_problems(node: CriterionSpec) -> list[tuple[str, str]]:
+    if not node.is_leaf:
+        fields = (("rule", "Quy tắc chấm", node.rule), ("appraiser", "Cơ quan thẩm định", node.appraiser),
+                  ("evidence_required", "Yêu cầu tài liệu kiểm chứng", node.evidence_required))
+        return [(column, f"{label} chỉ ghi cho tiêu chí có phương pháp chấm (tiêu chí lá)")
+                for column, label, value in fields if value]
+    problem = _rule_problem(node)
+    return [("rule", problem)] if problem else []
+
+
+def _rule_problem(node: CriterionSpec) -> str | None:
+    if node.method == SURVEY:
+        return "Tiêu chí điều tra XHH không có quy tắc chấm: điểm lấy từ kết quả điều tra" if node.rule else None
+    if node.method not in METHODS or node.max_points is None or node.max_points < 0:
+        return None
+    try:
+        rule = parse_rule(node.rule, max_points=node.max_points)
+    except RuleError as error:
+        return str(error)
+    if node.method in (BONUS, PENALTY) and rule.kind != "manual":
+        return "Điểm thưởng, điểm trừ chỉ dùng quy tắc manual (chấm trực tiếp)"
+    if isinstance(rule, DeductRule) and rule.per_occurrence > node.max_points:
+        return (f"Số điểm trừ mỗi lần {format_decimal_vi(rule.per_occurrence)} lớn hơn điểm tối đa "
+                f"{format_decimal_vi(node.max_points)}")
+    if len(node.rule) > LENGTHS["criterion"]["rule"]:
+        return f"Dài quá {LENGTHS['criterion']['rule']} ký tự"
+    return None
+
+
+def _shape_issues(placed: dict[str, CriterionSpec]) -> list[ImportIssue]:
+    children = defaultdict(list)
+    for node in placed.values():
+        if node.parent_code in placed:
+            children[node.parent_code].append(node)
+    issues = []
+    for node in placed.values():
+        message = _shape_problem(node, children[node.code])
+        issues += [ImportIssue(CRITERIA, node.row, "method", message)] if message else []
+        message = _sum_problem(node, children[node.code], children)
+        issues += [ImportIssue(CRITERIA, node.row, "max_points", message)] if message else []
+    return issues
+
+
+def _shape_problem(node: CriterionSpec, kids: list[CriterionSpec]) -> str | None:
+    if node.is_leaf and kids:
+        return (f"Tiêu chí có phương pháp chấm không được có tiêu chí con "
+                f"({', '.join(kid.code for kid in kids)}); để trống phương pháp của tiêu chí cha")
+    if not node.is_leaf and not kids:
+        return "Thiếu phương pháp: tiêu chí không có tiêu chí con phải ghi phương pháp chấm"
+    return None
+
+
+def _sum_problem(node: CriterionSpec, kids: list[CriterionSpec], children: dict) -> str | None:
+    # Bonus and penalty subtrees stay out of a parent's maximum, unless they are all the parent holds.
+    counted = [kid for kid in kids if _is_scored(kid, children)] or kids
+    values = [kid.max_points for kid in counted]
+    if node.is_leaf or not kids or node.max_points is None or None in values:
+        return None
+    total = sum(values, Decimal(0))
+    if node.max_points == total:
+        return None
+    return (f"Điểm tối đa {format_decimal_vi(node.max_points)} khác tổng điểm tối đa các tiêu chí con "
+            f"({format_decimal_vi(total)}, không tính điểm thưởng, điểm trừ)")
+
+
+def _is_scored(node: CriterionSpec, children: dict) -> bool:
+    if node.is_leaf:
+        return node.method in SCORED
+    return any(_is_scored(kid, children) for kid in children[node.code])
+
+
+# --- The grades sheet ------------------------------------------------------------------------------------------
+
+
+def _grade_issues(grades: tuple[GradeSpec, ...]) -> list[ImportIssue]:
+    if not grades:
+        return [ImportIssue(GRADES, None, None, "Chưa có xếp loại nào")]
+    rows: dict[str, int | None] = {}
+    issues = []
+    for grade in grades:
+        issues += [ImportIssue(GRADES, grade.row, column, message) for column, message in _grade_problems(grade, rows)]
+        rows.setdefault(grade.code, grade.row)
+    return issues
+
+
+def _grade_problems(grade: GradeSpec, rows: dict) -> list[tuple[str, str]]:
+    limits = LENGTHS["grade"]
+    problems = [
+        ("code", "Thiếu mã xếp loại" if not grade.code else None),
+        ("code", f"Mã xếp loại «{grade.code}» bị trùng với dòng {rows[grade.code]}" if grade.code in rows else None),
+        ("code", f"Dài quá {limits['code']} ký tự" if len(grade.code) > limits["code"] else None),
+        ("label", "Thiếu tên xếp loại" if not grade.label else None),
+        ("label", f"Dài quá {limits['label']} ký tự" if len(grade.label) > limits["label"] else None),
+        ("min_index", _index_problem(grade.min_index, required=True)),
+        ("min_area_index", _index_problem(grade.min_area_index)),
+        ("min_survey_index", _index_problem(grade.min_survey_index)),
+        ("max_penalty", _points_problem(grade.max_penalty, required=False)),
+    ]
+    return [(column, message) for column, message in problems if message]
+
+
+def _index_problem(value: Decimal | None, *, required: bool = False) -> str | None:
+    if value is None:
+        return "Thiếu chỉ số tối thiểu" if required else None
+    if not 0 <= value <= HUNDRED:
+        return f"Chỉ số phải trong khoảng 0 đến 100: {format_decimal_vi(value)}"
+    return _points_problem(value)

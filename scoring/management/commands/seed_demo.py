@@ -1,0 +1,37 @@
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from scoring.demo import DEFAULT_PASSWORD, demo_units, seed_demo
+from scoring.excel.units import write_units_workbook
+
+
+class Command(BaseCommand):
+    help = "Nạp tỉnh mẫu Sơn Hà: khối, cơ quan, đơn vị, tài khoản cho mỗi vai trò, bộ chỉ số. Chạy lại không đổi gì."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD,
+                            help="mật khẩu của tài khoản mẫu mới tạo (mặc định: biến DEMO_PASSWORD)")
+        parser.add_argument("--write-sample", metavar="FILE",
+                            help="chỉ ghi danh sách đơn vị mẫu ra tệp .xlsx (docs/samples/don-vi-mau.xlsx)")
+
+    def handle(self, *args, password, write_sample, **options):
+        if write_sample:
+            Path(write_sample).write_bytes(write_units_workbook(demo_units()))
+            self.stdout.write(self.style.SUCCESS(f"Đã ghi danh sách đơn vị mẫu vào {write_sample}"))
+            return
+        report = seed_demo(password=password)
+        self._print_accounts(report.accounts, password)
+        created = ", ".join(f"{count} {what}" for what, count in report.created.items())
+        self.stdout.write(self.style.SUCCESS(f"Đã tạo {sum(report.created.values())} dòng mới: {created}."))
+
+    def _print_accounts(self, accounts, password):
+        rows = [("Tên đăng nhập", "Vai trò", "Đơn vị / cơ quan", "Mật khẩu")]
+        rows += [(user.username, str(user.get_role_display()), str(user.unit or user.agency or "—"),
+                  password if new else f"{password} *") for user, new in accounts]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if not all(new for _user, new in accounts):
+            self.stdout.write("* tài khoản đã có từ trước: giữ nguyên, mật khẩu không bị đặt lại")

@@ -1,0 +1,111 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scoring.excel.sheets import WorkbookError
+from scoring.models import AuditEntry, AuditSource, Unit
+from scoring.services.units import UnitRow, units_import, units_validate
+from tests.conftest import make_block
+
+
+@pytest.fixture
+def blocks(db):
+    return {
+        "SO": make_block("SO", "Khối sở, ban, ngành", 1),
+        "HUYEN": make_block("HUYEN", "Khối huyện, thị xã, thành phố", 2),
+        "XA": make_block("XA", "Khối xã, phường, thị trấn", 3),
+    }
+
+
+def row(code, name=None, block="SO", **extra):
+    return UnitRow(code=code, name=name or f"Đơn vị {code}", block=block, **extra)
+
+
+def snapshot():
+    return sorted(Unit.objects.values_list("code", "name", "block__code", "group", "ranked", "active"))
+
+
+def test_it_creates_units_with_their_block_group_and_flags(blocks):
+    created, updated = units_import(rows=[row("SNV", "Sở Nội vụ"), row("BQLKCN", ranked=False),
+                                          row("XA-001", "Xã An Phú", "XA", group="Xã")])
+    assert (created, updated) == (3, 0)
+    assert snapshot() == [("BQLKCN", "Đơn vị BQLKCN", "SO", "", False, True), ("SNV", "Sở Nội vụ", "SO", "", True, True),
+                          ("XA-001", "Xã An Phú", "XA", "Xã", True, True)]
+
+
+def test_reimporting_updates_units_by_code_and_never_duplicates_them(blocks):
+    units_import(rows=[row("SNV", "Sở Nội vụ"), row("STP", "Sở Tư pháp")])
+    created, updated = units_import(rows=[row("SNV", "Sở Nội vụ tỉnh Sơn Hà", ranked=False), row("STP", "Sở Tư pháp"),
+                                          row("STC", "Sở Tài chính")])
+    assert (created, updated) == (1, 1)
+    assert Unit.objects.count() == 3
+    assert Unit.objects.get(code="SNV").name == "Sở Nội vụ tỉnh Sơn Hà"
+
+
+def test_a_unit_can_move_to_another_block(blocks):
+    units_import(rows=[row("H1", block="HUYEN")])
+    assert units_import(rows=[row("H1", block="XA", group="Xã")]) == (0, 1)
+    assert Unit.objects.get(code="H1").block == blocks["XA"]
+
+
+def test_an_identical_reimport_counts_and_writes_nothing(blocks):
+    rows = [row("SNV"), row("STP")]
+    units_import(rows=rows)
+    assert units_import(rows=rows) == (0, 0)
+
+
+def test_without_an_active_value_an_existing_unit_keeps_its_own(blocks):
+    units_import(rows=[row("OLD")])
+    Unit.objects.filter(code="OLD").update(active=False)
+    units_import(rows=[row("OLD", "Đơn vị cũ")])
+    assert Unit.objects.get(code="OLD").active is False
+    units_import(rows=[row("OLD", "Đơn vị cũ", active=True)])
+    assert Unit.objects.get(code="OLD").active is True
+
+
+def test_block_codes_match_in_any_case(blocks):
+    units_import(rows=[row("X1", block="xa")])
+    assert Unit.objects.get(code="X1").block == blocks["XA"]
+
+
+def test_an_unknown_block_saves_nothing_and_lists_the_known_blocks(blocks):
+    rows = [row("SNV", row=2), row("ABC-1", block="ABC", row=5)]
+    with pytest.raises(WorkbookError) as error:
+        units_import(rows=rows)
+    assert [str(issue) for issue in error.value.issues] == [
+        "Sheet units, dòng 5, cột block: khối 'ABC' không tồn tại (các khối: SO, HUYEN, XA)"]
+    assert Unit.objects.count() == 0
+
+
+def test_a_code_listed_twice_saves_nothing_and_points_at_the_first_line(blocks):
+    with pytest.raises(WorkbookError) as error:
+        units_import(rows=[row("SNV", row=2), row("STP", row=3), row("SNV", row=4)])
+    assert [str(issue) for issue in error.value.issues] == ["Sheet units, dòng 4, cột code: mã 'SNV' trùng với dòng 2"]
+    assert Unit.objects.count() == 0
+
+
+def test_validation_reports_the_same_issues_without_saving(blocks):
+    issues = units_validate(rows=[row("A", block="NOPE", row=2)])
+    assert [issue.column for issue in issues] == ["block"] and Unit.objects.count() == 0
+
+
+def test_units_are_read_and_written_set_based_not_one_query_per_unit(blocks):
+    units_import(rows=[row(f"U{n}") for n in range(300)])
+    changed = [row(f"U{n}", "Tên mới") for n in range(300)] + [row(f"N{n}") for n in range(300)]
+    with CaptureQueriesContext(connection) as queries:
+        assert units_import(rows=changed) == (300, 300)
+    # The audit log's inserts are batched by the database's parameter limit (about 90 rows a query on SQLite).
+    unit_queries = [q["sql"] for q in queries.captured_queries if "scoring_auditentry" not in q["sql"]]
+    assert len(unit_queries) <= 8
+
+
+def test_each_creation_and_change_is_written_to_the_audit_log(blocks, coordinator):
+    units_import(rows=[row("SNV", "Sở Nội vụ")], user=coordinator)
+    units_import(rows=[row("SNV", "Sở Nội vụ tỉnh Sơn Hà", block="XA")], user=coordinator)
+    unit = Unit.objects.get(code="SNV")
+    changes = AuditEntry.objects.filter(entity="unit", entity_id=unit.pk)
+    assert set(changes.values_list("source", flat=True)) == {AuditSource.IMPORT}
+    assert set(changes.values_list("actor", flat=True)) == {coordinator.pk}
+    assert changes.filter(field="code", old_value="", new_value="SNV").exists()
+    assert changes.filter(field="name", old_value="Sở Nội vụ", new_value="Sở Nội vụ tỉnh Sơn Hà").exists()
+    assert changes.filter(field="block", old_value="SO", new_value="XA").exists()
