@@ -48,3 +48,9 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Survey points at national scale (needs DATABASE_URL=postgres://…; see docs/benchmarks.md, "Survey points").
+RESPONSES ?= 500000
+.PHONY: bench-surveys
+bench-surveys: install
+	RESPONSES=$(RESPONSES) UNITS=$(UNITS) $(PY) bench/bench_survey_points.py

@@ -47,8 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "parindex.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "parindex.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "surveys.context_processors.survey_navigation",
             ],
         },
     }
@@ -102,7 +103,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_LOCKOUT_CALLABLE = "parindex.lockout.locked_out"
 AXES_VERBOSE = False
 
 # Sessions: an office PC left unattended logs out after 30 idle minutes, and no session outlives a working day.
@@ -121,7 +122,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")  # also: the client address is the proxy's last X-Forwarded-For entry
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -172,9 +174,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = CELERY_BROKER_VISIBILITY_TIMEOUT - 300
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# After a score change the unit's result and its block's ranking are refreshed this long after the commit; saves
+# within the delay merge into one refresh.
+RESULTS_REFRESH_DELAY_SECONDS = int(os.environ.get("RESULTS_REFRESH_DELAY_SECONDS", "3"))
 CELERY_BEAT_SCHEDULE = {
     "resend-lost-jobs": {"task": "scoring.resend_lost_jobs", "schedule": 300.0},
 }
+
+# The cache holds counters shared by every web process (the public survey link's posts per address), so with
+# Redis it lives there; without REDIS_URL (development, tests) each process counts on its own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "parindex"}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parindex"}
+}
+
+# Public survey link (no login): after this many posts in an hour from one address a simple arithmetic check is
+# asked; at the limit the address gets "429 Too Many Requests" until the hour is over.
+SURVEY_PUBLIC_CHECK_AFTER = int(os.environ.get("SURVEY_PUBLIC_CHECK_AFTER", "5"))
+SURVEY_PUBLIC_HOURLY_LIMIT = int(os.environ.get("SURVEY_PUBLIC_HOURLY_LIMIT", "60"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["parindex.authentication.SessionAuthentication"],

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Block, Criterion, Framework, GradeTier, Unit, User
+from .models import Agency, Block, Criterion, Framework, GradeTier, Publication, Unit, User
 
 
 @admin.register(User)
@@ -61,4 +61,22 @@ class CriterionAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    """Read-only: a publication is never edited (its SHA-256 vouches for it); a correction is a new version."""
+
+    list_display = ["year", "version", "published_at", "published_by", "sha256"]
+    list_filter = ["year"]
+    readonly_fields = ["year", "version", "sha256", "note", "published_by", "published_at", "changes", "content"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -9,4 +9,5 @@ urlpatterns = [
     path("units/<int:pk>/", api.UnitDetail.as_view(), name="unit_detail"),
     path("frameworks/", api.FrameworkList.as_view(), name="framework_list"),
     path("frameworks/<int:pk>/", api.FrameworkDetail.as_view(), name="framework_detail"),
+    path("results/", api.ResultList.as_view(), name="result_list"),
 ]

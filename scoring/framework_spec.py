@@ -102,7 +102,15 @@ class FrameworkSpec:
 
     @property
     def max_total(self) -> Decimal:
-        return sum((c.max_points or 0 for c in self.criteria if c.method in SCORED), Decimal(0))
+        """Σ maxima of the appraised and survey leaves (domain.md, rule 5)."""
+        return plain_decimal(sum((c.max_points or 0 for c in self.criteria if c.method in SCORED), Decimal(0)))
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """14.500 reads 14.5 and 10.000 reads 10: the trailing zeros of the stored 3 decimals say nothing."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def header_issue(spec: FrameworkSpec, key: str, message: str) -> ImportIssue:
@@ -115,7 +123,7 @@ def merge_issues(*groups: list[ImportIssue]) -> list[ImportIssue]:
     """All issues, one per cell: the first report of a cell (the reader's, usually the most precise) wins."""
     seen, merged = set(), []
     for issue in (issue for group in groups for issue in group):
-        key = (issue.sheet, issue.row, issue.column) if issue.row else issue
+        key = (issue.sheet, issue.row, issue.column)
         if key not in seen:
             seen.add(key)
             merged.append(issue)
@@ -176,7 +184,9 @@ def _criteria_issues(criteria: tuple[CriterionSpec, ...]) -> list[ImportIssue]:
         issues += _node_issues(node, placed, all_codes)
         if CODE.fullmatch(node.code) and node.code not in placed:
             placed[node.code] = node
-    issues += _shape_issues(placed)
+    # A row whose code is wrong is not in the tree: the sums would only repeat that error.
+    sums = not any(issue.column == "code" for issue in issues)
+    issues += _shape_issues(placed, sums=sums)
     if not any(node.method in SCORED for node in criteria):
         issues.append(ImportIssue(CRITERIA, None, "method", "Cần ít nhất một tiêu chí thẩm định hoặc điều tra XHH"))
     return issues
@@ -258,7 +268,7 @@ def _rule_problem(node: CriterionSpec) -> str | None:
     return None
 
 
-def _shape_issues(placed: dict[str, CriterionSpec]) -> list[ImportIssue]:
+def _shape_issues(placed: dict[str, CriterionSpec], *, sums: bool) -> list[ImportIssue]:
     children = defaultdict(list)
     for node in placed.values():
         if node.parent_code in placed:
@@ -267,7 +277,7 @@ def _shape_issues(placed: dict[str, CriterionSpec]) -> list[ImportIssue]:
     for node in placed.values():
         message = _shape_problem(node, children[node.code])
         issues += [ImportIssue(CRITERIA, node.row, "method", message)] if message else []
-        message = _sum_problem(node, children[node.code], children)
+        message = _sum_problem(node, children[node.code], children) if sums else None
         issues += [ImportIssue(CRITERIA, node.row, "max_points", message)] if message else []
     return issues
 
@@ -296,7 +306,7 @@ def _sum_problem(node: CriterionSpec, kids: list[CriterionSpec], children: dict)
 
 def _is_scored(node: CriterionSpec, children: dict) -> bool:
     if node.is_leaf:
-        return node.method in SCORED
+        return node.method not in (BONUS, PENALTY)  # an unknown method is reported on its own row
     return any(_is_scored(kid, children) for kid in children[node.code])
 
 

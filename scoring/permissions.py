@@ -2,7 +2,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Framework, Role, Unit
+from .models import Framework, Job, Publication, Role, Unit, UnitResult
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 
@@ -46,3 +46,45 @@ def get_framework_for_user(user, pk, *, write=False):
     if write:
         require_manager(user)
     return framework
+
+
+# --- Results, their runs and publications (issue 4) -------------------------------------------------------------
+
+
+def results_visible_to(user):
+    """Managers, leaders and appraisers read every result; a unit user only its own unit's."""
+    results = UnitResult.objects.select_related("unit", "framework")
+    if not user.is_authenticated:
+        return results.none()
+    if user.is_unit_user:
+        return results.filter(unit=user.unit_id)
+    return results
+
+
+def require_results_manager(user):
+    """Starting a results run and publishing are the managers' acts."""
+    require_manager(user)
+
+
+def jobs_visible_to(user):
+    """Managers follow every job; anyone else only the jobs they started."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    if is_manager(user):
+        return Job.objects.all()
+    return Job.objects.filter(created_by=user)
+
+
+def get_job_for_user(user, pk):
+    return get_object_or_404(jobs_visible_to(user), pk=pk)
+
+
+def publications_visible_to(user):
+    """A publication is the People's Committee's public table: every signed-in role reads it."""
+    if not user.is_authenticated:
+        return Publication.objects.none()
+    return Publication.objects.select_related("published_by")
+
+
+def get_publication_for_user(user, pk):
+    return get_object_or_404(publications_visible_to(user), pk=pk)

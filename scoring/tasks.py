@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from .services.jobs import job_run, jobs_resend_lost
+from .services import results  # noqa: F401  registers the results job runners, in workers and in-process alike
+from .services.jobs import job_run, jobs_resend_lost, jobs_resume_interrupted
 
 
 @shared_task(name="scoring.run_job")
@@ -11,3 +12,4 @@ def run_job(job_id):
 @shared_task(name="scoring.resend_lost_jobs")
 def resend_lost_jobs():
     jobs_resend_lost()
+    jobs_resume_interrupted()

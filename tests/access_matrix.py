@@ -23,12 +23,16 @@ Outcomes:
 
     200, 403, 404...    the status code
     LOGIN               the visitor must sign in: a 302 to the login page, or 401 for the API (paths under /api/)
-    Redirect("home")    a 302 to that route (with or without a query string)
+    Redirect("home")    a 302 to that route (with or without a query string); for a route with kwargs,
+                        Redirect("surveys:invitation_list", kwargs=INVITED_GROUP)
 
 Other keywords:
 
     kwargs   the route's URL kwargs, each naming a value of the route_objects fixture in test_access_matrix.py:
-             "unit" (own_unit or other_unit), "framework" (a shared framework), "unknown_token" (in no session)
+             "unit" (own_unit or other_unit), "framework" (a shared framework), "unknown_token" (in no session),
+             "survey" (a survey rating both units), "invited_group" (its group invited by name), "survey_code" and
+             "unit_code" (its public link for own_unit or other_unit), "job" (a results run of 2024 that no
+             persona started, still queued), "publication" (a publication of 2024)
     method   "get" (the default) or "post" for routes that only accept POST
     data     the request body
 """
@@ -52,6 +56,7 @@ LOGIN = "LOGIN"
 @dataclass(frozen=True)
 class Redirect:
     route: str
+    kwargs: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,14 @@ OWN_UNIT_ONLY = {**SIGNED_IN, "unit_users_on_other": 404}
 UNIT = {"pk": "unit"}
 FRAMEWORK = {"pk": "framework"}
 TOKEN = {"token": "unknown_token"}
+SURVEY_READERS = {"anonymous": LOGIN, "managers": 200, "others": 403, "leader": 200}
+SURVEY = {"pk": "survey"}
+INVITED_GROUP = {"pk": "survey", "group_pk": "invited_group"}
+PUBLIC_LINK = {"survey_code": "survey_code", "unit_code": "unit_code"}
+RESULTS_OF_SO_2024 = {"year": "2024", "block": "SO"}
+JOB = {"pk": "job"}
+PUBLICATION = {"pk": "publication"}
+BACK_TO_INVITATIONS = Redirect("surveys:invitation_list", kwargs=INVITED_GROUP)
 
 MATRIX = {
     "home": access(**SIGNED_IN),
@@ -121,6 +134,7 @@ MATRIX = {
     "scoring:framework_detail": access(**SIGNED_IN, kwargs=FRAMEWORK),
     "scoring:framework_export": access(**SIGNED_IN, kwargs=FRAMEWORK),
     "scoring:framework_import": access(**MANAGERS_ONLY),
+    "scoring:framework_template": access(**MANAGERS_ONLY),
     # A token that is not in the visitor's session: managers learn it is gone, others may not ask at all.
     "scoring:framework_import_confirm": access(anonymous=LOGIN, managers=404, others=403, kwargs=TOKEN),
     "scoring:unit_list": access(**SIGNED_IN),
@@ -129,4 +143,37 @@ MATRIX = {
     "scoring_api:unit_detail": access(**OWN_UNIT_ONLY, kwargs=UNIT),
     "scoring_api:framework_list": access(**SIGNED_IN),
     "scoring_api:framework_detail": access(**SIGNED_IN, kwargs=FRAMEWORK),
+    "surveys:survey_list": access(**SURVEY_READERS),
+    "surveys:survey_detail": access(**SURVEY_READERS, kwargs=SURVEY),
+    "surveys:public_links": access(**SURVEY_READERS, kwargs=SURVEY),
+    "surveys:sample_plan": access(**SURVEY_READERS, kwargs=SURVEY),
+    "surveys:paper_entry": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    "surveys:invitation_list": access(**SURVEY_READERS, kwargs=INVITED_GROUP),
+    "surveys:invitation_issue": access(**MANAGERS_ONLY, kwargs=INVITED_GROUP),
+    # Sending and reminding redirect back to the invitation list.
+    "surveys:invitation_send": access(**{**MANAGERS_ONLY, "managers": BACK_TO_INVITATIONS}, kwargs=INVITED_GROUP,
+                                      method="post"),
+    "surveys:invitation_remind": access(**{**MANAGERS_ONLY, "managers": BACK_TO_INVITATIONS}, kwargs=INVITED_GROUP,
+                                        method="post"),
+    "surveys:invitation_sheet": access(**MANAGERS_ONLY, kwargs=INVITED_GROUP, method="post"),
+    # Respondents have no account: the link is the permission (an unknown token gets a page in Vietnamese, 404).
+    "surveys:answer_token": access(everyone=404, kwargs=TOKEN),
+    "surveys:answer_public": access(everyone=200, kwargs=PUBLIC_LINK),
+    "surveys:answer_thanks": access(everyone=200),
+    # Results (issue 4). Unit users read only their own unit's row (tests/scoring/test_views_results.py).
+    "scoring:results": access(**SIGNED_IN),
+    "scoring:results_export": access(**SIGNED_IN, data=RESULTS_OF_SO_2024),
+    "scoring_api:result_list": access(**SIGNED_IN, data=RESULTS_OF_SO_2024),
+    # A run of a scope already queued is that job: managers land on its page.
+    "scoring:results_run": access(anonymous=LOGIN, managers=Redirect("scoring:job_detail", kwargs=JOB), others=403,
+                                  method="post", data={"year": "2024"}),
+    # A job is its starter's and the managers': anyone else is not told it exists.
+    "scoring:job_detail": access(anonymous=LOGIN, managers=200, others=404, kwargs=JOB),
+    "scoring:job_status": access(anonymous=LOGIN, managers=200, others=404, kwargs=JOB),
+    # Refused while that run is queued: the manager is sent back to the results page with the reason.
+    "scoring:publication_create": access(anonymous=LOGIN, managers=Redirect("scoring:results"), others=403,
+                                         method="post", data={"year": "2024"}),
+    "scoring:publication_list": access(**SIGNED_IN),
+    "scoring:publication_detail": access(**SIGNED_IN, kwargs=PUBLICATION),
+    "scoring:publication_content": access(**SIGNED_IN, kwargs=PUBLICATION),
 }

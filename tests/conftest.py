@@ -135,10 +135,12 @@ def celery_runs_in_process(request):
 
 
 @pytest.fixture(autouse=True)
-def static_files_without_manifest(settings):
-    """Tests run with DEBUG off and without collectstatic: {% static %} must not look for the manifest."""
+def test_settings(settings):
+    """Tests run with DEBUG off and without collectstatic, so {% static %} must not look for the manifest; and
+    the production password hasher would spend most of the suite hashing the personas' passwords."""
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_framework(*, year=2024, block=None, version="876/2022", leaves=None, grades=None, **fields):

@@ -1,20 +1,17 @@
 """Every route answers each persona as tests/access_matrix.py says, and no route escapes the matrix."""
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from scoring.models import Criterion, Framework, Method
-
 from .access_matrix import ANONYMOUS, LOGIN, MATRIX, ROLES, SIDES, WHOLE_NAMESPACES, Redirect
-from .conftest import make_block
+from .conftest import make_framework
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def walk_routes(patterns=None, namespaces=(), prefix=""):
-    """Yields (full route name or None, pattern text) for every route the project serves."""
+    """Yields (full route name or None, pattern text, namespaces) for every route the project serves."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
             inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
@@ -52,22 +49,35 @@ def test_the_access_matrix_names_only_routes_that_exist():
     assert not set(MATRIX) - routes
 
 
-def make_framework(block, year=2024):
-    framework = Framework.objects.create(year=year, block=block, code=f"{block.code}-{year}",
-                                         name=f"Bộ chỉ số {block.name} {year}", version="876/2022")
-    area = Criterion.objects.create(framework=framework, code="1", area_code="1", title="Chỉ đạo, điều hành CCHC",
-                                    max_points=Decimal("10"))
-    Criterion.objects.create(framework=framework, parent=area, code="1.1", area_code="1", depth=1, position=1,
-                             title="Kế hoạch CCHC năm", max_points=Decimal("10"), method=Method.APPRAISED)
-    return framework
-
-
 @pytest.fixture
 def route_objects(own_unit, other_unit):
     """The values route kwargs name in the matrix, for a request about the own unit or another unit."""
-    framework = make_framework(make_block())
-    shared = {"framework": framework.pk, "unknown_token": "khong-co-trong-phien"}
-    return {"own": {**shared, "unit": own_unit.pk}, "other": {**shared, "unit": other_unit.pk}}
+    framework = make_framework(leaves={"1.1": ("appraised", "10")})
+    shared = {"framework": framework.pk, "unknown_token": "khong-co-trong-phien",
+              **survey_objects(own_unit, other_unit), **result_objects()}
+    return {"own": {**shared, "unit": own_unit.pk, "unit_code": own_unit.code},
+            "other": {**shared, "unit": other_unit.pk, "unit_code": other_unit.code}}
+
+
+def survey_objects(own_unit, other_unit):
+    """A survey rating both units, with a group invited by name and a group answering its public link."""
+    from surveys.models import RespondentGroup, Survey
+
+    survey = Survey.objects.create(code="KS-2024", name="Khảo sát 2024", year=2024)
+    survey.blocks.add(own_unit.block, other_unit.block)
+    invited = RespondentGroup.objects.create(survey=survey, code="CB", name="Cán bộ", identified=True)
+    RespondentGroup.objects.create(survey=survey, code="ND", name="Người dân")
+    return {"survey": survey.pk, "invited_group": invited.pk, "survey_code": survey.code}
+
+
+def result_objects():
+    """A results run of 2024 that no persona started, still queued, and a publication of 2024."""
+    from scoring.models import Job, Publication
+
+    job = Job.objects.create(kind="compute_results", scope="results:2024:*", params={"year": 2024, "block": None})
+    publication = Publication.objects.create(year=2024, version=1, content={"year": 2024, "blocks": []},
+                                             sha256="0" * 64)
+    return {"job": job.pk, "publication": publication.pk}
 
 
 def cases():
@@ -78,15 +88,20 @@ def cases():
                 yield pytest.param(route, role, side, id=f"{route}-{role}-{side}")
 
 
-def assert_outcome(response, expected, url):
+def assert_outcome(response, expected, url, objects):
     if expected == LOGIN and url.startswith("/api/"):
         assert response.status_code == 401, f"{url}: expected 401, got {response.status_code}"
     elif expected == LOGIN or isinstance(expected, Redirect):
-        target = reverse("login") if expected == LOGIN else reverse(expected.route)
+        target = reverse("login") if expected == LOGIN else reverse(expected.route,
+                                                                    kwargs=route_kwargs(expected, objects))
         assert response.status_code == 302, f"{url}: expected a redirect to {target}, got {response.status_code}"
         assert urlsplit(response.url).path == target
     else:
         assert response.status_code == expected, f"{url}: expected {expected}, got {response.status_code}"
+
+
+def route_kwargs(rule, objects):
+    return {name: objects[value] for name, value in rule.kwargs.items()}
 
 
 @pytest.mark.parametrize(("route", "who", "side"), list(cases()))
@@ -94,8 +109,8 @@ def test_the_route_answers_each_persona_as_the_access_matrix_says(client, person
     rule = MATRIX[route]
     if who != ANONYMOUS:
         client.force_login(personas[who], backend=MODEL_BACKEND)
-    url = reverse(route, kwargs={name: route_objects[side][value] for name, value in rule.kwargs.items()})
+    url = reverse(route, kwargs=route_kwargs(rule, route_objects[side]))
 
     response = getattr(client, rule.method)(url, rule.data)
 
-    assert_outcome(response, rule.expected(who, side), url)
+    assert_outcome(response, rule.expected(who, side), url, route_objects[side])

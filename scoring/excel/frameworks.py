@@ -7,6 +7,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..framework_spec import (
@@ -25,7 +26,6 @@ WIDTHS = {FRAMEWORK: (16, 60, 70), CRITERIA: (10, 70, 11, 12, 45, 18, 12, 70), G
 SHEETS = ((FRAMEWORK, ("key", "value"), ("key", "value")), (CRITERIA, CRITERIA_COLUMNS, CRITERIA_REQUIRED),
           (GRADES, GRADE_COLUMNS, GRADE_REQUIRED))
 VALIDATED_ROWS = 1000  # rows of the criteria and grades sheets that carry drop-down lists
-CORRUPT = "Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị hỏng."
 
 
 class _Cells:
@@ -51,11 +51,12 @@ class _Cells:
     def integer(self, column, default=None):
         if self.text(column) == "":
             return default
-        number = self._convert(column, decimal, _("«%(value)s» không phải là số nguyên"))
-        if number is not None and number % 1 == 0:
-            return int(number)
-        self._report(column, _("«%(value)s» không phải là số nguyên"))
-        return None
+        message = _("«%(value)s» không phải là số nguyên")
+        number = self._convert(column, decimal, message)
+        if number is not None and number % 1:
+            self._report(column, message)
+            return None
+        return None if number is None else int(number)
 
     def flag(self, column, default):
         message = _("«%(value)s» không hợp lệ; ghi yes hoặc no (có/không, true/false, 1/0)")
@@ -93,8 +94,8 @@ def read_framework_workbook(file) -> tuple[FrameworkSpec | None, list[ImportIssu
         return None, issues
     try:
         spec, issues = _read(workbook)
-    except Exception:  # noqa: BLE001 - read-only sheets parse lazily: a corrupt part only fails here
-        return None, [ImportIssue("", None, None, _(CORRUPT))]
+    except Exception:  # read-only sheets parse lazily: a corrupt part only fails here
+        return None, [_corrupt()]
     finally:
         workbook.close()
     return spec, merge_issues(issues, validate_framework(spec)) if spec else issues
@@ -102,10 +103,15 @@ def read_framework_workbook(file) -> tuple[FrameworkSpec | None, list[ImportIssu
 
 def _open(file):
     try:
-        workbook, issues = open_workbook(file)
-    except Exception:  # noqa: BLE001 - whatever a damaged upload makes openpyxl raise, the user gets a message
-        workbook, issues = None, [SheetIssue("")]
-    return workbook, [ImportIssue("", None, None, _(CORRUPT))] if issues else []
+        workbook, _issues = open_workbook(file)
+    except Exception:  # whatever a damaged upload makes openpyxl raise, the user gets a message
+        workbook = None
+    return (workbook, []) if workbook is not None else (None, [_corrupt()])
+
+
+def _corrupt():
+    return ImportIssue("", None, None, _("Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ "
+                                         "hoặc đã bị hỏng."))
 
 
 def _read(workbook):
@@ -148,16 +154,17 @@ def _header(table, issues) -> tuple[dict, dict]:
 
 
 def _header_values(cells: dict[str, _Cells]) -> dict:
-    def get(key, read, *args):
-        return read(cells[key], *args) if key in cells else (args[-1] if args else None)
+    blank = _Cells(FRAMEWORK, None, {}, [])
+
+    def value(key):
+        return cells.get(key, blank)
 
     return {
-        **{key: get(key, lambda c: c.text("value")) or "" for key in ("code", "name", "block", "version")},
-        "year": get("year", lambda c: c.integer("value")),
-        "precision": get("precision", lambda c, default: c.integer("value", default), 2),
-        "bonus_cap": get("bonus_cap", lambda c: c.decimal("value")),
-        "penalty_cap": get("penalty_cap", lambda c: c.decimal("value")),
-        "clamp_total": get("clamp_total", lambda c, default: c.flag("value", default), True),
+        "code": value("code").text("value"), "name": value("name").text("value"),
+        "block": value("block").text("value"), "version": value("version").text("value"),
+        "year": value("year").integer("value"), "precision": value("precision").integer("value", 2),
+        "bonus_cap": value("bonus_cap").decimal("value"), "penalty_cap": value("penalty_cap").decimal("value"),
+        "clamp_total": value("clamp_total").flag("value", True),
     }
 
 
@@ -176,3 +183,166 @@ def _grade(cells: _Cells) -> GradeSpec:
         min_area_index=cells.decimal("min_area_index"), min_survey_index=cells.decimal("min_survey_index"),
         max_penalty=cells.decimal("max_penalty"), row=cells.row,
     )
+
+
+# --- Writing -----------------------------------------------------------------------------------------------------
+
+
+def write_framework_workbook(spec: FrameworkSpec) -> bytes:
+    """`spec` as an .xlsx that read_framework_workbook reads back to an equal spec."""
+    workbook = Workbook()
+    _write_sheet(workbook.active, FRAMEWORK, ("key", "value", _("mô tả")), _header_rows(spec))
+    _write_sheet(workbook.create_sheet(CRITERIA), CRITERIA, CRITERIA_COLUMNS,
+                 [_criterion_row(node) for node in spec.criteria])
+    _write_sheet(workbook.create_sheet(GRADES), GRADES, GRADE_COLUMNS, [_grade_row(grade) for grade in spec.grades])
+    _add_validations(workbook, len(spec.criteria), len(spec.grades))
+    _write_instructions(workbook.create_sheet(INSTRUCTIONS))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_framework_template() -> bytes:
+    """A blank framework workbook: the keys, the headers, drop-down lists and the instructions."""
+    return write_framework_workbook(FrameworkSpec(code="", name="", year=None, block="", version=""))
+
+
+def _write_sheet(sheet, title, columns, rows):
+    sheet.title = title
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text such as "=1" must not become a formula
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(WIDTHS[title]):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    sheet.column_dimensions["A"].number_format = "@"  # codes typed later stay text: 1.10 must not become 1.1
+    sheet.freeze_panes = "A2"
+
+
+def _header_rows(spec):
+    descriptions = _header_descriptions()
+    values = {"code": spec.code, "name": spec.name, "year": spec.year, "block": spec.block, "version": spec.version,
+              "precision": spec.precision, "bonus_cap": _number(spec.bonus_cap),
+              "penalty_cap": _number(spec.penalty_cap), "clamp_total": _yes_no(spec.clamp_total)}
+    return [[key, values[key], descriptions[key]] for key in HEADER_KEYS]
+
+
+def _criterion_row(node: CriterionSpec):
+    evidence = _yes_no(node.evidence_required) if node.is_leaf else None
+    return [node.code, node.title, _number(node.max_points), node.method or None, node.rule or None, evidence,
+            node.appraiser or None, node.guidance or None]
+
+
+def _grade_row(grade: GradeSpec):
+    return [grade.code, grade.label, _number(grade.min_index), _number(grade.min_area_index),
+            _number(grade.min_survey_index), _number(grade.max_penalty)]
+
+
+def _number(value: Decimal | None):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _add_validations(workbook, criteria_count, grade_count):
+    last = max(VALIDATED_ROWS, criteria_count + 1, grade_count + 1)
+    rows = {key: index + 2 for index, key in enumerate(HEADER_KEYS)}
+    _validate(workbook[FRAMEWORK], f"B{rows['clamp_total']}", _choices("yes", "no"))
+    _validate(workbook[FRAMEWORK], f"B{rows['precision']}", _range("whole", 0, 3))
+    _validate(workbook[FRAMEWORK], f"B{rows['year']}", _range("whole", 2000, 2100))
+    _validate(workbook[FRAMEWORK], f"B{rows['bonus_cap']}:B{rows['penalty_cap']}", _at_least(0))
+    _validate(workbook[CRITERIA], f"D2:D{last}", _choices(*METHODS))
+    _validate(workbook[CRITERIA], f"F2:F{last}", _choices("yes", "no"))
+    _validate(workbook[CRITERIA], f"C2:C{last}", _at_least(0))
+    _validate(workbook[GRADES], f"C2:E{last}", _range("decimal", 0, 100))
+    _validate(workbook[GRADES], f"F2:F{last}", _at_least(0))
+
+
+def _validate(sheet, cells, validation):
+    validation.add(cells)
+    sheet.add_data_validation(validation)
+
+
+def _choices(*values):
+    # A warning rather than a refusal: the reader also accepts có/không, true/false and 1/0.
+    return DataValidation(type="list", formula1=f'"{",".join(values)}"', allow_blank=True, showErrorMessage=True,
+                          errorStyle="warning", error=_("Chọn một giá trị trong danh sách: %(values)s")
+                          % {"values": ", ".join(values)})
+
+
+def _range(kind, low, high):
+    return DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
+                          showErrorMessage=True, error=_("Nhập số từ %(low)s đến %(high)s") % {"low": low,
+                                                                                            "high": high})
+
+
+def _at_least(low):
+    return DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=str(low), allow_blank=True,
+                          showErrorMessage=True, error=_("Nhập một số không âm"))
+
+
+def _header_descriptions():
+    return {
+        "code": _("Mã bộ chỉ số, ví dụ PAR-SO-2025"),
+        "name": _("Tên bộ chỉ số"),
+        "year": _("Năm đánh giá, ví dụ 2025"),
+        "block": _("Mã khối đơn vị: SO, HUYEN, XA…"),
+        "version": _("Phiên bản phương pháp, ví dụ 876/2022; hai năm cùng phiên bản thì so sánh được"),
+        "precision": _("Số chữ số thập phân của chỉ số (0–3, thường là 2)"),
+        "bonus_cap": _("Trần điểm thưởng; để trống là không giới hạn"),
+        "penalty_cap": _("Trần điểm trừ; để trống là không giới hạn"),
+        "clamp_total": _("Giới hạn tổng điểm trong [0, điểm tối đa]: yes/no (có/không); để trống là yes"),
+    }
+
+
+def _write_instructions(sheet):
+    sheet.title = INSTRUCTIONS
+    sheet.column_dimensions["A"].width = 120
+    for line in _instructions():
+        sheet.append([line])
+        sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet["A1"].font = Font(bold=True, size=14)
+
+
+def _instructions():
+    return [
+        _("Hướng dẫn lập bộ chỉ số cải cách hành chính trên tệp Excel"),
+        _("Tệp gồm 3 sheet: framework (thông tin chung), criteria (cây tiêu chí), grades (xếp loại). Tên cột "
+          "không phân biệt hoa thường, thứ tự cột tùy ý, dòng trống được bỏ qua."),
+        _("Sheet framework: cột key và value. Bắt buộc: code, name, year, block, version. Tùy chọn: precision "
+          "(mặc định 2), bonus_cap, penalty_cap (để trống = không giới hạn), clamp_total (mặc định yes)."),
+        _("Sheet criteria: mỗi dòng một lĩnh vực, tiêu chí hoặc tiêu chí thành phần. Mã dạng số phân cấp: 1 là "
+          "lĩnh vực, 1.2 là tiêu chí của lĩnh vực 1, 1.2.3 là tiêu chí thành phần của 1.2. Tiêu chí cha phải đứng "
+          "trước tiêu chí con."),
+        _("Cột method chỉ ghi ở tiêu chí lá (không có tiêu chí con): appraised (tự chấm và thẩm định), survey "
+          "(điểm từ điều tra xã hội học), bonus (điểm thưởng), penalty (điểm trừ). Tiêu chí cha để trống method."),
+        _("Điểm tối đa (max_points) của tiêu chí cha phải bằng tổng điểm tối đa của các tiêu chí con, không tính "
+          "điểm thưởng và điểm trừ; lĩnh vực chỉ gồm điểm thưởng (hoặc điểm trừ) thì bằng tổng các tiêu chí đó."),
+        _("Cột rule (quy tắc chấm) cho tiêu chí appraised; điểm thưởng, điểm trừ chỉ dùng manual; tiêu chí survey "
+          "để trống. Để trống nghĩa là manual."),
+        _("  manual 0.25 — chấm trực tiếp từ 0 đến điểm tối đa, bước 0,25 (bỏ số bước: không giới hạn bước)."),
+        _("  choice Đúng hạn=1; Chậm=0.5; Không=0 — chọn một mức, mỗi mức một số điểm."),
+        _("  ratio 100=2; 90=1.5; 70=1; 0=0 — đơn vị nhập tử số và mẫu số; đạt từ ngưỡng % nào thì được điểm "
+          "của ngưỡng đó."),
+        _("  proportional — điểm = điểm tối đa × tử số / mẫu số."),
+        _("  deduct 0.25 — bắt đầu từ điểm tối đa, trừ 0,25 cho mỗi lần vi phạm, thấp nhất là 0."),
+        _("Cột evidence_required: yes nếu bắt buộc có tài liệu kiểm chứng, no nếu không. Cột appraiser: mã cơ "
+          "quan thẩm định (SNV, STP, STC…); mã chưa có sẽ được tạo mới, điều phối viên đặt tên sau. Cột guidance: "
+          "hướng dẫn chấm điểm, tài liệu kiểm chứng cần nộp."),
+        _("Sheet grades: code, label, min_index (chỉ số tối thiểu 0–100), tùy chọn min_area_index (mọi chỉ số "
+          "lĩnh vực phải đạt), min_survey_index (chỉ số điều tra phải đạt), max_penalty (điểm trừ không quá). "
+          "Xếp loại được xét từ chỉ số cao xuống thấp."),
+        _("Số thập phân viết bằng dấu chấm hoặc dấu phẩy (0.5 hoặc 0,5), tối đa 3 chữ số sau dấu thập phân."),
+        _("Nhập tệp: trang Bộ chỉ số → Nhập từ Excel (xem trước, chưa lưu gì cho đến khi xác nhận), hoặc lệnh "
+          "python manage.py import_framework TỆP.xlsx. Nếu bộ chỉ số cùng năm và khối đã khóa (đang dùng cho kỳ "
+          "đánh giá), hệ thống tạo lần sửa đổi mới; nếu chưa khóa, nội dung được thay thế."),
+    ]

@@ -114,7 +114,7 @@ def _style(sheet):
 
 
 def _add_guide(workbook):
-    guide = workbook.create_sheet("huong-dan")
+    guide = workbook.create_sheet("huong_dan")
     guide.append([_("Cột"), _("Ý nghĩa")])
     guide.append(["code", _("Mã đơn vị (duy nhất); nhập lại cùng mã sẽ cập nhật đơn vị đó")])
     guide.append(["name", _("Tên đơn vị")])

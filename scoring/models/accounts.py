@@ -44,6 +44,10 @@ class User(AbstractUser):
             ),
         ]
 
+    def get_full_name(self):
+        # Vietnamese order: family and middle names (last_name, "Nguyễn Văn") before the given name ("Hùng").
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_unit_user(self):
         return self.role in UNIT_ROLES

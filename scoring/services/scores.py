@@ -10,6 +10,7 @@ from ..excel.sheets import SheetIssue, WorkbookError
 from ..excel.scores import SHEET
 from ..models import Assessment, AssessmentStatus, AuditSource, Block, Cycle, Framework, LeafScore, Unit
 from .audit import audit_entry, audit_write
+from .results import results_refresh_later
 
 FIELDS = ("self_score", "self_not_applicable", "final_score", "not_applicable")
 
@@ -25,19 +26,21 @@ class ScoresImportSummary:
 
 def scores_import(*, year, block_code, rows, user=None, source=AuditSource.IMPORT):
     """Replaces the listed leaves' scores with the file's values (never duplicates), all or nothing, audited."""
-    framework = _framework_for(year, block_code)
+    framework = framework_for(year, block_code)
     units, leaves, issues = _validate(framework, rows)
     if issues:
         raise WorkbookError(issues)
     with transaction.atomic():
-        cycle = _cycle_for(framework)
-        assessments = _assessments_for(cycle, {units[row.unit_code] for row in rows})
+        cycle = cycle_for(framework)
+        assessments = assessments_for(cycle, {units[row.unit_code] for row in rows})
         summary = _write_scores(rows, units, leaves, assessments, user, source)
         _mark_appraised(assessments.values())
+        # Results already computed for the year follow the new scores within seconds (before a first run: nothing).
+        results_refresh_later(year=cycle.year, unit_ids=assessments.keys())
     return ScoresImportSummary(cycle, len(assessments), *summary)
 
 
-def _framework_for(year, block_code):
+def framework_for(year, block_code):
     cycle = Cycle.objects.filter(year=year, block__code=block_code).select_related("framework").first()
     if cycle:
         return cycle.framework
@@ -88,7 +91,7 @@ def _above_max_issues(row, leaf):
     return issues
 
 
-def _cycle_for(framework):
+def cycle_for(framework):
     cycle, _created = Cycle.objects.get_or_create(
         year=framework.year, block_id=framework.block_id, defaults={"framework": framework, "is_open": False})
     if framework.locked_at is None:
@@ -96,7 +99,7 @@ def _cycle_for(framework):
     return cycle
 
 
-def _assessments_for(cycle, unit_ids):
+def assessments_for(cycle, unit_ids):
     existing = set(Assessment.objects.filter(cycle=cycle, unit_id__in=unit_ids).values_list("unit_id", flat=True))
     Assessment.objects.bulk_create([Assessment(cycle=cycle, unit_id=pk) for pk in unit_ids - existing])
     return {a.unit_id: a for a in Assessment.objects.filter(cycle=cycle, unit_id__in=unit_ids)}

@@ -29,7 +29,8 @@ def test_it_creates_units_with_their_block_group_and_flags(blocks):
     created, updated = units_import(rows=[row("SNV", "Sở Nội vụ"), row("BQLKCN", ranked=False),
                                           row("XA-001", "Xã An Phú", "XA", group="Xã")])
     assert (created, updated) == (3, 0)
-    assert snapshot() == [("BQLKCN", "Đơn vị BQLKCN", "SO", "", False, True), ("SNV", "Sở Nội vụ", "SO", "", True, True),
+    assert snapshot() == [("BQLKCN", "Đơn vị BQLKCN", "SO", "", False, True),
+                          ("SNV", "Sở Nội vụ", "SO", "", True, True),
                           ("XA-001", "Xã An Phú", "XA", "Xã", True, True)]
 
 
@@ -94,18 +95,26 @@ def test_units_are_read_and_written_set_based_not_one_query_per_unit(blocks):
     changed = [row(f"U{n}", "Tên mới") for n in range(300)] + [row(f"N{n}") for n in range(300)]
     with CaptureQueriesContext(connection) as queries:
         assert units_import(rows=changed) == (300, 300)
-    # The audit log's inserts are batched by the database's parameter limit (about 90 rows a query on SQLite).
-    unit_queries = [q["sql"] for q in queries.captured_queries if "scoring_auditentry" not in q["sql"]]
-    assert len(unit_queries) <= 8
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert [s.split(" FROM ")[1].split()[0] for s in sql if s.startswith("SELECT")] == ['"scoring_block"',
+                                                                                       '"scoring_unit"']
+    # Writes come in batches, sized by the database's parameter limit (on SQLite about 160 units a query).
+    assert len([s for s in sql if s.startswith(("INSERT", "UPDATE")) and "scoring_unit" in s]) <= 6
 
 
 def test_each_creation_and_change_is_written_to_the_audit_log(blocks, coordinator):
-    units_import(rows=[row("SNV", "Sở Nội vụ")], user=coordinator)
-    units_import(rows=[row("SNV", "Sở Nội vụ tỉnh Sơn Hà", block="XA")], user=coordinator)
-    unit = Unit.objects.get(code="SNV")
-    changes = AuditEntry.objects.filter(entity="unit", entity_id=unit.pk)
-    assert set(changes.values_list("source", flat=True)) == {AuditSource.IMPORT}
-    assert set(changes.values_list("actor", flat=True)) == {coordinator.pk}
-    assert changes.filter(field="code", old_value="", new_value="SNV").exists()
-    assert changes.filter(field="name", old_value="Sở Nội vụ", new_value="Sở Nội vụ tỉnh Sơn Hà").exists()
-    assert changes.filter(field="block", old_value="SO", new_value="XA").exists()
+    units_import(rows=[row("SYT", "Sở Y tế")], user=coordinator)
+    units_import(rows=[row("SYT", "Sở Y tế tỉnh Sơn Hà", block="XA")], user=coordinator)
+    changes = AuditEntry.objects.filter(entity="unit", entity_id=Unit.objects.get(code="SYT").pk)
+    assert set(changes.values_list("source", "actor")) == {(AuditSource.IMPORT, coordinator.pk)}
+    assert set(changes.values_list("field", "old_value", "new_value")) == {
+        ("code", "", "SYT"), ("name", "", "Sở Y tế"), ("block", "", "SO"),
+        ("name", "Sở Y tế", "Sở Y tế tỉnh Sơn Hà"), ("block", "SO", "XA"),
+    }
+
+
+def test_a_new_unit_logs_its_group_and_flags_only_where_they_differ_from_the_defaults(blocks):
+    units_import(rows=[row("BQL", ranked=False, group="Ban")])
+    fields = AuditEntry.objects.filter(entity="unit").values_list("field", "new_value")
+    assert set(fields) == {("code", "BQL"), ("name", "Đơn vị BQL"), ("block", "SO"), ("group", "Ban"),
+                           ("ranked", "false")}

@@ -20,7 +20,7 @@ class Command(BaseCommand):
                 raise WorkbookError(issues)
             created, updated = units_import(rows=rows)
         except WorkbookError as error:
-            for issue in error.issues:
+            for issue in sorted(error.issues, key=lambda issue: issue.row or 0):
                 self.stderr.write(str(issue))
             raise CommandError(f"Không nhập được: {len(error.issues)} lỗi, chưa lưu đơn vị nào.")
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {created}, cập nhật {updated} đơn vị"))

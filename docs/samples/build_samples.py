@@ -1,0 +1,38 @@
+"""Writes the sample framework workbooks next to this file:
+
+- khung-chi-so-tinh-2017.xlsx: the 2017 province tree (2948/QĐ-BNV, 8 areas, 100 points) with criteria, a bonus
+  and a penalty area and five grades, ready for `python manage.py import_framework`;
+- mau-khung-chi-so.xlsx: a blank framework with drop-down lists and the instructions sheet `huong_dan`.
+
+Run from the repository root: .venv/bin/python docs/samples/build_samples.py
+"""
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+
+def main():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+    import django
+
+    django.setup()
+    from scoring.demo_frameworks import sample_spec
+    from scoring.excel.frameworks import write_framework_template, write_framework_workbook
+    from scoring.framework_spec import validate_framework
+
+    spec = sample_spec()
+    issues = validate_framework(spec)
+    if issues:
+        sys.exit("\n".join(str(issue) for issue in issues))
+    (HERE / "khung-chi-so-tinh-2017.xlsx").write_bytes(write_framework_workbook(spec))
+    (HERE / "mau-khung-chi-so.xlsx").write_bytes(write_framework_template())
+    print(f"Đã ghi {HERE / 'khung-chi-so-tinh-2017.xlsx'} ({len(spec.criteria)} tiêu chí, "
+          f"tổng điểm tối đa {spec.max_total.normalize():f}) và {HERE / 'mau-khung-chi-so.xlsx'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""HTML forms of the scoring pages."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .excel.frameworks import check_workbook
+
+FRAMEWORK_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+
+class FrameworkUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp bộ chỉ số (.xlsx, tối đa 5 MB)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel có đuôi .xlsx."))
+        if file.size > FRAMEWORK_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+        problem = check_workbook(file)
+        if problem:
+            raise forms.ValidationError(problem)
+        file.seek(0)
+        return file

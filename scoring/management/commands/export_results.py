@@ -1,0 +1,41 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring.excel.results import write_results_workbook
+from scoring.selectors import block_find, results_legend, results_rows
+
+
+class Command(BaseCommand):
+    help = ("Xuất kết quả chỉ số CCHC của một khối trong một năm: JSON (số thập phân dạng chuỗi, đúng như API "
+            "/api/v1/results/) hoặc bảng Excel để công bố.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--block", required=True, help="mã khối, ví dụ SO")
+        parser.add_argument("--format", dest="output_format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("--output", help="tệp sẽ ghi; bỏ trống: JSON ra màn hình, Excel vào ket-qua-NAM-KHOI.xlsx")
+
+    def handle(self, *args, year, block, output_format, output, **options):
+        found = block_find(block)
+        if found is None:
+            raise CommandError(f"Không có khối «{block}».")
+        # An operator's command: every unit's result, there is no user to restrict by.
+        rows = results_rows(year, found.code, None)
+        if output_format == "json":
+            self._write_json(year, found.code, rows, output)
+        else:
+            self._write_xlsx(rows, results_legend(year, found), output or f"ket-qua-{year}-{found.code}.xlsx")
+
+    def _write_json(self, year, block, rows, output):
+        text = json.dumps({"year": year, "block": block, "results": rows}, ensure_ascii=False, indent=2)
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            self.stderr.write(f"Đã xuất {len(rows)} đơn vị vào {output}")
+        else:
+            self.stdout.write(text)
+
+    def _write_xlsx(self, rows, legend, output):
+        Path(output).write_bytes(write_results_workbook(rows, legend))
+        self.stdout.write(self.style.SUCCESS(f"Đã xuất {len(rows)} đơn vị vào {output}"))

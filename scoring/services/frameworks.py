@@ -1,0 +1,143 @@
+"""Importing a criteria framework (from Excel or the demo), and staging uploaded workbooks until confirmed."""
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from ..framework_spec import FrameworkSpec, ImportIssue, canonical_rule, merge_issues, validate_framework
+from ..models import Agency, AuditSource, Block, Criterion, Framework, GradeTier
+from ..selectors import framework_block_issues
+from .audit import audit_entry, audit_write
+
+HEADER_FIELDS = ("code", "name", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
+GRADE_FIELDS = ("code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+STAGED_LIFETIME = 24 * 60 * 60
+
+
+class FrameworkImportError(ValueError):
+    """The spec breaks a rule; nothing has been saved."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        super().__init__("\n".join(str(issue) for issue in issues))
+        self.issues = issues
+
+
+@transaction.atomic
+def framework_import(*, spec: FrameworkSpec, user=None, source=AuditSource.IMPORT) -> tuple[Framework, bool]:
+    """Save `spec` as the framework of its year and block, all or nothing. The latest revision is replaced in
+    place unless it is locked (an assessment cycle uses it): then a new revision is created. Returns the framework
+    and whether it replaced an existing revision."""
+    issues = merge_issues(validate_framework(spec), framework_block_issues(spec))
+    if issues:
+        raise FrameworkImportError(issues)
+    framework, replaced = _target(spec, user)
+    for name in HEADER_FIELDS:
+        setattr(framework, name, getattr(spec, name))
+    framework.save()
+    _create_criteria(framework, spec, _agencies(spec))
+    GradeTier.objects.bulk_create(_grade(framework, position, grade) for position, grade in enumerate(spec.grades))
+    audit_write([audit_entry(entity="framework", entity_id=framework.pk, field="import", old="",
+                             new=_audit_summary(framework, spec, replaced), actor=user, source=source)])
+    return framework, replaced
+
+
+def _target(spec: FrameworkSpec, user) -> tuple[Framework, bool]:
+    block = Block.objects.get(code__iexact=spec.block)
+    # Locked for the transaction, so two imports of one year and block can't both replace it.
+    latest = (Framework.objects.select_for_update().filter(year=spec.year, block=block)
+              .order_by("-revision").first())
+    if latest is None or latest.is_locked:
+        revision = latest.revision + 1 if latest else 1
+        return Framework(year=spec.year, block=block, revision=revision, created_by=user), False
+    _clear(latest)
+    return latest, True
+
+
+def _clear(framework: Framework) -> None:
+    try:
+        framework.criteria.all().delete()
+    except ProtectedError as error:
+        message = _("Không thay thế được lần sửa đổi %(revision)s: dữ liệu khác đang dùng các tiêu chí của nó. "
+                    "Hãy khóa bộ chỉ số rồi nhập lại để tạo lần sửa đổi mới.") % {"revision": framework.revision}
+        raise FrameworkImportError([ImportIssue("", None, None, message)]) from error
+    framework.grades.all().delete()
+
+
+def _agencies(spec: FrameworkSpec) -> dict[str, Agency]:
+    """Agencies by upper-cased code. A code not known yet becomes an agency without a name, for the coordinator
+    to name later. Codes match case-insensitively, like block codes."""
+    codes = {node.appraiser for node in spec.criteria if node.appraiser}
+    known = {agency.code.upper() for agency in Agency.objects.only("code")}
+    Agency.objects.bulk_create([Agency(code=code) for code in codes if code.upper() not in known],
+                               ignore_conflicts=True)
+    return {agency.code.upper(): agency for agency in Agency.objects.all()}
+
+
+def _create_criteria(framework: Framework, spec: FrameworkSpec, agencies: dict[str, Agency]) -> None:
+    # One INSERT per depth: parents exist (with their ids) before their children are built.
+    saved: dict[str, Criterion] = {}
+    for depth in sorted({node.depth for node in spec.criteria}):
+        batch = [_criterion(framework, position, node, saved, agencies)
+                 for position, node in enumerate(spec.criteria) if node.depth == depth]
+        saved.update((criterion.code, criterion) for criterion in Criterion.objects.bulk_create(batch))
+
+
+def _criterion(framework, position, node, saved, agencies) -> Criterion:
+    return Criterion(
+        framework=framework, parent=saved.get(node.parent_code), code=node.code, area_code=node.area_code,
+        depth=node.depth, position=position, title=node.title, max_points=node.max_points, method=node.method,
+        rule=canonical_rule(node), evidence_required=node.evidence_required,
+        agency=agencies.get(node.appraiser.upper()), guidance=node.guidance,
+    )
+
+
+def _grade(framework, position, grade) -> GradeTier:
+    return GradeTier(framework=framework, position=position, **{name: getattr(grade, name) for name in GRADE_FIELDS})
+
+
+def _audit_summary(framework, spec, replaced) -> str:
+    action = "thay thế" if replaced else "tạo"
+    return (f"{action} lần sửa đổi {framework.revision}: {len(spec.criteria)} tiêu chí, "
+            f"{len(spec.grades)} xếp loại, tổng điểm {spec.max_total}")
+
+
+# --- Staged uploads: kept on disk between the preview and the confirmation ---------------------------------------
+
+
+def staged_upload_path(token: str) -> Path | None:
+    """Where the upload `token` is staged; None for a token we could never have issued."""
+    if not TOKEN.fullmatch(token or ""):
+        return None
+    return Path(settings.MEDIA_ROOT) / "staging" / f"{token}.xlsx"
+
+
+def framework_upload_stage(*, file) -> str:
+    """Keep an uploaded workbook until the user confirms it; returns its token."""
+    token = secrets.token_urlsafe(24)
+    path = staged_upload_path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _purge_stale(path.parent)
+    with path.open("wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    return token
+
+
+def framework_upload_discard(*, token: str) -> None:
+    path = staged_upload_path(token)
+    if path:
+        path.unlink(missing_ok=True)
+
+
+def _purge_stale(folder: Path) -> None:
+    # Previews abandoned without a confirmation would otherwise pile up.
+    limit = time.time() - STAGED_LIFETIME
+    for path in folder.glob("*.xlsx"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

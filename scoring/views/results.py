@@ -1,0 +1,171 @@
+"""Results pages: a block's ranking table with its exports, a results run followed on its job page, and the
+publications: immutable snapshots anyone can check against their SHA-256."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..excel.results import write_results_workbook
+from ..models import JobStatus
+from ..permissions import (
+    get_job_for_user, get_publication_for_user, is_manager, publications_visible_to, require_results_manager,
+    results_visible_to,
+)
+from ..services import publications as publication_service
+from ..services.results import COMPUTE_KIND, results_run_start
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ResultsScopeForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    block = forms.CharField(max_length=20, required=False)
+    note = forms.CharField(max_length=2000, required=False)
+
+    def scope(self):
+        """(year, block code), each None when absent or invalid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("year"), (data.get("block") or "").strip() or None
+
+
+# --- The ranking table -----------------------------------------------------------------------------------------
+
+
+@login_required
+def results_page(request):
+    results = results_visible_to(request.user)
+    years, blocks = selectors.results_choices(request.user)
+    year, block = _chosen(ResultsScopeForm(request.GET).scope(), years, blocks)
+    legend = selectors.results_legend(year, block) if block else None
+    found = selectors.results_table(results, year, block.code) if block else results.none()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    grades = legend.grades if legend else {}
+    return render(request, "scoring/results_list.html", {
+        "year": year, "current_block": block, "years": years, "blocks": blocks, "legend": legend, "page": page,
+        "rows": [selectors.result_display(selectors.result_row(result), grades) for result in page],
+        "can_manage": is_manager(request.user), "query": _query(year, block),
+        "publication": selectors.publication_latest(publications_visible_to(request.user), year),
+    })
+
+
+def _chosen(scope, years, blocks):
+    """The year and block asked for, else the newest year and the first block the user may see."""
+    year, code = scope
+    year = year or (years[0] if years else timezone.localdate().year)
+    block = next((block for block in blocks if block.code == code), blocks[0] if blocks else None)
+    return year, block
+
+
+def _query(year, block):
+    return urlencode({"year": year, "block": block.code}) if block else urlencode({"year": year})
+
+
+@login_required
+def results_export(request):
+    results = results_visible_to(request.user)
+    year, code = ResultsScopeForm(request.GET).scope()
+    if not (year and code):
+        return HttpResponseBadRequest(_("Cần chọn năm và khối, ví dụ ?year=2025&block=SO."))
+    block = selectors.block_find(code)
+    if block is None:
+        raise Http404(_("Không có khối này."))
+    rows = [selectors.result_row(result) for result in selectors.results_table(results, year, block.code)]
+    content = write_results_workbook(rows, selectors.results_legend(year, block))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"ket-qua-{year}-{block.code}.xlsx")
+    return response
+
+
+# --- A results run and its job page ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def results_run(request):
+    require_results_manager(request.user)
+    year, block = ResultsScopeForm(request.POST).scope()
+    if not year:
+        messages.error(request, _("Chọn năm cần tính kết quả."))
+        return redirect("scoring:results")
+    job = results_run_start(year=year, block_code=block, user=request.user)
+    return redirect("scoring:job_detail", pk=job.pk)
+
+
+@login_required
+def job_detail(request, pk):
+    job = get_job_for_user(request.user, pk)
+    return render(request, "scoring/results_job.html", {"job": job, "next_url": _job_next_url(job)})
+
+
+@login_required
+def job_status(request, pk):
+    job = get_job_for_user(request.user, pk)
+    return JsonResponse({
+        "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
+        "message": job.message, "error": job.error, "finished": job.is_finished, "next_url": _job_next_url(job),
+    })
+
+
+def _job_next_url(job):
+    """Where a finished results run leads: the table it computed."""
+    if job.kind != COMPUTE_KIND or job.status != JobStatus.DONE:
+        return None
+    query = {"year": job.params.get("year"), **({"block": job.params["block"]} if job.params.get("block") else {})}
+    return f"{reverse('scoring:results')}?{urlencode(query)}"
+
+
+# --- Publications ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def publication_create(request):
+    require_results_manager(request.user)
+    form = ResultsScopeForm(request.POST)
+    year, _block = form.scope()
+    try:
+        publication = publication_service.publication_create(year=year, user=request.user,
+                                                             note=form.cleaned_data.get("note", ""))
+    except publication_service.PublicationRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(f"{reverse('scoring:results')}?{urlencode({'year': year or ''})}")
+    messages.success(request, _("Đã công bố kết quả năm %(year)s, lần %(version)s.") % {
+        "year": year, "version": publication.version})
+    return redirect("scoring:publication_detail", pk=publication.pk)
+
+
+@login_required
+def publication_list(request):
+    publications = publications_visible_to(request.user)
+    return render(request, "scoring/results_publication_list.html", {
+        "publications": publications.defer("content").order_by("-year", "-version"),
+    })
+
+
+@login_required
+def publication_detail(request, pk):
+    publication = get_publication_for_user(request.user, pk)
+    return render(request, "scoring/results_publication_detail.html", {
+        "publication": publication, "tables": selectors.publication_tables(publication.content),
+        "changes": selectors.publication_change_rows(publication.changes),
+    })
+
+
+@login_required
+def publication_content(request, pk):
+    """The exact bytes the SHA-256 was computed over, so anyone can check a printed table against it."""
+    publication = get_publication_for_user(request.user, pk)
+    response = HttpResponse(publication_service.canonical_bytes(publication.content),
+                            content_type="application/json; charset=utf-8")
+    filename = f"cong-bo-ket-qua-{publication.year}-lan-{publication.version}.json"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -1,0 +1,39 @@
+"""Survey pages for managers and leaders: the list, one survey with its groups, the public links with QR codes."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+
+from ..permissions import (can_manage_surveys, get_survey_for_user, public_groups, require_survey_reader,
+                           surveys_visible_to)
+from ..progress import groups_with_counts, surveys_with_counts
+from ..qr import qr_svg
+from ..questionnaire import rated_units
+
+
+@login_required
+def survey_list(request):
+    require_survey_reader(request.user)
+    surveys = surveys_with_counts(surveys_visible_to(request.user))
+    return render(request, "surveys/survey_list.html", {"surveys": surveys})
+
+
+@login_required
+def survey_detail(request, pk):
+    survey = get_survey_for_user(request.user, pk)
+    groups = groups_with_counts(survey)
+    return render(request, "surveys/survey_detail.html", {
+        "survey": survey, "groups": groups, "can_manage": can_manage_surveys(request.user),
+        "has_public": any(not group.identified for group in groups),
+        "has_identified": any(group.identified for group in groups),
+    })
+
+
+@login_required
+def public_links(request, pk):
+    """One card per rated unit to print and stick at its one-stop desk (QR code and short link)."""
+    survey = get_survey_for_user(request.user, pk)
+    links = [(unit, request.build_absolute_uri(reverse("surveys:answer_public", args=[survey.code, unit.code])))
+             for unit in rated_units(survey)]
+    cards = [(unit, url, qr_svg(url, title=unit.name)) for unit, url in links]
+    return render(request, "surveys/public_links.html", {
+        "survey": survey, "cards": cards, "groups": public_groups(survey)})

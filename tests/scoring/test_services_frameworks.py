@@ -1,0 +1,260 @@
+from dataclasses import replace
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+
+from scoring.demo_frameworks import demo_spec, sample_spec, seed_frameworks
+from scoring.excel.frameworks import read_framework_workbook, write_framework_workbook
+from scoring.framework_spec import validate_framework
+from scoring.models import Agency, Assessment, AuditEntry, Criterion, Cycle, Framework, GradeTier, LeafScore
+from scoring.selectors import framework_spec
+from scoring.services.frameworks import (
+    FrameworkImportError, framework_import, framework_upload_discard, framework_upload_stage, staged_upload_path,
+)
+
+from ..conftest import make_agency, make_block
+from .framework_workbooks import SAMPLE, framework_xlsx
+
+D = Decimal
+CRITERION_FIELDS = ("code", "area_code", "depth", "position", "title", "max_points", "method", "rule",
+                    "evidence_required", "agency__code", "guidance", "parent__code")
+GRADE_FIELDS = ("code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty", "position")
+FRAMEWORK_FIELDS = ("year", "block__code", "code", "name", "version", "precision", "bonus_cap", "penalty_cap",
+                    "clamp_total")
+
+
+@pytest.fixture
+def blocks(db):
+    return {code: make_block(code, code, position) for position, code in enumerate(("SO", "HUYEN", "XA"), 1)}
+
+
+def small_spec():
+    spec, issues = read_framework_workbook(BytesIO(framework_xlsx()))
+    assert issues == []
+    return spec
+
+
+def snapshot(framework):
+    return {
+        "framework": Framework.objects.filter(pk=framework.pk).values(*FRAMEWORK_FIELDS).get(),
+        "criteria": list(framework.criteria.order_by("position").values_list(*CRITERION_FIELDS)),
+        "grades": list(framework.grades.order_by("position").values_list(*GRADE_FIELDS)),
+    }
+
+
+def counts():
+    return Framework.objects.count(), Criterion.objects.count(), GradeTier.objects.count(), Agency.objects.count()
+
+
+def test_importing_creates_revision_1_with_the_whole_tree(blocks):
+    framework, replaced = framework_import(spec=small_spec())
+
+    assert (replaced, framework.revision, framework.block.code, framework.year) == (False, 1, "SO", 2024)
+    nodes = {node.code: node for node in framework.criteria.select_related("parent", "agency")}
+    assert nodes["1.1"].parent == nodes["1"] and nodes["1"].parent is None
+    assert (nodes["1.1"].depth, nodes["1.1"].area_code, nodes["1.1"].position) == (1, "1", 1)
+    assert (nodes["3.1"].area_code, nodes["3.1"].method, nodes["3.1"].rule) == ("3", "bonus", "manual 0.5")
+    assert nodes["2.1"].rule == "" and nodes["1"].method == ""
+    assert nodes["1.1"].agency.code == "SNV" and nodes["1.1"].evidence_required
+    assert list(framework.grades.values_list("code", flat=True)) == ["A", "B", "C"]
+
+
+def test_rules_are_stored_in_canonical_form(blocks):
+    spec = small_spec()
+    spec = replace(spec, criteria=tuple(replace(n, rule="manual 0,50") if n.code == "1.2" else n
+                                        for n in spec.criteria))
+
+    framework, _replaced = framework_import(spec=spec)
+
+    assert framework.criteria.get(code="1.2").rule == "manual 0.5"
+
+
+def test_an_unknown_appraiser_code_becomes_an_agency_without_a_name(blocks):
+    make_agency("STP", "Sở Tư pháp")
+
+    framework_import(spec=small_spec())
+
+    assert Agency.objects.get(code="SNV").name == ""
+    assert Agency.objects.get(code="STP").name == "Sở Tư pháp"
+
+
+def test_appraiser_codes_match_known_agencies_in_any_case(blocks):
+    agency = make_agency("SNV", "Sở Nội vụ")
+    spec = small_spec()
+    spec = replace(spec, criteria=tuple(replace(n, appraiser="snv") if n.appraiser else n for n in spec.criteria))
+
+    framework, _replaced = framework_import(spec=spec)
+
+    assert set(framework.criteria.exclude(agency=None).values_list("agency", flat=True)) == {agency.pk}
+    assert Agency.objects.count() == 1
+
+
+def test_the_import_is_audited(blocks, coordinator):
+    framework, _replaced = framework_import(spec=small_spec(), user=coordinator)
+
+    entry = AuditEntry.objects.get(entity="framework", entity_id=framework.pk)
+    assert (entry.actor, entry.field, entry.source) == (coordinator, "import", "import")
+    assert entry.new_value == "tạo lần sửa đổi 1: 7 tiêu chí, 3 xếp loại, tổng điểm 8"
+
+
+def test_the_import_needs_a_number_of_queries_that_grows_with_depth_not_rows(blocks, django_assert_max_num_queries):
+    spec = sample_spec(year=2024)
+
+    with django_assert_max_num_queries(16):
+        framework, _replaced = framework_import(spec=spec)
+
+    assert framework.criteria.count() == len(spec.criteria) == 128
+
+
+def test_a_locked_framework_is_kept_and_a_second_revision_created(blocks):
+    first, _replaced = framework_import(spec=small_spec())
+    Framework.objects.filter(pk=first.pk).update(locked_at=timezone.now())
+    before = snapshot(first)
+    changed = replace(small_spec(), name="Bộ chỉ số sửa đổi")
+
+    second, replaced = framework_import(spec=changed)
+
+    assert (replaced, second.revision, second.name) == (False, 2, "Bộ chỉ số sửa đổi")
+    assert second.pk != first.pk
+    assert snapshot(first) == before
+    assert second.criteria.count() == first.criteria.count()
+
+
+def test_an_unlocked_framework_is_replaced_in_place(blocks):
+    first, _replaced = framework_import(spec=small_spec())
+    old_ids = set(first.criteria.values_list("pk", flat=True))
+    spec = small_spec()
+    shorter = replace(spec, name="Bản sửa", criteria=spec.criteria[:5])
+
+    again, replaced = framework_import(spec=shorter)
+
+    assert (replaced, again.pk, again.revision, again.name) == (True, first.pk, 1, "Bản sửa")
+    assert Framework.objects.count() == 1
+    assert again.criteria.count() == 5
+    assert not Criterion.objects.filter(pk__in=old_ids).exists()
+    assert again.grades.count() == 3
+
+
+def test_an_unlocked_framework_whose_criteria_are_scored_is_not_replaced(blocks, own_unit):
+    first, _replaced = framework_import(spec=small_spec())
+    cycle = Cycle.objects.create(year=2024, block=first.block, framework=first)
+    assessment = Assessment.objects.create(cycle=cycle, unit=own_unit)
+    LeafScore.objects.create(assessment=assessment, criterion=first.criteria.get(code="1.1"))
+    before = snapshot(first)
+
+    with pytest.raises(FrameworkImportError, match="Không thay thế được lần sửa đổi 1: dữ liệu khác đang dùng"):
+        framework_import(spec=replace(small_spec(), name="Bản sửa"))
+
+    assert snapshot(first) == before
+
+
+def test_a_replacement_follows_the_latest_revision(blocks):
+    first, _replaced = framework_import(spec=small_spec())
+    Framework.objects.filter(pk=first.pk).update(locked_at=timezone.now())
+    second, _replaced = framework_import(spec=small_spec())
+
+    third, replaced = framework_import(spec=small_spec())
+
+    assert (replaced, third.pk, third.revision) == (True, second.pk, 2)
+
+
+def test_an_unknown_block_is_refused_and_nothing_is_saved(blocks):
+    before = counts()
+
+    with pytest.raises(FrameworkImportError) as error:
+        framework_import(spec=replace(small_spec(), block="TINH"))
+
+    assert [str(issue) for issue in error.value.issues] == [
+        "Sheet `framework`, dòng 5, cột value: Khối «TINH» không có trong danh mục; các khối hiện có: SO, HUYEN, XA"]
+    assert counts() == before
+
+
+def test_an_invalid_spec_is_refused_and_nothing_is_saved(blocks):
+    spec = small_spec()
+    broken = replace(spec, criteria=tuple(replace(n, max_points=D(9)) if n.code == "1" else n for n in spec.criteria))
+    before = counts()
+
+    with pytest.raises(FrameworkImportError, match="Điểm tối đa 9 khác tổng điểm tối đa các tiêu chí con"):
+        framework_import(spec=broken)
+
+    assert counts() == before
+
+
+def test_the_sample_workbook_imports_and_totals_100(blocks):
+    spec, issues = read_framework_workbook(SAMPLE)
+
+    framework, _replaced = framework_import(spec=spec)
+
+    assert issues == []
+    leaves = framework.criteria.filter(method__in=("appraised", "survey"))
+    assert sum(leaves.values_list("max_points", flat=True)) == 100
+    assert framework.criteria.filter(depth=0).count() == 10
+
+
+def test_export_then_import_gives_back_the_same_framework(blocks):
+    first, _replaced = framework_import(spec=sample_spec(year=2024))
+    Framework.objects.filter(pk=first.pk).update(locked_at=timezone.now())
+
+    spec, issues = read_framework_workbook(BytesIO(write_framework_workbook(framework_spec(first))))
+    second, _replaced = framework_import(spec=spec)
+
+    assert issues == []
+    assert second.revision == 2
+    assert snapshot(second) == snapshot(first)
+
+
+# --- Demo frameworks --------------------------------------------------------------------------------------------
+
+
+def test_seeding_creates_two_years_for_every_block_once(blocks):
+    assert seed_frameworks() == 6
+    assert seed_frameworks() == 0
+    versions = dict(((f.year, f.block.code), f.version) for f in Framework.objects.select_related("block"))
+    assert versions[(2024, "SO")] == "2948/2017"
+    assert {versions[key] for key in versions if key != (2024, "SO")} == {"876/2022"}
+    assert Agency.objects.get(code="STP").name == "Sở Tư pháp"
+
+
+def test_seeding_skips_a_year_and_block_that_already_has_a_framework(blocks):
+    framework_import(spec=replace(small_spec(), year=2025, block="XA"))
+
+    assert seed_frameworks() == 5
+    assert Framework.objects.get(year=2025, block__code="XA").code == "THU-2024"
+
+
+def test_demo_variants_differ_by_block_and_all_total_100():
+    so, district, commune = (demo_spec(year=2025, block=code) for code in ("SO", "HUYEN", "XA"))
+
+    assert len(commune.criteria) < len(district.criteria) < len(so.criteria)
+    assert so.max_total == district.max_total == commune.max_total == 100
+    assert validate_framework(so) == validate_framework(district) == validate_framework(commune) == []
+    assert any("UBND huyện giao" in node.title for node in commune.criteria)
+
+
+# --- Staged uploads ---------------------------------------------------------------------------------------------
+
+
+class Upload:
+    def __init__(self, content):
+        self.content = content
+
+    def chunks(self):
+        yield self.content
+
+
+def test_an_upload_is_staged_under_media_root_and_discarded(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    token = framework_upload_stage(file=Upload(b"xlsx bytes"))
+
+    path = staged_upload_path(token)
+    assert path.parent == tmp_path / "staging" and path.read_bytes() == b"xlsx bytes"
+    framework_upload_discard(token=token)
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("token", ["", "../../etc/passwd", "short", "a" * 65, "abc/def" * 5])
+def test_a_token_we_could_not_have_issued_has_no_path(token):
+    assert staged_upload_path(token) is None
