@@ -1,9 +1,11 @@
 import os
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from scoring.demo import DEFAULT_PASSWORD, demo_units, seed_demo
+from scoring.demo_results import seed_results
 from scoring.excel.units import write_units_workbook
 
 
@@ -22,6 +24,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Đã ghi danh sách đơn vị mẫu vào {write_sample}"))
             return
         report = seed_demo(password=password)
+        report.created.update({f"đơn vị chấm điểm năm {year}": n for year, n in seed_results().items()})
+        # Apps built on scoring (surveys) add their demo data through their AppConfig.seed_demo, so scoring
+        # never imports them.
+        for config in apps.get_app_configs():
+            if config.name != "scoring" and hasattr(config, "seed_demo"):
+                report.created.update(config.seed_demo())
         self._print_accounts(report.accounts, password)
         created = ", ".join(f"{count} {what}" for what, count in report.created.items())
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {sum(report.created.values())} dòng mới: {created}."))
