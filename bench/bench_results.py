@@ -220,7 +220,8 @@ def create_criteria(frameworks):
     parents = _criteria_level(areas, shape, position)
     leaves = Criterion.objects.bulk_create(
         Criterion(framework_id=parent.framework_id, parent=parent, code=f"{parent.code}.{number}",
-                  area_code=parent.area_code, depth=2, position=next(position), title=f"Tiêu chí {parent.code}.{number}",
+                  area_code=parent.area_code, depth=2, position=next(position),
+                  title=f"Tiêu chí {parent.code}.{number}",
                   max_points=max_points, method=method, rule="manual 0.25" if method == "appraised" else "")
         for parent, children in parents for number, (_area, method, max_points) in enumerate(children, start=1)
     )
@@ -243,9 +244,9 @@ def _criteria_level(areas, shape, position):
         children = [leaf for leaf in shape if leaf[0] == area.code]
         for start in range(0, len(children), LEAVES_PER_CRITERION):
             chunk = children[start:start + LEAVES_PER_CRITERION]
+            code = f"{area.code}.{start // LEAVES_PER_CRITERION + 1}"
             pending.append((Criterion(framework_id=area.framework_id, parent=area, area_code=area.code, depth=1,
-                                      code=f"{area.code}.{start // LEAVES_PER_CRITERION + 1}",
-                                      position=next(position), title=f"Tiêu chí {area.code}",
+                                      code=code, position=next(position), title=f"Tiêu chí {code}",
                                       max_points=_scored_max(chunk)),
                             chunk))
     created = Criterion.objects.bulk_create(criterion for criterion, _chunk in pending)
@@ -278,7 +279,7 @@ def copy_units(rng, blocks):
 
 
 def copy_assessments(cycles, unit_rows):
-    """One appraised assessment per unit and year; returns [(assessment id, framework id, unit id, year)]."""
+    """One appraised assessment per unit and year; returns [(assessment id, framework id, year, unit id)]."""
     from django.utils import timezone
 
     from scoring.models import Assessment

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from scoring.demo import DEFAULT_PASSWORD, demo_unit_rows, seed_demo
 from scoring.excel.units import read_units_workbook
-from scoring.models import Framework, Role, Unit, User
+from scoring.models import Framework, Role, Unit, UnitResult, User
+from surveys.models import Survey
 
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "don-vi-mau.xlsx"
 
@@ -97,7 +98,11 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
     out = seed_command()
     assert "canbo.anlac" in out and "Cán bộ đơn vị" in out and "Huyện An Lạc" in out
     assert "mat-khau-demo-rieng" in out
-    assert "Đã tạo 87 dòng mới: 3 khối, 5 cơ quan thẩm định, 65 đơn vị, 8 tài khoản, 6 bộ chỉ số." in out
+    assert "3 khối, 5 cơ quan thẩm định, 65 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
+    # The whole province grows with each capability: two years scored and a completed survey.
+    assert "65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 1 cuộc điều tra" in out
+    assert UnitResult.objects.filter(year=2025).count() == 65
+    assert Survey.objects.get().responses.count() > 0
     assert User.objects.get(username="lanhdao").check_password("mat-khau-demo-rieng")
     assert "Đã tạo 0 dòng mới" in seed_command()
 
