@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# Compiled translations are built here rather than committed, so .po stays the single source.
+# The compiled catalogue is committed too (a test checks it matches the .po), so a machine without gettext
+# still runs; with msgfmt present it is rebuilt from the .po.
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt (gettext) không có: dùng bản dịch đã biên dịch sẵn trong locale/"; fi
 
 migrate: install
 	$(PY) manage.py migrate --noinput -v0
