@@ -7,7 +7,6 @@ framework's precision, and grades and ranks use that rounded index so that what 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -168,24 +167,43 @@ def compute_unit(parts: UnitParts, rules: ScoringRules) -> UnitResult:
 
     `parts` must already leave survey leaves out when no survey is held (aggregate_leaves(survey_held=False)).
     """
-    bonus = _capped(parts.bonus_claimed, rules.bonus_cap)
-    penalty = _capped(parts.penalty_claimed, rules.penalty_cap)
     max_total = parts.max_appraised + parts.max_survey
-    total = _clamped(parts.appraised + parts.survey + bonus - penalty, max_total, rules.clamp_total)
-    result = UnitResult(
+    bonus, penalty, total = _total(parts.appraised, parts.survey, parts.bonus_claimed, parts.penalty_claimed,
+                                   max_total, rules)
+    index = percent(total, max_total, rules.precision)
+    survey_index = percent(parts.survey, parts.max_survey, rules.precision) if rules.survey_held else None
+    areas = tuple(_area_result(area, rules.precision) for area in parts.areas)
+    penalty = quantize_points(penalty)
+    return UnitResult(
         appraised=quantize_points(parts.appraised),
         survey=quantize_points(parts.survey),
         bonus=quantize_points(bonus),
-        penalty=quantize_points(penalty),
+        penalty=penalty,
         total=quantize_points(total),
         max_total=quantize_points(max_total),
-        index=percent(total, max_total, rules.precision),
-        survey_index=percent(parts.survey, parts.max_survey, rules.precision) if rules.survey_held else None,
-        areas=tuple(_area_result(area, rules.precision) for area in parts.areas),
-        grade=None,
+        index=index,
+        survey_index=survey_index,
+        areas=areas,
+        grade=_grade(index, areas, survey_index, penalty, rules.grades),
         incomplete=parts.incomplete,
     )
-    return dataclasses.replace(result, grade=grade_for(result, rules.grades))
+
+
+def unit_total(appraised: Decimal, survey: Decimal, bonus_claimed: Decimal, penalty_claimed: Decimal,
+               max_total: Decimal, rules: ScoringRules) -> tuple[Decimal, Decimal | None]:
+    """(total, index) exactly as compute_unit gives them, from the summed parts alone.
+
+    For results that only need these two (the self-assessed total shown beside the official one): no areas,
+    grade or survey index to build."""
+    _bonus, _penalty, total = _total(appraised, survey, bonus_claimed, penalty_claimed, max_total, rules)
+    return quantize_points(total), percent(total, max_total, rules.precision)
+
+
+def _total(appraised, survey, bonus_claimed, penalty_claimed, max_total, rules):
+    """(bonus, penalty, total) after the caps and the clamp, not yet rounded (rules 4-5)."""
+    bonus = _capped(bonus_claimed, rules.bonus_cap)
+    penalty = _capped(penalty_claimed, rules.penalty_cap)
+    return bonus, penalty, _clamped(appraised + survey + bonus - penalty, max_total, rules.clamp_total)
 
 
 def percent(points: Decimal, max_points: Decimal, precision: int) -> Decimal | None:
@@ -215,22 +233,25 @@ def _area_result(area: AreaParts, precision: int) -> AreaResult:
 
 def grade_for(result: UnitResult, tiers: Sequence[GradeTier]) -> str | None:
     """The first tier, top down, whose minimum and conditions `result` meets; else the lowest (rule 8)."""
-    if result.index is None or not tiers:
+    return _grade(result.index, result.areas, result.survey_index, result.penalty, tiers)
+
+
+def _grade(index, areas, survey_index, penalty, tiers):
+    if index is None or not tiers:
         return None
     for tier in tiers:
-        if _meets(result, tier):
+        if _meets(index, areas, survey_index, penalty, tier):
             return tier.code
     return tiers[-1].code
 
 
-def _meets(result: UnitResult, tier: GradeTier) -> bool:
+def _meets(index, areas, survey_index, penalty, tier):
     return (
-        result.index >= tier.min_index
-        and _areas_reach(result.areas, tier.min_area_index)
+        index >= tier.min_index
+        and _areas_reach(areas, tier.min_area_index)
         # A unit with no survey index cannot fail a survey condition: it was not surveyed.
-        and (tier.min_survey_index is None or result.survey_index is None
-             or result.survey_index >= tier.min_survey_index)
-        and (tier.max_penalty is None or result.penalty <= tier.max_penalty)
+        and (tier.min_survey_index is None or survey_index is None or survey_index >= tier.min_survey_index)
+        and (tier.max_penalty is None or penalty <= tier.max_penalty)
     )
 
 

@@ -1,34 +1,33 @@
 """Survey workbooks (openpyxl lives here only): the design, sheets `survey` (key, value) and `questions`, read into
-a SurveySpec and written back in the same shape, so an export imports unchanged; and the `responses` sheet of
-import_responses. Every problem is reported with its sheet, row and column, in one pass."""
+a SurveySpec and written back in the same shape, so an export imports unchanged; the `responses` sheet of
+import_responses; and the results exports (every answer, and the aggregates). Every problem of a file is reported
+with its sheet, row and column, in one pass: the reader parses cells, and the design's rules are
+services/design.py's validate_survey, which the browser editor uses too."""
 from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from scoring.excel.sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
+from scoring.framework_spec import merge_issues
+from scoring.rules import format_decimal_vi
 
-from .models import Content, Element, Question, Rates, RespondentGroup, Survey
-from .services.design import QUESTIONS_SHEET, SURVEY_SHEET, GroupSpec, OptionSpec, QuestionSpec, SurveySpec
+from .aggregation import ELEMENTS
+from .models import Element, Rates, Source
+from .services.design import (CHOICES, QUESTIONS_SHEET, SURVEY_SHEET, GroupSpec, QuestionSpec, SurveySpec,
+                              format_options, parse_options, validate_survey, year_message)
 from .services.responses import FIXED_COLUMNS, SHEET as RESPONSES_SHEET, ResponseRow
 
 SURVEY_KEYS = ("code", "name", "year", "blocks", "anonymous", "satisfied_min_weight", "margin_of_error")
-SURVEY_REQUIRED = ("code", "name", "year", "blocks")
 QUESTION_COLUMNS = ("code", "group", "text", "options", "criterion_code", "element", "content", "rates",
                     "group_name", "identified")
 QUESTION_REQUIRED = ("code", "group", "text", "options", "criterion_code", "element", "content")
-LENGTHS = {"survey": {"code": Survey._meta.get_field("code").max_length,
-                      "name": Survey._meta.get_field("name").max_length},
-           "question": {"code": Question._meta.get_field("code").max_length,
-                        "group": RespondentGroup._meta.get_field("code").max_length,
-                        "criterion_code": Question._meta.get_field("criterion_code").max_length,
-                        "group_name": RespondentGroup._meta.get_field("name").max_length},
-           "label": 200}
-HUNDRED = Decimal(100)
-CHOICES = {"element": Element, "content": Content, "rates": Rates}
 WIDTHS = {SURVEY_SHEET: (22, 70), QUESTIONS_SHEET: (9, 13, 70, 60, 15, 14, 13, 8, 28, 10)}
+HEADER_FONT = Font(bold=True)
 
 
 # --- Reading the design -----------------------------------------------------------------------------------------
@@ -50,18 +49,19 @@ def read_survey_workbook(file) -> tuple[SurveySpec | None, list[SheetIssue]]:
     # Without a sheet or a required column there is nothing to build a design from.
     if any(issue.sheet is None or issue.row == 1 for issue in issues):
         return None, issues
-    return _spec(survey, questions, issues), issues
+    spec = _spec(survey, questions, issues)
+    return spec, merge_issues(issues, validate_survey(spec))
 
 
 def _spec(survey_table, question_table, issues):
     header, rows = _header(survey_table, issues)
-    groups, questions, seen = {}, [], {}
+    groups, questions = {}, []
     for number, cells in question_table:
         question = _question(number, cells, issues)
         _fold_group(number, cells, question, groups, issues)
-        _check_unique(question, seen, issues)
         questions.append(question)
-    groups = tuple(GroupSpec(g["code"], g["name"] or g["code"], bool(g["identified"])) for g in groups.values())
+    groups = tuple(GroupSpec(g["code"], g["name"] or g["code"], bool(g["identified"]), row=g["row"])
+                   for g in groups.values())
     return SurveySpec(**header, groups=groups, questions=tuple(questions), rows=rows)
 
 
@@ -85,32 +85,25 @@ def _header_values(cells, rows, issues):
     def report(key, message):
         issues.append(SheetIssue(message, SURVEY_SHEET, rows.get(key), "value" if key in rows else key))
 
-    for key in SURVEY_REQUIRED:
-        if not text(cells.get(key)):
-            report(key, _("thiếu giá trị của khóa '%(key)s'") % {"key": key})
-    return {"code": _limited(cells, "code", report), "name": _limited(cells, "name", report),
+    return {"code": text(cells.get("code")), "name": text(cells.get("name")),
             "year": _year(cells.get("year"), report), "blocks": _blocks(cells.get("blocks")),
             "anonymous": _flag(cells.get("anonymous"), True, lambda m: report("anonymous", m)),
-            "satisfied_min_weight": _percent_setting(cells, report),
-            "margin_of_error": _margin(cells, report)}
-
-
-def _limited(cells, key, report):
-    value, limit = text(cells.get(key)), LENGTHS["survey"][key]
-    if len(value) > limit:
-        report(key, _("dài %(length)d ký tự, tối đa %(limit)d") % {"length": len(value), "limit": limit})
-    return value
+            "satisfied_min_weight": _number(cells.get("satisfied_min_weight"), Decimal(60)),
+            "margin_of_error": _number(cells.get("margin_of_error"), Decimal("0.05"))}
 
 
 def _year(value, report):
-    try:
-        year = decimal(value) if text(value) else None
-    except ValueError:
-        year = Decimal("NaN")
-    if year is not None and (not year.is_finite() or year % 1 or not 2000 <= year <= 2100):
-        report("year", _("năm phải là số nguyên từ 2000 đến 2100, không phải '%(value)s'") % {"value": text(value)})
+    """The year as written, when it is a whole number (validate_survey checks its range); else None, reported."""
+    if not text(value):
         return None
-    return int(year) if year is not None else None
+    try:
+        year = decimal(value)
+    except ValueError:
+        year = None
+    if year is None or year % 1:
+        report("year", year_message(text(value)))
+        return None
+    return int(year)
 
 
 def _blocks(value):
@@ -126,23 +119,8 @@ def _flag(value, default, report):
         return default
 
 
-def _percent_setting(cells, report):
-    value = _number(cells.get("satisfied_min_weight"), Decimal(60))
-    if value is None or not 0 <= value <= HUNDRED or value % Decimal("0.01"):
-        report("satisfied_min_weight", _("trọng số hài lòng phải là số từ 0 đến 100, tối đa 2 chữ số thập phân"))
-        return Decimal(60)
-    return value
-
-
-def _margin(cells, report):
-    value = _number(cells.get("margin_of_error"), Decimal("0.05"))
-    if value is None or not 0 < value < 1 or value % Decimal("0.001"):
-        report("margin_of_error", _("sai số e phải lớn hơn 0, nhỏ hơn 1, tối đa 3 chữ số thập phân (ví dụ 0,05)"))
-        return Decimal("0.05")
-    return value
-
-
 def _number(value, default):
+    """A setting's number; the default when blank, None (validate_survey reports it) when not a number."""
     if not text(value):
         return default
     try:
@@ -155,93 +133,22 @@ def _number(value, default):
 
 
 def _question(number, cells, issues):
-    def report(column, message):
-        issues.append(SheetIssue(message, QUESTIONS_SHEET, number, column))
-
-    values = {column: _required(cells, column, report) for column in ("code", "group", "text")}
-    values["criterion_code"] = _question_text(cells, "criterion_code", report)
-    values.update({column: _choice(cells, column, report) for column in ("element", "content", "rates")})
+    values = {column: text(cells.get(column)) for column in ("code", "group", "text", "criterion_code")}
+    values.update({column: _choice(cells, column) for column in CHOICES})
     values["rates"] = values["rates"] or Rates.BLOCK
-    if bool(text(cells.get("element"))) != bool(text(cells.get("content"))):
-        report("content" if values["element"] else "element",
-               _("yếu tố (element) và nội dung đo (content) SIPAS phải ghi cùng nhau, hoặc cùng để trống"))
-    if values["code"].lower() in FIXED_COLUMNS:
-        report("code", _("mã câu hỏi không được trùng tên cột %(columns)s của sheet responses") % {
-            "columns": ", ".join(FIXED_COLUMNS)})
-    options = parse_options(cells.get("options"), lambda message: report("options", message))
+    options = parse_options(cells.get("options"),
+                            lambda message: issues.append(SheetIssue(message, QUESTIONS_SHEET, number, "options")))
     return QuestionSpec(**values, options=options, row=number)
 
 
-def _required(cells, column, report):
-    value = _question_text(cells, column, report)
-    if not value:
-        report(column, _("ô này không được để trống"))
-    return value
-
-
-def _question_text(cells, column, report):
-    value, limit = text(cells.get(column)), LENGTHS["question"].get(column)
-    if limit and len(value) > limit:
-        report(column, _("dài %(length)d ký tự, tối đa %(limit)d") % {"length": len(value), "limit": limit})
-    return value
-
-
-def _choice(cells, column, report):
-    """A choice by its code (access, satisfaction, own...) or its Vietnamese label, any case."""
+def _choice(cells, column):
+    """A choice by its code (access, satisfaction, own...) or its Vietnamese label, any case; anything else as
+    written, for validate_survey to report."""
     written = text(cells.get(column))
-    if not written:
-        return ""
-    choices = CHOICES[column]
-    for value, label in choices.choices:
+    for value, label in CHOICES[column].choices:
         if written.casefold() in (value.casefold(), str(label).casefold()):
             return value
-    report(column, _("'%(value)s' không hợp lệ; dùng: %(values)s") % {"value": written,
-                                                                    "values": ", ".join(choices.values)})
-    return ""
-
-
-def parse_options(value, report) -> tuple[OptionSpec, ...]:
-    """`A=100; B=60; C=20; D=0; E=`: label=weight in percent, separated by semicolons; a blank weight is an option
-    that is not counted ("Không biết"). A label may itself hold "=": the weight is after the last one."""
-    options, labels = [], set()
-    parts = [part.strip() for part in text(value).split(";")]
-    for part in [part for part in parts if part]:
-        option = _option(part, report)
-        if option and option.label.casefold() in labels:
-            report(_("phương án '%(label)s' bị lặp") % {"label": option.label})
-        elif option:
-            labels.add(option.label.casefold())
-            options.append(option)
-    if not any(parts):
-        report(_("cần ít nhất một phương án, dạng A=100; B=60; C=20; D=0; E="))
-    return tuple(options)
-
-
-def _option(part, report):
-    label, equals, weight = part.rpartition("=")
-    label = label.strip()
-    if not equals or not label:
-        report(_("'%(part)s' không đúng dạng nhãn=trọng số (ví dụ B=60; để trống trọng số nếu không tính điểm)")
-               % {"part": part})
-        return None
-    if len(label) > LENGTHS["label"]:
-        report(_("phương án '%(label)s' dài quá %(limit)d ký tự") % {"label": label[:40], "limit": LENGTHS["label"]})
-        return None
-    return _weighted(label, weight.strip(), report)
-
-
-def _weighted(label, weight, report):
-    if not weight:
-        return OptionSpec(label, None)
-    try:
-        number = decimal(weight)
-    except ValueError:
-        number = None
-    if number is None or not 0 <= number <= HUNDRED or number % Decimal("0.01"):
-        report(_("trọng số '%(weight)s' của phương án '%(label)s' phải là số từ 0 đến 100 (tối đa 2 chữ số thập "
-                 "phân) hoặc để trống") % {"weight": weight, "label": label})
-        return None
-    return OptionSpec(label, number)
+    return written
 
 
 def _fold_group(number, cells, question, groups, issues):
@@ -249,8 +156,9 @@ def _fold_group(number, cells, question, groups, issues):
     flag but not contradict them."""
     if not question.group:
         return
-    group = groups.setdefault(question.group.upper(), {"code": question.group, "name": "", "identified": None})
-    name = _question_text(cells, "group_name", lambda c, m: issues.append(SheetIssue(m, QUESTIONS_SHEET, number, c)))
+    group = groups.setdefault(question.group.upper(),
+                              {"code": question.group, "name": "", "identified": None, "row": number})
+    name = text(cells.get("group_name"))
     identified = _flag(cells.get("identified"), None, lambda message: issues.append(
         SheetIssue(message, QUESTIONS_SHEET, number, "identified"))) if text(cells.get("identified")) else None
     if name and group["name"] and name != group["name"]:
@@ -260,17 +168,9 @@ def _fold_group(number, cells, question, groups, issues):
     if identified is not None and group["identified"] is not None and identified != group["identified"]:
         message = _("nhóm %(code)s đã được ghi khác ở dòng trên (mời đích danh: có/không)") % {"code": group["code"]}
         issues.append(SheetIssue(message, QUESTIONS_SHEET, number, "identified"))
-    group["name"] = group["name"] or name
+    if name and not group["name"]:
+        group["name"], group["row"] = name, number
     group["identified"] = identified if group["identified"] is None else group["identified"]
-
-
-def _check_unique(question, seen, issues):
-    key = (question.group.upper(), question.code.lower())
-    if question.code and key in seen:
-        message = _("mã câu hỏi '%(code)s' trùng với dòng %(row)d trong nhóm %(group)s")
-        issues.append(SheetIssue(message % {"code": question.code, "row": seen[key], "group": question.group},
-                                 QUESTIONS_SHEET, question.row, "code"))
-    seen.setdefault(key, question.row)
 
 
 # --- Writing the design -------------------------------------------------------------------------------------------
@@ -297,10 +197,6 @@ def write_survey_workbook(spec: SurveySpec) -> bytes:
     return buffer.getvalue()
 
 
-def format_options(options) -> str:
-    return "; ".join(f"{option.label}={_plain(option.weight)}" for option in options)
-
-
 def _header_cells(spec):
     return [("code", spec.code), ("name", spec.name), ("year", spec.year), ("blocks", ", ".join(spec.blocks)),
             ("anonymous", _yes_no(spec.anonymous)),
@@ -321,18 +217,22 @@ def _yes_no(flag):
     return "có" if flag else "không"
 
 
-def _style(sheet):
+def _style(sheet, widths=None):
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = HEADER_FONT
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             # Text stays text: a label starting with "=" must not become a formula, "8.1" must not become a number.
             if isinstance(cell.value, str):
                 cell.data_type = "s"
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(WIDTHS[sheet.title]):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    _widths(sheet, WIDTHS[sheet.title] if widths is None else widths)
     sheet.freeze_panes = "A2"
+
+
+def _widths(sheet, widths):
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _add_guide(workbook):
@@ -417,3 +317,123 @@ def write_responses_workbook(columns, rows) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- Results: every answer, and the aggregates -------------------------------------------------------------------
+
+ANSWERS_SHEET = "tra-loi"
+DATE_FORMAT = "DD/MM/YYYY"
+POINTS_FORMAT = "0.000"
+SHARE_FORMAT = "0.00"
+
+
+def write_answers_workbook(questions, rows, out) -> None:
+    """Every response as one row into `out` (a binary file): id, group, unit, source, date, flag, then one column
+    per question code holding the chosen option's label. `questions` are (id, code) in order; question codes are
+    unique only within a group, so a code's column holds the answer to that code of the response's own group, as
+    the responses sheet of import_responses does. Written in openpyxl's write-only mode from `rows`
+    (selectors.survey_answer_rows, an iterator): memory stays flat however many responses there are."""
+    codes = list(dict.fromkeys(code for _id, code in questions))
+    column = {question: codes.index(code) for question, code in questions}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(ANSWERS_SHEET)
+    headers = (_("Mã phiếu"), _("Nhóm"), _("Mã đơn vị"), _("Tên đơn vị"), _("Nguồn"), _("Ngày trả lời"),
+               _("Đáng ngờ"), _("Lý do đánh dấu"), *codes)
+    _widths(sheet, (38, 14, 12, 36, 18, 13, 9, 40, *(14 for _code in codes)))
+    sheet.freeze_panes = "A2"
+    sheet.append([_bold(sheet, header) for header in headers])  # codes like "1" are headers, hence text
+    sources = dict(Source.choices)
+    for row in rows:
+        sheet.append([*_answer_cells(sheet, row, sources), *_labels(sheet, row.labels, column, len(codes))])
+    workbook.save(out)
+
+
+def _bold(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = HEADER_FONT
+    return cell
+
+
+def _answer_cells(sheet, row, sources):
+    submitted = WriteOnlyCell(sheet, value=row.submitted_on)
+    submitted.number_format = DATE_FORMAT
+    return [row.response_id, row.group, _text_cell(sheet, row.unit_code), _text_cell(sheet, row.unit_name),
+            str(sources.get(row.source, row.source)), submitted, _yes_no(row.flagged),
+            _text_cell(sheet, row.flag_reason)]
+
+
+def _text_cell(sheet, value):
+    """Text stays text: a code like "001" never becomes a number, nor a label like "=x" a formula."""
+    if not value:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _labels(sheet, labels, column, width):
+    cells = [None] * width
+    for question, label in labels.items():
+        if question in column:
+            cells[column[question]] = _text_cell(sheet, label) if label.startswith("=") else label
+    return cells
+
+
+def write_aggregates_workbook(aggregates) -> bytes:
+    """The survey's figures (results.survey_aggregates): the survey leaves' points per unit, SIPAS per element
+    (the survey, then each unit) and the distribution of the answers to every question."""
+    workbook = Workbook()
+    _points_sheet(workbook.active, aggregates)
+    _sipas_sheet(workbook.create_sheet("sipas"), aggregates)
+    _distribution_sheet(workbook.create_sheet("phan-bo"), aggregates)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _points_sheet(sheet, aggregates):
+    sheet.title = "diem-dieu-tra"
+    sheet.append((_("Mã đơn vị"), _("Tên đơn vị"), _("Khối"),
+                  *(_("%(code)s. %(title)s (tối đa %(max)s)") % {"code": leaf.code, "title": leaf.title,
+                                                                 "max": format_decimal_vi(leaf.max_points)}
+                    for leaf in aggregates.leaves)))
+    for unit in aggregates.units:
+        points = [aggregates.points.get((unit.pk, leaf.code), (None, None))[0] for leaf in aggregates.leaves]
+        sheet.append((unit.code, unit.name, unit.block.code, *points))
+    _style(sheet, (12, 36, 10, *(24 for _leaf in aggregates.leaves)))
+    _number_format(sheet, 4, POINTS_FORMAT)
+
+
+def _sipas_sheet(sheet, aggregates):
+    labels = dict(Element.choices)
+    sheet.append((_("Mã đơn vị"), _("Tên đơn vị"), *(_("%(element)s (%%)") % {"element": labels[element]}
+                                                     for element in ELEMENTS),
+                  _("Chung (%)"), _("Số câu trả lời hợp lệ")))
+    sheet.append((_("Toàn bộ"), aggregates.survey.name, *_sipas_cells(aggregates.sipas)))
+    for unit in aggregates.units:
+        result = aggregates.sipas_by_unit.get(unit.pk)
+        sheet.append((unit.code, unit.name, *(_sipas_cells(result) if result else ())))
+    _style(sheet, (12, 36, *(16 for _element in ELEMENTS), 12, 14))
+    _number_format(sheet, 3, SHARE_FORMAT, last=2 + len(ELEMENTS) + 1)
+
+
+def _sipas_cells(result):
+    return (*(result.elements[element].share for element in ELEMENTS), result.overall.share, result.overall.valid)
+
+
+def _distribution_sheet(sheet, aggregates):
+    sheet.append((_("Nhóm"), _("Mã câu hỏi"), _("Câu hỏi"), _("Phương án"), _("Trọng số (%)"),
+                  _("Số câu trả lời"), _("Tỷ lệ (%)")))
+    for group, questions in aggregates.questions:
+        for result in questions:
+            for bar in result.bars:
+                sheet.append((group.code, result.question.code, result.question.text, bar.label, bar.weight,
+                              bar.count, bar.share))
+    _style(sheet, (14, 10, 60, 28, 12, 12, 10))
+    _number_format(sheet, 7, SHARE_FORMAT)
+
+
+def _number_format(sheet, first, number_format, *, last=None):
+    for row in sheet.iter_rows(min_row=2, min_col=first, max_col=last or sheet.max_column):
+        for cell in row:
+            cell.number_format = number_format

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from scoring.models import Role, Unit
 from scoring.permissions import is_manager, require_manager
 
-from .models import Invitation, RespondentGroup, Survey
+from .models import Invitation, Question, RespondentGroup, Survey
 from .tokens import token_hash
 
 
@@ -63,3 +63,18 @@ def public_groups(survey):
 
 def can_manage_surveys(user):
     return is_manager(user)
+
+
+def require_survey_manager(user):
+    """Creating a survey, importing a design: the managers' acts."""
+    require_manager(user)
+
+
+def get_survey_for_manager(user, pk):
+    """The design editor and the exports of every answer are the managers' (readers see the results page)."""
+    return get_survey_for_user(user, pk, write=True)
+
+
+def get_question_for_user(user, survey_pk, question_pk, *, write=False):
+    survey = get_survey_for_user(user, survey_pk, write=write)
+    return get_object_or_404(Question.objects.select_related("survey", "group"), survey=survey, pk=question_pk)

@@ -30,8 +30,9 @@ Other keywords:
 
     kwargs   the route's URL kwargs, each naming a value of the route_objects fixture in test_access_matrix.py:
              "unit" (own_unit or other_unit), "framework" (a shared framework), "unknown_token" (in no session),
-             "survey" (a survey rating both units), "invited_group" (its group invited by name), "survey_code" and
-             "unit_code" (its public link for own_unit or other_unit), "job" (a results run of 2024 that no
+             "survey" (a survey rating both units), "invited_group" (its group invited by name), "question" (a
+             question of that group, not answered yet), "survey_code" and "unit_code" (its public link for own_unit
+             or other_unit), "job" (a results run of 2024 that no
              persona started, still queued), "publication" (a publication of 2024)
     method   "get" (the default) or "post" for routes that only accept POST
     data     the request body
@@ -118,6 +119,8 @@ RESULTS_OF_SO_2024 = {"year": "2024", "block": "SO"}
 JOB = {"pk": "job"}
 PUBLICATION = {"pk": "publication"}
 BACK_TO_INVITATIONS = Redirect("surveys:invitation_list", kwargs=INVITED_GROUP)
+QUESTION = {"pk": "survey", "question_pk": "question"}
+BACK_TO_DESIGN = Redirect("surveys:survey_design", kwargs=SURVEY)
 
 MATRIX = {
     "home": access(**SIGNED_IN),
@@ -160,6 +163,25 @@ MATRIX = {
     "surveys:answer_token": access(everyone=404, kwargs=TOKEN),
     "surveys:answer_public": access(everyone=200, kwargs=PUBLIC_LINK),
     "surveys:answer_thanks": access(everyone=200),
+    # Survey results (issue 5): readers see the page; the exports hold every answer, so only managers download.
+    "surveys:survey_results": access(**SURVEY_READERS, kwargs=SURVEY),
+    "surveys:survey_export_answers": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    "surveys:survey_export_aggregates": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    # The design editor and the design workbook in the browser are the managers'.
+    "surveys:survey_create": access(**MANAGERS_ONLY),
+    "surveys:survey_edit": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    "surveys:survey_design": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    "surveys:survey_design_export": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    "surveys:group_create": access(**MANAGERS_ONLY, kwargs=SURVEY),
+    "surveys:group_edit": access(**MANAGERS_ONLY, kwargs=INVITED_GROUP),
+    "surveys:question_create": access(**MANAGERS_ONLY, kwargs=INVITED_GROUP),
+    "surveys:question_edit": access(**MANAGERS_ONLY, kwargs=QUESTION),
+    # The question has no answer yet: it is deleted and the manager is back on the design page.
+    "surveys:question_delete": access(**{**MANAGERS_ONLY, "managers": BACK_TO_DESIGN}, kwargs=QUESTION,
+                                      method="post"),
+    "surveys:design_import": access(**MANAGERS_ONLY),
+    # As for frameworks: a token that is not in the visitor's session.
+    "surveys:design_import_confirm": access(anonymous=LOGIN, managers=404, others=403, kwargs=TOKEN),
     # Results (issue 4). Unit users read only their own unit's row (tests/scoring/test_views_results.py).
     "scoring:results": access(**SIGNED_IN),
     "scoring:results_export": access(**SIGNED_IN, data=RESULTS_OF_SO_2024),

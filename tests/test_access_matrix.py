@@ -60,14 +60,17 @@ def route_objects(own_unit, other_unit):
 
 
 def survey_objects(own_unit, other_unit):
-    """A survey rating both units, with a group invited by name and a group answering its public link."""
-    from surveys.models import RespondentGroup, Survey
+    """A survey rating both units, with a group invited by name (one question, not answered yet) and a group
+    answering its public link."""
+    from surveys.models import Option, Question, RespondentGroup, Survey
 
     survey = Survey.objects.create(code="KS-2024", name="Khảo sát 2024", year=2024)
     survey.blocks.add(own_unit.block, other_unit.block)
     invited = RespondentGroup.objects.create(survey=survey, code="CB", name="Cán bộ", identified=True)
     RespondentGroup.objects.create(survey=survey, code="ND", name="Người dân")
-    return {"survey": survey.pk, "invited_group": invited.pk, "survey_code": survey.code}
+    question = Question.objects.create(survey=survey, group=invited, code="C1", text="Ông/bà hài lòng không?")
+    Option.objects.create(question=question, label="Có", weight=100)
+    return {"survey": survey.pk, "invited_group": invited.pk, "question": question.pk, "survey_code": survey.code}
 
 
 def result_objects():

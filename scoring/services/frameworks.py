@@ -1,10 +1,4 @@
-"""Importing a criteria framework (from Excel or the demo), and staging uploaded workbooks until confirmed."""
-import re
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
+"""Importing a criteria framework (from Excel or the demo); uploads wait for confirmation in services/uploads.py."""
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -16,8 +10,6 @@ from .audit import audit_entry, audit_write
 
 HEADER_FIELDS = ("code", "name", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
 GRADE_FIELDS = ("code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty")
-TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-STAGED_LIFETIME = 24 * 60 * 60
 
 
 class FrameworkImportError(ValueError):
@@ -105,39 +97,3 @@ def _audit_summary(framework, spec, replaced) -> str:
     action = "thay thế" if replaced else "tạo"
     return (f"{action} lần sửa đổi {framework.revision}: {len(spec.criteria)} tiêu chí, "
             f"{len(spec.grades)} xếp loại, tổng điểm {spec.max_total}")
-
-
-# --- Staged uploads: kept on disk between the preview and the confirmation ---------------------------------------
-
-
-def staged_upload_path(token: str) -> Path | None:
-    """Where the upload `token` is staged; None for a token we could never have issued."""
-    if not TOKEN.fullmatch(token or ""):
-        return None
-    return Path(settings.MEDIA_ROOT) / "staging" / f"{token}.xlsx"
-
-
-def framework_upload_stage(*, file) -> str:
-    """Keep an uploaded workbook until the user confirms it; returns its token."""
-    token = secrets.token_urlsafe(24)
-    path = staged_upload_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _purge_stale(path.parent)
-    with path.open("wb") as out:
-        for chunk in file.chunks():
-            out.write(chunk)
-    return token
-
-
-def framework_upload_discard(*, token: str) -> None:
-    path = staged_upload_path(token)
-    if path:
-        path.unlink(missing_ok=True)
-
-
-def _purge_stale(folder: Path) -> None:
-    # Previews abandoned without a confirmation would otherwise pile up.
-    limit = time.time() - STAGED_LIFETIME
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)

@@ -12,10 +12,8 @@ from ..forms import FrameworkUploadForm
 from ..framework_display import describe_import, export_filename
 from ..framework_spec import merge_issues
 from ..permissions import frameworks_visible_to, get_framework_for_user, is_manager, require_manager
-from ..services.frameworks import (
-    FrameworkImportError, framework_import as import_spec, framework_upload_discard, framework_upload_stage,
-    staged_upload_path,
-)
+from ..services.frameworks import FrameworkImportError, framework_import as import_spec
+from ..services.uploads import staged_upload_path, upload_discard, upload_stage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "framework_uploads"  # session key: the tokens of this user's staged workbooks
@@ -73,7 +71,7 @@ def framework_import(request):
     require_manager(request.user)
     form = FrameworkUploadForm(request.POST, request.FILES) if request.method == "POST" else FrameworkUploadForm()
     if form.is_valid():
-        token = framework_upload_stage(file=form.cleaned_data["file"])
+        token = upload_stage(file=form.cleaned_data["file"])
         tokens = request.session.get(UPLOADS, [])
         request.session[UPLOADS] = [*tokens, token][-KEPT_UPLOADS:]
         return redirect("scoring:framework_import_confirm", token=token)
@@ -110,7 +108,7 @@ def _staged_path(request, token):
 
 
 def _forget(request, token):
-    framework_upload_discard(token=token)
+    upload_discard(token=token)
     request.session[UPLOADS] = [kept for kept in request.session.get(UPLOADS, []) if kept != token]
 
 

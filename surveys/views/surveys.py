@@ -14,7 +14,8 @@ from ..questionnaire import rated_units
 def survey_list(request):
     require_survey_reader(request.user)
     surveys = surveys_with_counts(surveys_visible_to(request.user))
-    return render(request, "surveys/survey_list.html", {"surveys": surveys})
+    return render(request, "surveys/survey_list.html",
+                  {"surveys": surveys, "can_manage": can_manage_surveys(request.user)})
 
 
 @login_required

@@ -10,9 +10,7 @@ from scoring.excel.frameworks import read_framework_workbook, write_framework_wo
 from scoring.framework_spec import validate_framework
 from scoring.models import Agency, Assessment, AuditEntry, Criterion, Cycle, Framework, GradeTier, LeafScore
 from scoring.selectors import framework_spec
-from scoring.services.frameworks import (
-    FrameworkImportError, framework_import, framework_upload_discard, framework_upload_stage, staged_upload_path,
-)
+from scoring.services.frameworks import FrameworkImportError, framework_import
 
 from ..conftest import make_agency, make_block
 from .framework_workbooks import SAMPLE, framework_xlsx
@@ -231,30 +229,3 @@ def test_demo_variants_differ_by_block_and_all_total_100():
     assert so.max_total == district.max_total == commune.max_total == 100
     assert validate_framework(so) == validate_framework(district) == validate_framework(commune) == []
     assert any("UBND huyện giao" in node.title for node in commune.criteria)
-
-
-# --- Staged uploads ---------------------------------------------------------------------------------------------
-
-
-class Upload:
-    def __init__(self, content):
-        self.content = content
-
-    def chunks(self):
-        yield self.content
-
-
-def test_an_upload_is_staged_under_media_root_and_discarded(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-    token = framework_upload_stage(file=Upload(b"xlsx bytes"))
-
-    path = staged_upload_path(token)
-    assert path.parent == tmp_path / "staging" and path.read_bytes() == b"xlsx bytes"
-    framework_upload_discard(token=token)
-    assert not path.exists()
-
-
-@pytest.mark.parametrize("token", ["", "../../etc/passwd", "short", "a" * 65, "abc/def" * 5])
-def test_a_token_we_could_not_have_issued_has_no_path(token):
-    assert staged_upload_path(token) is None

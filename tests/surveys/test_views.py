@@ -335,3 +335,15 @@ def test_a_leader_reads_the_sample_plan_but_cannot_change_it(client, leader, sur
     assert client.get(url).status_code == 200
     assert client.post(url, {f"n-{own_unit.pk}": "5"}).status_code == 403
     assert not SampleTarget.objects.exists()
+
+
+def test_managers_find_how_to_create_or_import_a_survey_on_the_list(client, personas):
+    from scoring.models import Role
+
+    client.force_login(personas[Role.COORDINATOR])
+    manager_page = client.get("/surveys/").content.decode()
+    client.force_login(personas[Role.LEADER])
+    leader_page = client.get("/surveys/").content.decode()
+
+    assert "/surveys/new/" in manager_page and "/surveys/import/" in manager_page
+    assert "/surveys/new/" not in leader_page
