@@ -248,3 +248,24 @@ def test_postgresql_array_parameters_quote_text_and_keep_nulls():
 
     assert _array_literal([1, None, D("1.500")]) == "{1,NULL,1.500}"
     assert _array_literal(['a "b"', "c\\d", ""]) == '{"a \\"b\\"","c\\\\d",""}'
+
+
+def test_survey_points_appear_in_the_units_results_and_follow_new_answers(db, django_capture_on_commit_callbacks):
+    from scoring.models import UnitResult
+    from scoring.services.results import results_compute
+
+    make_surveyed_province()
+    import_design()
+    answer(ANSWERS)
+    survey_points_compute(year=2024)
+    results_compute(year=2024)
+    snv = UnitResult.objects.get(year=2024, unit__code="SNV")
+    assert snv.survey == D("3.133")  # 1.800 + 1.333
+
+    answer([("P-003", "NGUOIDAN", "SNV", {"C1": "A", "C2": "A"})])
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_points_compute(year=2024)
+
+    snv.refresh_from_db()
+    # 8.1: 3 × (100 + 60 + 20 + 100 + 100) / 5 / 100 = 2.280, through the debounced refresh, not a new full run.
+    assert snv.survey == D("3.613")
