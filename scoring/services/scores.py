@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..excel.sheets import SheetIssue, WorkbookError
 from ..excel.scores import SHEET
-from ..models import Assessment, AssessmentStatus, AuditSource, Block, Cycle, Framework, LeafScore, Unit
+from ..models import Assessment, AssessmentStatus, AuditSource, Cycle, Framework, LeafScore, Unit
 from .audit import audit_entry, audit_write
 from .results import results_refresh_later
 

@@ -2,7 +2,7 @@
 with a preview: nothing is saved until the coordinator confirms a file without errors."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
@@ -13,11 +13,10 @@ from ..framework_display import describe_import, export_filename
 from ..framework_spec import merge_issues
 from ..permissions import frameworks_visible_to, get_framework_for_user, is_manager, require_manager
 from ..services.frameworks import FrameworkImportError, framework_import as import_spec
-from ..services.uploads import staged_upload_path, upload_discard, upload_stage
+from .staging import forget_staged, stage_for_session, staged_path_for_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "framework_uploads"  # session key: the tokens of this user's staged workbooks
-KEPT_UPLOADS = 5
 
 
 @login_required
@@ -71,9 +70,7 @@ def framework_import(request):
     require_manager(request.user)
     form = FrameworkUploadForm(request.POST, request.FILES) if request.method == "POST" else FrameworkUploadForm()
     if form.is_valid():
-        token = upload_stage(file=form.cleaned_data["file"])
-        tokens = request.session.get(UPLOADS, [])
-        request.session[UPLOADS] = [*tokens, token][-KEPT_UPLOADS:]
+        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
         return redirect("scoring:framework_import_confirm", token=token)
     return render(request, "scoring/framework_import.html", {"form": form})
 
@@ -81,9 +78,9 @@ def framework_import(request):
 @login_required
 def framework_import_confirm(request, token):
     require_manager(request.user)
-    path = _staged_path(request, token)
+    path = staged_path_for_session(request, UPLOADS, token)
     if request.method == "POST" and "cancel" in request.POST:
-        _forget(request, token)
+        forget_staged(request, UPLOADS, token)
         return redirect("scoring:framework_import")
     spec, issues = read_framework_workbook(path)
     issues = merge_issues(issues, selectors.framework_block_issues(spec)) if spec else issues
@@ -93,23 +90,10 @@ def framework_import_confirm(request, token):
         except FrameworkImportError as error:
             issues = error.issues
         else:
-            _forget(request, token)
+            forget_staged(request, UPLOADS, token)
             messages.success(request, describe_import(framework, replaced))
             return redirect("scoring:framework_detail", pk=framework.pk)
     return render(request, "scoring/framework_import_preview.html", _preview(spec, issues, token))
-
-
-def _staged_path(request, token):
-    # A token is only good in the session that uploaded it: another user's preview answers 404.
-    path = staged_upload_path(token)
-    if token not in request.session.get(UPLOADS, []) or path is None or not path.exists():
-        raise Http404
-    return path
-
-
-def _forget(request, token):
-    upload_discard(token=token)
-    request.session[UPLOADS] = [kept for kept in request.session.get(UPLOADS, []) if kept != token]
 
 
 def _preview(spec, issues, token):

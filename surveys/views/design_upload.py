@@ -3,7 +3,7 @@ file without errors), and the download of a survey's design in the same shape, s
 and brought back. The staging of uploads is the framework import's (scoring/services/uploads.py)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from scoring.excel.sheets import WorkbookError
 from scoring.framework_spec import merge_issues
 from scoring.models import AuditSource
-from scoring.services.uploads import staged_upload_path, upload_discard, upload_stage
+from scoring.views.staging import forget_staged, stage_for_session, staged_path_for_session
 
 from ..editor_forms import DesignUploadForm
 from ..excel import read_survey_workbook, write_survey_workbook
@@ -22,7 +22,6 @@ from ..services.design import survey_import, survey_import_issues
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "survey_uploads"  # session key: the tokens of this user's staged design workbooks
-KEPT_UPLOADS = 5
 
 
 @login_required
@@ -30,8 +29,7 @@ def design_import(request):
     require_survey_manager(request.user)
     form = DesignUploadForm(request.POST, request.FILES) if request.method == "POST" else DesignUploadForm()
     if form.is_valid():
-        token = upload_stage(file=form.cleaned_data["file"])
-        request.session[UPLOADS] = [*request.session.get(UPLOADS, []), token][-KEPT_UPLOADS:]
+        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
         return redirect("surveys:design_import_confirm", token=token)
     return render(request, "surveys/editor_import.html", {"form": form})
 
@@ -39,9 +37,9 @@ def design_import(request):
 @login_required
 def design_import_confirm(request, token):
     require_survey_manager(request.user)
-    path = _staged_path(request, token)
+    path = staged_path_for_session(request, UPLOADS, token)
     if request.method == "POST" and "cancel" in request.POST:
-        _forget(request, token)
+        forget_staged(request, UPLOADS, token)
         return redirect("surveys:design_import")
     spec, issues = read_survey_workbook(path)
     issues = merge_issues(issues, survey_import_issues(spec)) if spec else issues
@@ -51,25 +49,12 @@ def design_import_confirm(request, token):
         except WorkbookError as error:
             issues = error.issues
         else:
-            _forget(request, token)
+            forget_staged(request, UPLOADS, token)
             messages.success(request, _imported(summary))
             return redirect("surveys:survey_design", summary.survey.pk)
     return render(request, "surveys/editor_import_preview.html", {
         "spec": spec, "issues": issues, "token": token,
         "target": Survey.objects.filter(code=spec.code).first() if spec else None})
-
-
-def _staged_path(request, token):
-    # A token is only good in the session that uploaded it: another user's preview answers 404.
-    path = staged_upload_path(token)
-    if token not in request.session.get(UPLOADS, []) or path is None or not path.exists():
-        raise Http404
-    return path
-
-
-def _forget(request, token):
-    upload_discard(token=token)
-    request.session[UPLOADS] = [kept for kept in request.session.get(UPLOADS, []) if kept != token]
 
 
 def _imported(summary):

@@ -2,7 +2,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.models import Job
 from scoring.services.jobs import job_enqueue
 
 
