@@ -437,3 +437,32 @@ def _number_format(sheet, first, number_format, *, last=None):
     for row in sheet.iter_rows(min_row=2, min_col=first, max_col=last or sheet.max_column):
         for cell in row:
             cell.number_format = number_format
+
+
+# --- Sample targets (the planner's N per unit and group) -------------------------------------------------------
+
+TARGETS_SHEET = "targets"
+TARGET_COLUMNS = ("unit_code", "group", "transactions")
+
+
+def read_targets_workbook(file) -> tuple[list[tuple[int, str, str, int]], list[SheetIssue]]:
+    """[(row, unit code, group code, N)] from sheet `targets`; N must be a whole number ≥ 0."""
+    workbook, issues = open_workbook(file)
+    if workbook is None:
+        return [], issues
+    try:
+        table, issues = read_table(workbook, TARGETS_SHEET, columns=TARGET_COLUMNS, required=TARGET_COLUMNS)
+    finally:
+        workbook.close()
+    rows = []
+    for number, cells in table:
+        try:
+            count = decimal(cells["transactions"])
+        except ValueError:
+            count = Decimal(-1)
+        if count < 0 or count != count.to_integral_value():
+            issues.append(SheetIssue(_("số giao dịch phải là số nguyên không âm"), TARGETS_SHEET, number,
+                                     "transactions"))
+            continue
+        rows.append((number, text(cells["unit_code"]), text(cells["group"]), int(count)))
+    return rows, issues

@@ -41,3 +41,50 @@ def test_entering_transactions_creates_changes_and_clears_them_audited(survey, o
     assert list(SampleTarget.objects.values_list("unit", "transactions")) == [(own_unit.pk, 100)]
     entry = AuditEntry.objects.filter(field="sample_transactions").first()
     assert (entry.actor, entry.old_value, entry.new_value) == (coordinator, "50", "")
+
+
+def targets_file(tmp_path, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "targets"
+    sheet.append(["unit_code", "group", "transactions"])
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "muc-tieu.xlsx"
+    book.save(path)
+    return path
+
+
+def test_transactions_can_be_imported_from_a_workbook_and_give_the_target_sample(survey, own_unit, tmp_path):
+    from django.core.management import call_command
+
+    from surveys.aggregation import sample_size
+    from surveys.models import SampleTarget
+
+    make_group(survey, "NguoiDan")
+    call_command("import_sample_targets", str(targets_file(tmp_path, [["SNV", "NguoiDan", 1200]])),
+                 survey=survey.code)
+
+    target = SampleTarget.objects.get(survey=survey, unit=own_unit)
+    assert target.transactions == 1200
+    assert sample_size(1200, survey.margin_of_error) == 300  # 1200 / (1 + 1200 × 0.05²) = 300
+
+
+@pytest.mark.parametrize("row, column", [
+    (["XYZ", "NguoiDan", 10], "unit_code"), (["SNV", "KhongCo", 10], "group"), (["SNV", "NguoiDan", -3], "transactions"),
+    (["SNV", "NguoiDan", 2.5], "transactions")])
+def test_a_bad_targets_row_is_reported_and_nothing_is_saved(survey, own_unit, tmp_path, capsys, row, column):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from surveys.models import SampleTarget
+
+    make_group(survey, "NguoiDan")
+    with pytest.raises(CommandError, match="chưa lưu gì"):
+        call_command("import_sample_targets", str(targets_file(tmp_path, [["SNV", "NguoiDan", 50], row])),
+                     survey=survey.code)
+
+    assert f"dòng 3, cột {column}" in capsys.readouterr().err
+    assert not SampleTarget.objects.exists()
