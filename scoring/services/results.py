@@ -12,6 +12,8 @@ overlapping scopes (a year and one of its blocks, a refresh) queue behind each o
 """
 import dataclasses
 import json
+from contextlib import closing
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from itertools import groupby
@@ -59,17 +61,21 @@ def results_compute(*, year: int, block_code: str | None = None, progress=None) 
     cycles = _cycles(year, block_code)
     report = progress or (lambda percent, message: None)
     written = set()
-    with transaction.atomic():
+    prefetch = _prefetch_possible(cycles)
+    with transaction.atomic(), closing(_block_sums(cycles, prefetch)) as sums:
         _tune_for_aggregates()
         members, shapes = _members(cycles), _framework_shapes(cycles)
         # Last year's results of the units in scope, read once: a year-wide run reads the whole year.
         previous = _previous_results(year - 1, None if block_code is None else
                                      {pk for units in members.values() for pk in units})
+        for cycle in cycles if prefetch else ():  # in block-code order, before any block's scores are read
+            _block_lock(cycle)
         for number, cycle in enumerate(cycles):
             report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
             _block_lock(cycle)
             shape = _with_survey_held(shapes[cycle.pk], cycle)
-            rows, _ranks = _block_rows(cycle, shape, members[cycle.pk], _unit_results(cycle, shape), previous)
+            units = _unit_results(cycle, shape, rows=next(sums))
+            rows, _ranks = _block_rows(cycle, shape, members[cycle.pk], units, previous)
             _upsert(rows)
             written.update((cycle.block_id, unit_id) for unit_id in members[cycle.pk])
         _stale_delete(year, None if block_code is None else [cycle.block_id for cycle in cycles], written)
@@ -396,11 +402,46 @@ def _decimal_sums(row):
     return row
 
 
-def _unit_results(cycle, shape, unit_ids=None):
+def _unit_results(cycle, shape, unit_ids=None, rows=None):
     """{unit id: (official computation.UnitResult, self-assessed (total, index) or None)} of the units with leaf
-    scores in the cycle (of these units only, if given)."""
-    return {unit_id: _unit_result(shape, {(area, method): sums for _u, area, method, *sums in rows})
-            for unit_id, rows in groupby(_leaf_sums(cycle, unit_ids), key=itemgetter(0))}
+    scores in the cycle (of these units only, if given), from its LEAF_SUMS rows (read now unless given)."""
+    rows = _leaf_sums(cycle, unit_ids) if rows is None else rows
+    return {unit_id: _unit_result(shape, {(area, method): sums for _u, area, method, *sums in unit_rows})
+            for unit_id, unit_rows in groupby(rows, key=itemgetter(0))}
+
+
+def _prefetch_possible(cycles):
+    # A second connection sees only committed leaf scores: not from inside a caller's transaction (tests, a
+    # service that just wrote scores), where the run reads on its own connection as before.
+    return connection.vendor == "postgresql" and len(cycles) > 1 and not connection.in_atomic_block
+
+
+def _block_sums(cycles, prefetch):
+    """Each cycle's LEAF_SUMS rows in turn (None: read them in the run's own transaction). Prefetched, the next
+    block's query runs in PostgreSQL on a second connection while this block is computed in Python, so both
+    cores work; one block ahead at most, so memory stays flat."""
+    if not prefetch:
+        yield from (None for _cycle in cycles)
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        try:
+            ahead = reader.submit(_leaf_sums_apart, cycles[0])
+            for following in cycles[1:]:
+                rows, ahead = ahead.result(), reader.submit(_leaf_sums_apart, following)
+                yield rows
+            yield ahead.result()
+        finally:
+            reader.submit(_close_connection).result()
+
+
+def _close_connection():
+    connection.close()  # looked up in the reader thread: its own connection, not the run's
+
+
+def _leaf_sums_apart(cycle):
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '64MB'; SET jit = off")
+    return _leaf_sums(cycle)
 
 
 def _previous_results(year, unit_ids=None):

@@ -1,8 +1,8 @@
 """A results run on a real Celery worker that is killed mid-run (needs PostgreSQL and Redis).
 
-No test hook slows the run down: the test holds the advisory lock of block XA itself, so the worker computes and
-writes block SO inside its transaction, then waits on XA with the Job row saying "running". That is where the
-worker is killed (SIGKILL). Redis would redeliver the unacknowledged message only after its visibility timeout (an
+No test hook slows the run down: the test holds row locks on block XA's stored results from a connection of its
+own, so the worker computes and writes block SO inside its transaction, then waits to write XA with the Job row
+saying "running". That is where the worker is killed (SIGKILL). Redis would redeliver the unacknowledged message only after its visibility timeout (an
 hour), so the test resumes the job the way the beat task does, with jobs_resume_interrupted(): it re-sends RUNNING
 jobs whose worker is gone, which PostgreSQL tells by the job lock the dead worker's connection held.
 """
@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 
 from scoring.models import Job, JobStatus, LeafScore, UnitResult
 from scoring.services.jobs import MAX_ATTEMPTS, job_progress, jobs_resume_interrupted
-from scoring.services.results import LOCK_NAMESPACE, results_compute, results_run_start, results_scope
+from scoring.services.results import results_compute, results_run_start
 from tests.celery_worker import Worker, wait_for
 from tests.celery_worker import test_database_url as database_url
 from tests.scoring.results_data import make_province
@@ -31,33 +31,32 @@ def without_time(rows):
             for key, row in rows.items()}
 
 
-def advisory_lock_waiters():
+def lock_waiters():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
         return cursor.fetchone()[0]
 
 
 @pytest.fixture
-def block_xa_held(transactional_db, require_postgres):
-    """Holds block XA's results lock on the test's own connection until released (or the test ends)."""
-    key = [LOCK_NAMESPACE, results_scope(2025, "XA")]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", key)
+def xa_results_held(transactional_db, require_postgres):
+    """hold(): locks block XA's stored 2025 results on a connection of the test's own until release()."""
+    holder = psycopg2.connect(database_url())
 
-    def release():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+    def hold():
+        holder.cursor().execute("SELECT 1 FROM scoring_unitresult r JOIN scoring_block b ON b.id = r.block_id "
+                                "WHERE b.code = 'XA' AND r.year = 2025 FOR UPDATE")
 
-    yield release
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock_all()")
+    yield hold, holder.rollback
+    holder.close()
 
 
 def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_job_is_run_again(
-        celery_worker, require_redis, block_xa_held):
+        celery_worker, require_redis, xa_results_held):
+    hold_xa, release_xa = xa_results_held
     make_province()
     results_compute(year=2025)
     previous = snapshot()
+    hold_xa()
     LeafScore.objects.filter(assessment__unit__code="SKHDT", assessment__cycle__year=2025,
                              criterion__code="2.1").update(final_score=Decimal(20))  # the re-run must show it
 
@@ -66,10 +65,10 @@ def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_job_is_run_
 
     assert waiting_on_xa, celery_worker.output()[-3000:]
     assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
-    assert wait_for(lambda: advisory_lock_waiters() == 1, timeout=60)
+    assert wait_for(lambda: lock_waiters() >= 1, timeout=60)
     assert snapshot() == previous  # block SO is rewritten, but only inside the worker's open transaction
     celery_worker.kill()
-    block_xa_held()
+    release_xa()
     assert snapshot() == previous
 
     worker = Worker(require_redis, celery_worker.queue)
@@ -139,3 +138,14 @@ def advisory_lock_held(key):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objsubid = 1 AND objid = %s AND granted", [key])
         return cursor.fetchone()[0] > 0
+
+
+def test_reading_the_next_blocks_scores_ahead_on_a_second_connection_gives_the_same_rows(xa_results_held):
+    make_province()
+    results_compute(year=2025)  # outside any transaction: the next block's sums are read ahead
+    ahead = without_time(snapshot())
+    with transaction.atomic():  # inside one: a second connection couldn't see uncommitted scores, so no read-ahead
+        results_compute(year=2025)
+
+    assert without_time(snapshot()) == ahead
+    assert len(ahead) == 15
