@@ -12,6 +12,11 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Vai trò"), {"fields": ["role", "unit", "agency"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Vai trò"), {"fields": ["role", "unit", "agency"]}),)
 
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: the audit log and publications name who did what, and the
+        # database refuses to rewrite them (migrations 0004 and 0006).
+        return False
+
 
 @admin.register(Block)
 class BlockAdmin(admin.ModelAdmin):

@@ -149,3 +149,17 @@ def test_publishing_writes_the_audit_log(results, coordinator):
         ("sha256", first.sha256, second.sha256, coordinator, "QĐ 2"),
         ("version", "1", "2", coordinator, "QĐ 2"),
     ]
+
+
+def test_the_database_refuses_to_edit_or_delete_a_publication(results, coordinator, require_postgres):
+    from django.db import connection, transaction
+    from django.db.utils import InternalError
+
+    publication = publication_create(year=2025, user=coordinator)
+
+    for statement in ("UPDATE scoring_publication SET sha256 = 'x' WHERE id = %s",
+                      "DELETE FROM scoring_publication WHERE id = %s"):
+        with pytest.raises(InternalError, match="immutable"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [publication.pk])
+    assert Publication.objects.get(pk=publication.pk).sha256 == publication.sha256
