@@ -2,7 +2,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Framework, Job, Publication, Role, Unit, UnitResult
+from .models import (Assessment, Cycle, Evidence, Framework, Job, LeafScore, Method, Publication, Role, Scenario,
+                     Unit, UnitResult)
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 
@@ -88,3 +89,155 @@ def publications_visible_to(user):
 
 def get_publication_for_user(user, pk):
     return get_object_or_404(publications_visible_to(user), pk=pk)
+
+
+# --- The yearly cycle (issue 3) --------------------------------------------------------------------------------
+# Reading: unit users their own unit's assessments; managers, appraisers and leaders every assessment.
+# Writing, by action (get_leaf_score_for_user(..., action=...)):
+#   "self"     the unit's officer or head, on their own unit (the workflow then says whether the state allows it)
+#   "submit"   the unit's head only
+#   "appraise" managers on every leaf; an appraiser on the leaves assigned to their agency
+#   "manage"   managers: open cycles, deadlines, finalize, reopen
+# Leaders read everything and change nothing.
+
+SELF_ACTIONS = ("self", "explain")
+
+
+def cycles_visible_to(user):
+    cycles = Cycle.objects.select_related("block", "framework")
+    if not user.is_authenticated:
+        return cycles.none()
+    if user.is_unit_user:
+        return cycles.filter(block__units=user.unit_id)
+    return cycles
+
+
+def get_cycle_for_user(user, pk, *, write=False):
+    cycle = get_object_or_404(cycles_visible_to(user), pk=pk)
+    if write:
+        require_manager(user)
+    return cycle
+
+
+def assessments_visible_to(user):
+    assessments = Assessment.objects.select_related("cycle__block", "cycle__framework", "unit")
+    if not user.is_authenticated:
+        return assessments.none()
+    if user.is_unit_user:
+        return assessments.filter(unit=user.unit_id)
+    return assessments
+
+
+def get_assessment_for_user(user, pk, *, action=None):
+    """Another unit's assessment answers 404 so its existence is not revealed; a known one the user may not
+    change answers 403."""
+    assessment = get_object_or_404(assessments_visible_to(user), pk=pk)
+    if action is not None and not may_act_on_assessment(user, assessment, action):
+        raise PermissionDenied
+    return assessment
+
+
+def may_act_on_assessment(user, assessment, action):
+    if action in SELF_ACTIONS:
+        return user.is_unit_user and user.unit_id == assessment.unit_id
+    if action == "submit":
+        return user.role == Role.UNIT_HEAD and user.unit_id == assessment.unit_id
+    if action == "appraise":
+        return is_manager(user) or user.role == Role.APPRAISER
+    if action == "manage":
+        return is_manager(user)
+    raise ValueError(action)
+
+
+def leaf_scores_visible_to(user):
+    scores = LeafScore.objects.select_related("assessment__cycle__framework", "assessment__unit", "criterion")
+    if not user.is_authenticated:
+        return scores.none()
+    if user.is_unit_user:
+        return scores.filter(assessment__unit=user.unit_id)
+    return scores
+
+
+def get_leaf_score_for_user(user, pk, *, action=None):
+    score = get_object_or_404(leaf_scores_visible_to(user), pk=pk)
+    if action is not None and not may_act_on_leaf(user, score, action):
+        raise PermissionDenied
+    return score
+
+
+def may_act_on_leaf(user, score, action):
+    if action == "appraise":
+        return may_appraise_criterion(user, score.criterion)
+    return may_act_on_assessment(user, score.assessment, action)
+
+
+def may_appraise_criterion(user, criterion):
+    """Managers appraise every leaf; an appraiser the appraised leaves assigned to their agency. Survey leaves
+    take their points from the survey, never from an appraiser."""
+    if criterion.method == Method.SURVEY:
+        return False
+    if is_manager(user):
+        return True
+    return user.is_authenticated and user.role == Role.APPRAISER and criterion.agency_id == user.agency_id
+
+
+def criteria_appraisable_by(user, criteria):
+    """The leaves of `criteria` (a Criterion queryset) that `user` may appraise."""
+    leaves = criteria.exclude(method="").exclude(method=Method.SURVEY)
+    if is_manager(user):
+        return leaves
+    if user.is_authenticated and user.role == Role.APPRAISER:
+        return leaves.filter(agency=user.agency_id)
+    return leaves.none()
+
+
+def evidence_visible_to(user):
+    """Evidence follows its assessment: a unit never sees another unit's documents."""
+    evidence = Evidence.objects.select_related("file", "leaf_score__assessment__unit")
+    if not user.is_authenticated:
+        return evidence.none()
+    if user.is_unit_user:
+        return evidence.filter(leaf_score__assessment__unit=user.unit_id)
+    return evidence
+
+
+def get_evidence_for_user(user, pk, *, write=False):
+    evidence = get_object_or_404(evidence_visible_to(user), pk=pk)
+    if write and not may_act_on_assessment(user, evidence.leaf_score.assessment, "self"):
+        raise PermissionDenied
+    return evidence
+
+
+# --- Dashboards, scorecards and the planner (issue 6) ----------------------------------------------------------
+
+
+def may_see_dashboards(user):
+    """Ranking dashboards and province analyses: leaders, managers and appraisers."""
+    return user.is_authenticated and not user.is_unit_user
+
+
+def require_dashboard_reader(user):
+    if not may_see_dashboards(user):
+        raise PermissionDenied
+
+
+def get_scorecard_unit_for_user(user, pk):
+    """A unit's scorecard: its own users, and every non-unit role. Another unit's answers 404 (before and after
+    publication: the public page shows the published ranking, not other units' scorecards)."""
+    return get_unit_for_user(user, pk)
+
+
+def scenarios_visible_to(user):
+    scenarios = Scenario.objects.select_related("unit")
+    if not user.is_authenticated:
+        return scenarios.none()
+    if user.is_unit_user:
+        return scenarios.filter(unit=user.unit_id)
+    return scenarios
+
+
+def get_scenario_for_user(user, pk, *, write=False):
+    scenario = get_object_or_404(scenarios_visible_to(user), pk=pk)
+    if write and scenario.created_by_id != user.pk and not is_manager(user):
+        raise PermissionDenied
+    return scenario

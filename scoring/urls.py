@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import frameworks, results, units
+from .views import (appraisal, assessments, cycles, dashboards, evidence, frameworks, planner, public, results,
+                    scorecards, units, workbooks)
 
 app_name = "scoring"
 
@@ -22,4 +23,11 @@ urlpatterns = [
     path("publications/new/", results.publication_create, name="publication_create"),
     path("publications/<int:pk>/", results.publication_detail, name="publication_detail"),
     path("publications/<int:pk>/content.json", results.publication_content, name="publication_content"),
+    # --- Issue 3: cycles and self-assessment (views/cycles.py, views/assessments.py) ---
+    # --- Issue 3: evidence (views/evidence.py) ---
+    # --- Issue 3: appraisal and explanations (views/appraisal.py) ---
+    # --- Issue 3: offline workbook (views/workbooks.py) ---
+    # --- Issue 6: dashboards (views/dashboards.py) and the public page (views/public.py) ---
+    # --- Issue 6: scorecards and reports (views/scorecards.py) ---
+    # --- Issue 6: improvement planner (views/planner.py) ---
 ]

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .access_matrix import ANONYMOUS, LOGIN, MATRIX, ROLES, SIDES, WHOLE_NAMESPACES, Redirect
+from .access_matrix import ANONYMOUS, CAPABILITIES, LOGIN, MATRIX, ROLES, SIDES, WHOLE_NAMESPACES, Redirect
 from .conftest import make_framework
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -55,8 +55,12 @@ def route_objects(own_unit, other_unit):
     framework = make_framework(leaves={"1.1": ("appraised", "10")})
     shared = {"framework": framework.pk, "unknown_token": "khong-co-trong-phien",
               **survey_objects(own_unit, other_unit), **result_objects()}
-    return {"own": {**shared, "unit": own_unit.pk, "unit_code": own_unit.code},
-            "other": {**shared, "unit": other_unit.pk, "unit_code": other_unit.code}}
+    sides = {"own": {**shared, "unit": own_unit.pk, "unit_code": own_unit.code},
+             "other": {**shared, "unit": other_unit.pk, "unit_code": other_unit.code}}
+    for capability in CAPABILITIES:
+        for side, values in capability.objects(own_unit, other_unit).items():
+            sides[side].update(values)
+    return sides
 
 
 def survey_objects(own_unit, other_unit):

@@ -1,12 +1,15 @@
 from .accounts import Role, User
-from .assessments import Assessment, AssessmentStatus, Cycle, LeafScore
+from .assessments import Assessment, AssessmentStatus, Cycle, DeadlineKind, LeafScore, ReasonTemplate, Reminder
 from .audit import AuditEntry, AuditSource
+from .evidence import Evidence, EvidenceFile
 from .frameworks import Criterion, Framework, GradeTier, Method
 from .jobs import Job, JobStatus
+from .planning import Scenario
 from .results import Publication, UnitResult
 from .units import Agency, Block, Unit
 
 __all__ = [
     "Agency", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion", "Cycle",
-    "Framework", "GradeTier", "Job", "JobStatus", "LeafScore", "Method", "Publication", "Role", "Unit", "UnitResult", "User",
+    "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus", "LeafScore", "Method",
+    "Publication", "ReasonTemplate", "Reminder", "Role", "Scenario", "Unit", "UnitResult", "User",
 ]

@@ -18,6 +18,8 @@ class Cycle(models.Model):
     explanation_deadline = models.DateField(_("hạn giải trình"), null=True, blank=True)
     final_appraisal_deadline = models.DateField(_("hạn thẩm định vòng 2"), null=True, blank=True)
     is_open = models.BooleanField(_("đang mở"), default=True)
+    opened_by = models.ForeignKey("scoring.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("người mở kỳ"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +49,10 @@ class Assessment(models.Model):
     status = models.CharField(_("trạng thái"), max_length=30, choices=AssessmentStatus.choices,
                               default=AssessmentStatus.DRAFT)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey("scoring.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("người gửi"))
+    # Set once the board has asked at least one question: from then on appraisal decisions are round 2.
+    explanation_round = models.BooleanField(_("đã yêu cầu giải trình"), default=False)
     finalized_at = models.DateTimeField(_("hoàn tất thẩm định lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,6 +77,19 @@ class LeafScore(models.Model):
     explanation = models.TextField(_("giải trình của đơn vị"), blank=True)
     appraised_score = models.DecimalField(_("điểm thẩm định vòng 1"), null=True, blank=True, **POINTS)
     appraisal_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
+    # The unit's claim that the leaf does not apply, and the appraiser's answer to it (None = not decided yet).
+    self_not_applicable_reason = models.TextField(_("lý do đề nghị không áp dụng"), blank=True)
+    not_applicable_decision = models.BooleanField(_("chấp nhận không áp dụng"), null=True, blank=True)
+    # Explanation round (giải trình): the board's question, the unit's answer, then the round-2 decision.
+    explanation_question = models.TextField(_("nội dung yêu cầu giải trình"), blank=True)
+    explanation_requested_at = models.DateTimeField(_("yêu cầu giải trình lúc"), null=True, blank=True)
+    explanation_answer = models.TextField(_("nội dung giải trình"), blank=True)
+    explanation_answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+    second_score = models.DecimalField(_("điểm thẩm định vòng 2"), null=True, blank=True, **POINTS)
+    second_reason = models.TextField(_("lý do vòng 2"), blank=True)
+    appraised_by = models.ForeignKey("scoring.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("người thẩm định"))
+    appraised_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
     final_score = models.DecimalField(_("điểm chính thức"), null=True, blank=True, **POINTS)
     not_applicable = models.BooleanField(_("không áp dụng (đã xác nhận)"), default=False)
     version = models.PositiveIntegerField(default=1, help_text=_("Tăng mỗi lần lưu, để phát hiện xung đột."))
@@ -87,3 +106,49 @@ class LeafScore(models.Model):
                                    name="self_score_not_negative"),
         ]
         indexes = [models.Index(fields=["criterion", "assessment"])]
+
+
+class ReasonTemplate(models.Model):
+    """A reusable reason for an appraisal adjustment ("Tài liệu kiểm chứng không đúng năm đánh giá")."""
+
+    text = models.CharField(_("lý do"), max_length=300)
+    agency = models.ForeignKey("scoring.Agency", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="reason_templates", verbose_name=_("cơ quan thẩm định"),
+                               help_text=_("Để trống: dùng chung cho mọi cơ quan."))
+    active = models.BooleanField(_("đang dùng"), default=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["position", "text"]
+        verbose_name = _("mẫu lý do điều chỉnh")
+        verbose_name_plural = _("mẫu lý do điều chỉnh")
+
+    def __str__(self):
+        return self.text
+
+
+class DeadlineKind(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("Hạn tự đánh giá")
+    APPRAISAL = "appraisal", _("Hạn thẩm định vòng 1")
+    EXPLANATION = "explanation", _("Hạn giải trình")
+    FINAL_APPRAISAL = "final_appraisal", _("Hạn thẩm định vòng 2")
+
+
+class Reminder(models.Model):
+    """A deadline reminder sent to one user, kept so beat never sends the same one twice and so the dashboard
+    can show it."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey("scoring.User", on_delete=models.CASCADE, related_name="reminders")
+    deadline = models.CharField(_("hạn"), max_length=20, choices=DeadlineKind.choices)
+    due_on = models.DateField(_("ngày hết hạn"))
+    message = models.CharField(_("nội dung"), max_length=300)
+    emailed = models.BooleanField(_("đã gửi e-mail"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("nhắc hạn")
+        verbose_name_plural = _("nhắc hạn")
+        constraints = [models.UniqueConstraint(fields=["cycle", "user", "deadline", "due_on"],
+                                               name="one_reminder_per_deadline_and_user")]

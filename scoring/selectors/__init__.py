@@ -7,10 +7,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
-from .framework_display import TreeRow, tree_rows
-from .framework_spec import CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, header_issue, plain_decimal
-from .models import Agency, Block, Criterion, Cycle, Framework, Method, Unit, UnitResult
-from .permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
+from ..framework_display import TreeRow, tree_rows
+from ..framework_spec import CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, header_issue, plain_decimal
+from ..models import Agency, Block, Criterion, Cycle, Framework, Method, Unit, UnitResult
+from ..permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
 
 
 def home_summary(user):

@@ -1,0 +1,1 @@
+"""Pages of appraisal; see scoring/urls.py."""

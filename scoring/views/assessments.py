@@ -1,0 +1,1 @@
+"""Pages of assessments; see scoring/urls.py."""

@@ -1,0 +1,1 @@
+"""Pages of cycles; see scoring/urls.py."""

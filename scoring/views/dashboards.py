@@ -1,0 +1,1 @@
+"""Pages of dashboards; see scoring/urls.py."""

@@ -1,0 +1,1 @@
+"""Pages of evidence; see scoring/urls.py."""

@@ -1,0 +1,1 @@
+"""Pages of planner; see scoring/urls.py."""

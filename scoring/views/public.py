@@ -1,0 +1,1 @@
+"""Pages of public; see scoring/urls.py."""

@@ -1,0 +1,1 @@
+"""Pages of scorecards; see scoring/urls.py."""

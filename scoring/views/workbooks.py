@@ -1,0 +1,1 @@
+"""Pages of workbooks; see scoring/urls.py."""
