@@ -20,6 +20,10 @@ class WorkflowError(ValueError):
     """A step that the assessment's state does not allow; the message is for the user."""
 
 
+class ConflictError(WorkflowError):
+    """Someone else saved the same leaf since this form was opened (LeafScore.version moved on)."""
+
+
 @dataclass(frozen=True)
 class Permit:
     allowed: bool
