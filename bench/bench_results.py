@@ -40,6 +40,8 @@ AREAS = (("1", "10"), ("2", "10"), ("3", "14.5"), ("4", "11"), ("5", "16"), ("6"
 LEAVES_PER_AREA = 15
 LEAVES_IN_AREA_8 = 11  # + 2 bonus and 2 penalty leaves in area 9 = 120 leaves
 LEAVES_PER_CRITERION = 5
+# Leaf score text columns (NOT NULL) of the explanation round and N/A requests: empty in the generated data.
+EMPTY_TEXT_COLUMNS = ("explanation_question", "explanation_answer", "second_reason", "self_not_applicable_reason")
 GRADES = (("XS", "Xuất sắc", "90"), ("TOT", "Tốt", "80"), ("KHA", "Khá", "70"), ("TB", "Trung bình", "50"),
           ("YEU", "Yếu", "0"))
 
@@ -286,9 +288,10 @@ def copy_assessments(cycles, unit_rows):
 
     now = timezone.now().isoformat()
     cycle_of = {(cycle.block_id, cycle.year): cycle for cycle in cycles}
-    rows = (f"{cycle_of[block_id, year].pk}\t{unit_id}\tappraised\t{now}\t{now}\t{now}\n"
+    rows = (f"{cycle_of[block_id, year].pk}\t{unit_id}\tappraised\t{now}\t{now}\t{now}\tf\n"
             for year in (FIRST_YEAR, SECOND_YEAR) for unit_id, (block_id, _quality) in unit_rows.items())
-    copy("scoring_assessment", ("cycle_id", "unit_id", "status", "submitted_at", "finalized_at", "updated_at"), rows)
+    copy("scoring_assessment", ("cycle_id", "unit_id", "status", "submitted_at", "finalized_at", "updated_at",
+                                "explanation_round"), rows)
     framework_of = {cycle.pk: (cycle.framework_id, cycle.year) for cycle in cycles}
     assessments = Assessment.objects.filter(unit__code__startswith=PREFIX).order_by("pk")
     return [(pk, *framework_of[cycle_id], unit_id)
@@ -302,16 +305,18 @@ def copy_leaf_scores(rng, assessments, leaves, unit_rows):
     now = timezone.now().isoformat()
     pools = ScorePools(random.Random(SEED + 1))
     drift = {unit_id: rng.gauss(0, 0.04) for unit_id in unit_rows}
+    no_round_two = "\t" * len(EMPTY_TEXT_COLUMNS)  # the explanation round's texts, all empty
 
     def rows():
         bits = rng.getrandbits
         for assessment_id, framework_id, year, unit_id in assessments:
             pool = pools.for_quality(unit_rows[unit_id][1] + (drift[unit_id] if year == SECOND_YEAR else 0))
-            yield "".join(f"{assessment_id}\t{criterion_id}\t{pool[leaf][bits(8)]}\t{now}\n"
+            yield "".join(f"{assessment_id}\t{criterion_id}\t{pool[leaf][bits(8)]}\t{now}{no_round_two}\n"
                           for criterion_id, leaf in leaves[framework_id])
 
     columns = ("assessment_id", "criterion_id", "self_score", "self_not_applicable", "self_inputs", "explanation",
-               "appraised_score", "appraisal_reason", "final_score", "not_applicable", "version", "updated_at")
+               "appraised_score", "appraisal_reason", "final_score", "not_applicable", "version", "updated_at",
+               *EMPTY_TEXT_COLUMNS)
     copy("scoring_leafscore", columns, rows())
     return sum(len(leaves[framework_id]) for _a, framework_id, _y, _u in assessments)
 

@@ -152,6 +152,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
+EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))  # one evidence file (tài liệu kiểm chứng)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -175,11 +176,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = CELERY_BROKER_VISIBILITY_TIMEOUT - 300
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+
+from celery.schedules import crontab  # noqa: E402  (only the beat schedule below needs it)
+
+# Deadline reminders go out this many days before each deadline of an open cycle (comma-separated).
+REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "3,1")
 # After a score change the unit's result and its block's ranking are refreshed this long after the commit; saves
 # within the delay merge into one refresh.
 RESULTS_REFRESH_DELAY_SECONDS = int(os.environ.get("RESULTS_REFRESH_DELAY_SECONDS", "3"))
 CELERY_BEAT_SCHEDULE = {
     "resend-lost-jobs": {"task": "scoring.resend_lost_jobs", "schedule": 300.0},
+    # Deadline reminders at 07:00 local time, REMINDER_DAYS_BEFORE days before each deadline (re-runs are safe).
+    "send-reminders": {"task": "scoring.send_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 # The cache holds counters shared by every web process (the public survey link's posts per address), so with

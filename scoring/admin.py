@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Block, Criterion, Framework, GradeTier, Publication, Unit, User
+from .models import (Agency, Block, Criterion, Evidence, EvidenceFile, Framework, GradeTier, Publication,
+                     ReasonTemplate, Unit, User)
 
 
 @admin.register(User)
@@ -85,3 +86,44 @@ class PublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReasonTemplate)
+class ReasonTemplateAdmin(admin.ModelAdmin):
+    """The reusable reasons appraisers pick from; retire one with "đang dùng" rather than deleting it."""
+
+    list_display = ["text", "agency", "active", "position"]
+    list_filter = ["active", "agency"]
+    search_fields = ["text"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence changes only through the unit's pages, which check the cycle's state and write the audit log."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(ReadOnlyAdmin):
+    # No link to the bytes: /media is never served; downloads go through the permission-checked page.
+    list_display = ["original_name", "kind", "size", "sha256", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["sha256", "original_name"]
+    fields = ["sha256", "original_name", "kind", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["title", "document_number", "issue_date", "leaf_score", "for_explanation", "added_by", "added_at"]
+    list_filter = ["for_explanation", "leaf_score__assessment__cycle__year"]
+    search_fields = ["title", "document_number", "file__sha256"]
+    list_select_related = ["leaf_score"]
+    fields = ["leaf_score", "file", "document_number", "issue_date", "title", "for_explanation", "linked_from",
+              "added_by", "added_at"]

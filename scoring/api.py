@@ -1,14 +1,38 @@
 """REST API v1 for scoring: thin views over selectors and permission helpers."""
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, pagination, serializers
+from rest_framework import generics, pagination, parsers, serializers, views
+from rest_framework.response import Response
 
-from .models import Criterion, Framework, GradeTier, Unit
+from .evidence_types import KINDS
+from .models import AuditSource, Criterion, Framework, GradeTier, Unit
 from .permissions import (
-    frameworks_visible_to, get_framework_for_user, get_unit_for_user, results_visible_to, units_visible_to,
+    assessments_visible_to, cycles_visible_to, evidence_visible_to, frameworks_visible_to, get_assessment_for_user,
+    get_cycle_for_user, get_evidence_for_user, get_framework_for_user, get_leaf_score_for_user, get_unit_for_user,
+    leaf_scores_visible_to, results_visible_to, units_visible_to,
 )
+from .rules import ScoreError
 from .selectors import block_find, result_row, results_table
+from .selectors.assessments import Progress, assessment_progress
+from .serializers import (
+    STATUSES, AcceptSerializer, AdjustSerializer, AnswerSerializer, AssessmentDetailSerializer, AssessmentSerializer,
+    ConfirmNotApplicableSerializer, CycleSerializer, ErrorSerializer, EvidenceSerializer, EvidenceUploadSerializer,
+    LeafScoreSerializer, RejectNotApplicableSerializer, RequestExplanationSerializer, SelfAssessmentSerializer,
+)
+from .services.appraisal import (
+    ACCEPT, ADJUST, ASK, CONFIRM_NA, REJECT_NA, Decision, assessment_finalize, leaf_score_decide,
+)
+from .services.evidence import EvidenceError, evidence_add, evidence_remove
+from .services.explanations import assessment_submit_explanation, leaf_score_answer
+from .services.self_assessment import (
+    INPUT_KEYS, InputError, SelfAssessmentErrors, SubmissionRefused, assessment_submit, leaf_self_save, self_permit,
+)
+from .views.evidence import attachment_header
+from .workflow import ConflictError, WorkflowError, status_note
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -136,3 +160,294 @@ class ResultList(generics.ListAPIView):
         query = ResultQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return results_table(results, query.validated_data["year"], query.validated_data["block"])
+
+
+# --- The yearly cycle (issue 3) ----------------------------------------------------------------------------------
+# Same permissions as the pages: every object through permissions.get_<x>_for_user (another unit's: 404; a known
+# one the user may not change: 403). The services decide what a value means and whether the state allows it; their
+# refusals come back as 400 with the Vietnamese message, a concurrent save as 409.
+
+
+class CycleErrors:
+    """Maps the services' refusals to HTTP answers."""
+
+    def handle_exception(self, exc):
+        body = {"detail": str(exc)}
+        if isinstance(exc, ConflictError):
+            return Response(body, status=409)
+        if isinstance(exc, SelfAssessmentErrors):
+            body["errors"] = [{"criterion_code": c, "field": f, "message": m} for c, f, m in exc.errors]
+            return Response(body, status=400)
+        if isinstance(exc, SubmissionRefused):
+            body["missing"] = [{"criterion_code": item.leaf_score.criterion.code, "reason": item.reason}
+                               for item in exc.missing]
+            return Response(body, status=400)
+        if isinstance(exc, InputError):
+            body["errors"] = [{"field": exc.field, "message": str(exc)}]
+            return Response(body, status=400)
+        if isinstance(exc, (ScoreError, WorkflowError, EvidenceError)):
+            return Response(body, status=400)
+        return super().handle_exception(exc)
+
+
+REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+WRITE_REFUSALS = {**REFUSALS, 409: ErrorSerializer}
+
+
+class CycleList(generics.ListAPIView):
+    serializer_class = CycleSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], operation_id="cycles_list",
+                   description=_("Các kỳ đánh giá người dùng được xem (đơn vị: kỳ của khối mình)."))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        cycles = cycles_visible_to(self.request.user).order_by("-year", "block__position")
+        year = self.request.query_params.get("year", "")
+        return cycles.filter(year=year) if year.isdigit() else cycles
+
+
+class CycleDetail(generics.RetrieveAPIView):
+    serializer_class = CycleSerializer
+
+    def get_object(self):
+        return get_cycle_for_user(self.request.user, self.kwargs["pk"])
+
+
+class AssessmentList(generics.ListAPIView):
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("cycle", int), OpenApiParameter("status", str, enum=STATUSES)],
+                   operation_id="assessments_list",
+                   description=_("Hồ sơ đánh giá người dùng được xem, kèm tiến độ tự đánh giá; lọc theo kỳ và trạng "
+                                 "thái. Cán bộ đơn vị chỉ thấy hồ sơ của đơn vị mình."))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        assessments = assessments_visible_to(self.request.user).order_by("-cycle__year", "unit__code")
+        cycle, status = (self.request.query_params.get(name, "") for name in ("cycle", "status"))
+        if cycle.isdigit():
+            assessments = assessments.filter(cycle=cycle)
+        return assessments.filter(status=status) if status else assessments
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = self.get_serializer(page, many=True, context={
+            **self.get_serializer_context(), "progress": _progress([assessment.pk for assessment in page])})
+        return self.get_paginated_response(serializer.data)
+
+
+def _progress(ids):
+    found = assessment_progress(ids)
+    return {pk: found.get(pk, Progress()) for pk in ids}
+
+
+class AssessmentDetail(generics.RetrieveAPIView):
+    serializer_class = AssessmentDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        assessment = get_assessment_for_user(request.user, kwargs["pk"])
+        return Response(AssessmentDetailSerializer(assessment, context={
+            "progress": _progress([assessment.pk]), "status_note": status_note(assessment.status),
+            "self_permit": self_permit(assessment)}).data)
+
+
+class AssessmentSubmit(CycleErrors, views.APIView):
+    @extend_schema(request=None, responses={200: AssessmentSerializer, **REFUSALS}, operation_id="assessments_submit",
+                   description=_("Thủ trưởng đơn vị gửi hồ sơ; bị từ chối (400, kèm danh sách) khi còn mục thiếu."))
+    def post(self, request, pk):
+        assessment = get_assessment_for_user(request.user, pk, action="submit")
+        assessment = assessment_submit(assessment=assessment, user=request.user, source=AuditSource.API)
+        return _assessment_response(request, assessment.pk)
+
+
+class AssessmentFinalize(CycleErrors, views.APIView):
+    @extend_schema(request=None, responses={200: AssessmentSerializer, **REFUSALS},
+                   operation_id="assessments_finalize",
+                   description=_("Sở Nội vụ hoàn tất thẩm định một đơn vị khi mọi tiêu chí đã có điểm chính thức."))
+    def post(self, request, pk):
+        assessment = get_assessment_for_user(request.user, pk, action="manage")
+        assessment_finalize(assessment=assessment, user=request.user, source=AuditSource.API)
+        return _assessment_response(request, assessment.pk)
+
+
+class AssessmentSubmitExplanation(CycleErrors, views.APIView):
+    @extend_schema(request=None, responses={200: AssessmentSerializer, **REFUSALS},
+                   operation_id="assessments_submit_explanation",
+                   description=_("Đơn vị gửi giải trình cho Hội đồng thẩm định (vòng 2)."))
+    def post(self, request, pk):
+        assessment = get_assessment_for_user(request.user, pk, action="explain")
+        assessment_submit_explanation(assessment=assessment, user=request.user, source=AuditSource.API)
+        return _assessment_response(request, assessment.pk)
+
+
+def _assessment_response(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return Response(AssessmentSerializer(assessment, context={"progress": _progress([assessment.pk])}).data)
+
+
+def _leaf_scores(user):
+    return leaf_scores_visible_to(user).annotate(evidence_count=Count("evidence")).select_related(
+        "criterion__framework")
+
+
+class LeafScoreList(generics.ListAPIView):
+    serializer_class = LeafScoreSerializer
+
+    @extend_schema(operation_id="assessments_leaves_list",
+                   description=_("Các tiêu chí lá của một hồ sơ theo thứ tự cây tiêu chí: điểm tự đánh giá, số liệu "
+                                 "nhập, các vòng thẩm định và điểm chính thức."))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        assessment = get_assessment_for_user(self.request.user, self.kwargs["pk"])
+        return _leaf_scores(self.request.user).filter(assessment=assessment).order_by("criterion__position")
+
+
+class LeafScoreDetail(CycleErrors, generics.RetrieveAPIView):
+    serializer_class = LeafScoreSerializer
+
+    def get_object(self):
+        return get_leaf_score_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=SelfAssessmentSerializer, responses={200: LeafScoreSerializer, **WRITE_REFUSALS},
+                   operation_id="leaves_self_assess",
+                   description=_("Đơn vị tự đánh giá một tiêu chí (cán bộ, thủ trưởng đơn vị). Trường không gửi giữ "
+                                 "giá trị đã lưu."))
+    def patch(self, request, pk):
+        leaf_score = get_leaf_score_for_user(request.user, pk, action="self")
+        data = _valid(SelfAssessmentSerializer, request)
+        leaf_self_save(leaf_score=leaf_score, user=request.user, inputs=_inputs(leaf_score, data),
+                       explanation=data.get("explanation", leaf_score.explanation),
+                       not_applicable=data.get("not_applicable", leaf_score.self_not_applicable),
+                       not_applicable_reason=data.get("not_applicable_reason", leaf_score.self_not_applicable_reason),
+                       expected_version=data["version"], source=AuditSource.API)
+        return _leaf_response(request, pk)
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _inputs(leaf_score, data):
+    """The saved inputs with the request's on top, so a client may send only what changes."""
+    given = {key: data[key] for key in INPUT_KEYS if key in data}
+    return {**(leaf_score.self_inputs or {}), **given}
+
+
+def _leaf_response(request, pk):
+    return Response(LeafScoreSerializer(get_object_or_404(_leaf_scores(request.user), pk=pk)).data)
+
+
+class LeafDecision(CycleErrors, views.APIView):
+    """One appraisal decision on one leaf; `kind` and `input_serializer` are set per route (_decision_view)."""
+
+    kind = None
+    input_serializer = None
+
+    def post(self, request, pk):
+        leaf_score = get_leaf_score_for_user(request.user, pk, action="appraise")
+        data = _valid(self.input_serializer, request)
+        decision = Decision(self.kind, score=data.get("score"), reason=data.get("reason", ""),
+                            question=data.get("question", ""))
+        leaf_score_decide(assessment=leaf_score.assessment, criterion=leaf_score.criterion, user=request.user,
+                          version=data["version"], decision=decision, source=AuditSource.API)
+        return _leaf_response(request, pk)
+
+
+def _decision_view(kind, serializer, description):
+    schema = extend_schema(request=serializer, responses={200: LeafScoreSerializer, **WRITE_REFUSALS},
+                           operation_id=f"leaves_{kind}", description=description)
+
+    def post(self, request, pk):  # a function of its own per route, so each carries its own schema
+        return LeafDecision.post(self, request, pk)
+
+    view = type(f"LeafDecision_{kind}", (LeafDecision,), {"kind": kind, "input_serializer": serializer,
+                                                           "post": schema(post)})
+    return view.as_view()
+
+
+leaf_accept = _decision_view(ACCEPT, AcceptSerializer, _("Chấp nhận điểm tự đánh giá (hoặc đề nghị không áp dụng)."))
+leaf_adjust = _decision_view(ADJUST, AdjustSerializer, _("Đặt điểm thẩm định; cần lý do khi khác điểm tự đánh giá."))
+leaf_confirm_not_applicable = _decision_view(CONFIRM_NA, ConfirmNotApplicableSerializer,
+                                             _("Xác nhận đề nghị không áp dụng của đơn vị."))
+leaf_reject_not_applicable = _decision_view(REJECT_NA, RejectNotApplicableSerializer,
+                                            _("Không chấp nhận đề nghị không áp dụng (cần lý do; có thể kèm điểm)."))
+leaf_request_explanation = _decision_view(ASK, RequestExplanationSerializer,
+                                          _("Yêu cầu đơn vị giải trình tiêu chí này, kèm câu hỏi."))
+
+
+class LeafAnswer(CycleErrors, views.APIView):
+    @extend_schema(request=AnswerSerializer, responses={200: LeafScoreSerializer, **WRITE_REFUSALS},
+                   operation_id="leaves_answer",
+                   description=_("Đơn vị trả lời yêu cầu giải trình của một tiêu chí, trước hạn giải trình."))
+    def post(self, request, pk):
+        leaf_score = get_leaf_score_for_user(request.user, pk, action="explain")
+        data = _valid(AnswerSerializer, request)
+        leaf_score_answer(leaf_score=leaf_score, user=request.user, version=data["version"], answer=data["answer"],
+                          source=AuditSource.API)
+        return _leaf_response(request, pk)
+
+
+def _evidence(user):
+    return evidence_visible_to(user).select_related("leaf_score__assessment__cycle")
+
+
+class EvidenceList(CycleErrors, generics.ListAPIView):
+    serializer_class = EvidenceSerializer
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+
+    @extend_schema(operation_id="leaves_evidence_list", description=_("Tài liệu kiểm chứng của một tiêu chí."))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        leaf_score = get_leaf_score_for_user(self.request.user, self.kwargs["pk"])
+        return _evidence(self.request.user).filter(leaf_score=leaf_score).order_by("added_at", "pk")
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
+                   responses={201: EvidenceSerializer, **REFUSALS}, operation_id="leaves_evidence_upload",
+                   description=_("Tải lên một tài liệu kiểm chứng (multipart): tệp, trích yếu, số ký hiệu, ngày ban "
+                                 "hành."))
+    def post(self, request, pk):
+        leaf_score = get_leaf_score_for_user(request.user, pk, action="self")
+        data = _valid(EvidenceUploadSerializer, request)
+        evidence = evidence_add(leaf_score=leaf_score, user=request.user, upload=data["file"],
+                                document_number=data["document_number"], issue_date=data["issue_date"],
+                                title=data["title"], source=AuditSource.API)
+        return Response(EvidenceSerializer(_evidence(request.user).get(pk=evidence.pk)).data, status=201)
+
+
+class EvidenceDetail(CycleErrors, generics.RetrieveAPIView):
+    serializer_class = EvidenceSerializer
+
+    def get_object(self):
+        get_evidence_for_user(self.request.user, self.kwargs["pk"])
+        return _evidence(self.request.user).get(pk=self.kwargs["pk"])
+
+    @extend_schema(responses={204: None, **REFUSALS}, operation_id="evidence_remove",
+                   description=_("Gỡ một tài liệu kiểm chứng khỏi tiêu chí (tệp vẫn được lưu)."))
+    def delete(self, request, pk):
+        evidence = get_evidence_for_user(request.user, pk, write=True)
+        evidence_remove(evidence=evidence, user=request.user, source=AuditSource.API)
+        return Response(status=204)
+
+
+class EvidenceDownload(views.APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer},
+                   operation_id="evidence_download", description=_("Tải tệp của tài liệu kiểm chứng (attachment)."))
+    def get(self, request, pk):
+        stored = get_evidence_for_user(request.user, pk).file
+        try:
+            handle = stored.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("Tệp của tài liệu này không còn trên máy chủ; hãy báo quản trị hệ thống.")) from None
+        response = FileResponse(handle, content_type=KINDS[stored.kind].content_type)
+        response["Content-Disposition"] = attachment_header(stored.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -184,7 +184,7 @@ def compute_unit(parts: UnitParts, rules: ScoringRules) -> UnitResult:
         index=index,
         survey_index=survey_index,
         areas=areas,
-        grade=_grade(index, areas, survey_index, penalty, rules.grades),
+        grade=_grade(index, [area.index for area in areas], survey_index, penalty, rules.grades),
         incomplete=parts.incomplete,
     )
 
@@ -233,30 +233,39 @@ def _area_result(area: AreaParts, precision: int) -> AreaResult:
 
 def grade_for(result: UnitResult, tiers: Sequence[GradeTier]) -> str | None:
     """The first tier, top down, whose minimum and conditions `result` meets; else the lowest (rule 8)."""
-    return _grade(result.index, result.areas, result.survey_index, result.penalty, tiers)
+    return _grade(result.index, [area.index for area in result.areas], result.survey_index, result.penalty, tiers)
 
 
-def _grade(index, areas, survey_index, penalty, tiers):
+def grade(index: Decimal | None, area_indices: Iterable[Decimal | None], survey_index: Decimal | None,
+          penalty: Decimal, tiers: Sequence[GradeTier]) -> str | None:
+    """grade_for from the numbers a grade depends on, for results computed elsewhere (the engine's SQL): the
+    rounded index, the area indices (None: an area without one; the lowest alone is enough), the survey index and
+    the capped, rounded penalty."""
+    return _grade(index, area_indices, survey_index, penalty, tiers)
+
+
+def _grade(index, area_indices, survey_index, penalty, tiers):
     if index is None or not tiers:
         return None
+    area_indices = tuple(area_indices)
     for tier in tiers:
-        if _meets(index, areas, survey_index, penalty, tier):
+        if _meets(index, area_indices, survey_index, penalty, tier):
             return tier.code
     return tiers[-1].code
 
 
-def _meets(index, areas, survey_index, penalty, tier):
+def _meets(index, area_indices, survey_index, penalty, tier):
     return (
         index >= tier.min_index
-        and _areas_reach(areas, tier.min_area_index)
+        and _areas_reach(area_indices, tier.min_area_index)
         # A unit with no survey index cannot fail a survey condition: it was not surveyed.
         and (tier.min_survey_index is None or survey_index is None or survey_index >= tier.min_survey_index)
         and (tier.max_penalty is None or penalty <= tier.max_penalty)
     )
 
 
-def _areas_reach(areas: Iterable[AreaResult], minimum: Decimal | None) -> bool:
-    return minimum is None or all(area.index >= minimum for area in areas if area.index is not None)
+def _areas_reach(area_indices: Iterable[Decimal | None], minimum: Decimal | None) -> bool:
+    return minimum is None or all(index >= minimum for index in area_indices if index is not None)
 
 
 # --- Ranking (rule 9) ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from .computation import BONUS, PENALTY, SURVEY
+from .demo_planner import seed_planner
 from .excel.scores import ScoreCell, ScoreRow
 from .models import Assessment, Block, Framework, Unit, UnitResult
 from .rules import ChoiceRule, DeductRule, ManualRule, RatioRule, parse_rule, quantize_points
@@ -34,6 +35,7 @@ def seed_results() -> dict:
         # After the scores' commit: results computed inside it would make the import schedule needless refreshes.
         if seeded[year] or not UnitResult.objects.filter(year=year).exists():
             _compute(year)
+    seed_planner()  # the improvement planner's saved examples (issue 6)
     return seeded
 
 

@@ -241,3 +241,45 @@ def get_scenario_for_user(user, pk, *, write=False):
     if write and scenario.created_by_id != user.pk and not is_manager(user):
         raise PermissionDenied
     return scenario
+
+
+# --- The appraisal board's pages (issue 3) ----------------------------------------------------------------------
+
+
+def is_board_member(user):
+    """The appraisal board: managers and appraisers. Leaders read results, not the board's work in progress."""
+    return is_manager(user) or (user.is_authenticated and user.role == Role.APPRAISER)
+
+
+def require_board_member(user):
+    if not is_board_member(user):
+        raise PermissionDenied
+
+
+def get_criterion_to_appraise(user, framework_id, pk):
+    """A leaf of the framework that `user` may appraise: 404 when it is not a leaf of it, 403 when it is another
+    agency's (or a survey leaf)."""
+    from .models import Criterion
+
+    criterion = get_object_or_404(Criterion.objects.select_related("agency").exclude(method=""),
+                                  framework=framework_id, pk=pk)
+    if not may_appraise_criterion(user, criterion):
+        raise PermissionDenied
+    return criterion
+
+
+def public_publications():
+    """The public page (no login) shows published snapshots and nothing else: never live results or scorecards."""
+    return Publication.objects.all()
+
+
+# --- The unit's offline workbook (issue 3) ----------------------------------------------------------------------
+
+
+def get_assessment_workbook_for_user(user, pk):
+    """The unit's self-assessment workbook: its own officers and head, and the managers who help them. Another
+    unit's answers 404; appraisers and leaders work in the browser (403)."""
+    assessment = get_assessment_for_user(user, pk)
+    if not (is_manager(user) or may_act_on_assessment(user, assessment, "self")):
+        raise PermissionDenied
+    return assessment

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .services import results  # noqa: F401  registers the results job runners, in workers and in-process alike
+from .services import reports  # noqa: F401  registers the bulk scorecards job runner
 from .services.jobs import job_run, jobs_resend_lost, jobs_resume_interrupted
 
 
@@ -13,3 +14,11 @@ def run_job(job_id):
 def resend_lost_jobs():
     jobs_resend_lost()
     jobs_resume_interrupted()
+
+
+@shared_task(name="scoring.send_reminders")
+def send_reminders():
+    """Daily (CELERY_BEAT_SCHEDULE): deadline reminders; safe to re-run."""
+    from .services.reminders import reminders_send
+
+    reminders_send()

@@ -1,1 +1,333 @@
-"""Pages of appraisal; see scoring/urls.py."""
+"""Pages of the appraisal board (issue 3): the work list, one cycle, one unit's leaves, one criterion across all
+units, a leaf's decision (also where a refused or conflicting save comes back with the user's input), the
+coordinator's bulk acceptance, finalization and reopening; and the unit's page answering the board's questions."""
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .. import workflow
+from ..models.assessments import AssessmentStatus
+from ..permissions import (
+    cycles_visible_to, get_assessment_for_user, get_criterion_to_appraise, get_cycle_for_user, get_leaf_score_for_user,
+    is_manager, may_act_on_assessment, require_board_member,
+)
+from ..rules import ScoreError
+from ..selectors import appraisal as selectors
+from ..services import appraisal as services
+from ..services.explanations import assessment_submit_explanation, leaf_score_answer
+
+FILES_PER_PAGE = 25
+LEAVES_PER_PAGE = 50
+CYCLES_PER_PAGE = 20
+
+
+def parse_points(text):
+    """A score as typed: "1,5" (Vietnamese) or "1.5"; blank is None."""
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise forms.ValidationError(_("Điểm phải là một số, ví dụ 1,5.")) from None
+    if not value.is_finite():
+        raise forms.ValidationError(_("Điểm phải là một số, ví dụ 1,5."))
+    return value
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(kind, kind) for kind in services.DECISIONS],
+                                 error_messages={"required": gettext_lazy("Hãy chọn một quyết định.")})
+    version = forms.IntegerField(min_value=0)
+    score = forms.CharField(required=False, max_length=20)
+    reason_template = forms.IntegerField(required=False)
+    reason = forms.CharField(required=False, max_length=2000)
+    question = forms.CharField(required=False, max_length=4000)
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.templates = {template.pk: template.text for template in templates}
+
+    def clean_score(self):
+        return parse_points(self.cleaned_data["score"])
+
+    def clean_reason_template(self):
+        pk = self.cleaned_data["reason_template"]
+        if pk is not None and pk not in self.templates:
+            raise forms.ValidationError(_("Mẫu lý do không còn dùng được; hãy chọn lại."))
+        return pk
+
+    def decision_value(self):
+        data = self.cleaned_data
+        # A typed reason wins; a template alone is the reason.
+        reason = data["reason"].strip() or self.templates.get(data["reason_template"], "")
+        return services.Decision(data["decision"], score=data["score"], reason=reason, question=data["question"])
+
+
+class ReopenForm(forms.Form):
+    target = forms.ChoiceField(label=gettext_lazy("Mở lại về"), choices=[
+        (AssessmentStatus.IN_APPRAISAL, gettext_lazy("Đang thẩm định (Hội đồng điều chỉnh tiếp)")),
+        (AssessmentStatus.DRAFT, gettext_lazy("Đang tự đánh giá (đơn vị sửa và gửi lại)")),
+    ])
+    reason = forms.CharField(label=gettext_lazy("Lý do mở lại"), max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 3}), error_messages={"required": gettext_lazy("Cần nêu lý do mở lại hồ sơ.")})
+
+
+class AnswerForm(forms.Form):
+    version = forms.IntegerField(min_value=0)
+    answer = forms.CharField(max_length=8000, error_messages={
+        "required": gettext_lazy("Hãy nhập nội dung giải trình.")})
+
+
+def _next_url(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+# --- Work lists ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def appraisal_home(request):
+    require_board_member(request.user)
+    cycles = selectors.appraisal_cycles(cycles_visible_to(request.user))
+    page = Paginator(cycles, CYCLES_PER_PAGE).get_page(request.GET.get("page"))
+    work = selectors.cycles_work(request.user, page.object_list)
+    return render(request, "scoring/appraisal_home.html", {
+        "page": page, "rows": [(cycle, work[cycle.pk]) for cycle in page], "statuses": AssessmentStatus,
+    })
+
+
+@login_required
+def appraisal_cycle(request, pk):
+    cycle = get_cycle_for_user(request.user, pk)
+    require_board_member(request.user)
+    page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(request.GET.get("page"))
+    left = selectors.assessments_left(request.user, page.object_list, cycle.framework_id)
+    criteria = list(selectors.appraisable_criteria(request.user, cycle.framework_id))
+    criteria_left = selectors.criteria_left(cycle, criteria)
+    return render(request, "scoring/appraisal_cycle.html", {
+        "cycle": cycle, "page": page, "files": [(assessment, left[assessment.pk]) for assessment in page],
+        "criteria": [(criterion, criteria_left[criterion.pk]) for criterion in criteria],
+        "can_manage": is_manager(request.user),
+        "finalizable": selectors.finalizable_count(cycle) if is_manager(request.user) else 0,
+    })
+
+
+@login_required
+def appraisal_criterion(request, pk, criterion_pk):
+    cycle = get_cycle_for_user(request.user, pk)
+    require_board_member(request.user)
+    criterion = get_criterion_to_appraise(request.user, cycle.framework_id, criterion_pk)
+    page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "scoring/appraisal_criterion.html", {
+        "cycle": cycle, "criterion": criterion, "page": page,
+        "rows": selectors.criterion_rows(request.user, cycle, criterion, page.object_list),
+        "templates": list(selectors.reason_templates_for(request.user)),
+    })
+
+
+@login_required
+def appraisal_assessment(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, action="appraise")
+    criteria = selectors.appraisable_criteria(request.user, assessment.cycle.framework_id)
+    page = Paginator(criteria, LEAVES_PER_PAGE).get_page(request.GET.get("page"))
+    manager = is_manager(request.user)
+    return render(request, "scoring/appraisal_assessment.html", {
+        "assessment": assessment, "cycle": assessment.cycle, "page": page,
+        "rows": selectors.unit_rows(request.user, assessment, page.object_list),
+        "templates": list(selectors.reason_templates_for(request.user)),
+        "permit": workflow.appraisal_permit(assessment.status), "can_manage": manager,
+        "lacking": selectors.leaves_lacking_final_score(assessment) if manager else [],
+        "can_reopen": manager and assessment.status != AssessmentStatus.DRAFT,
+    })
+
+
+# --- One leaf ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def appraisal_leaf(request, pk, criterion_pk):
+    """GET: the decision page of one leaf. POST: a decision from any board page; when it is refused, this page
+    comes back with the user's input and the reason (409 for a conflict, 400 otherwise)."""
+    assessment = get_assessment_for_user(request.user, pk, action="appraise")
+    criterion = get_criterion_to_appraise(request.user, assessment.cycle.framework_id, criterion_pk)
+    templates = list(selectors.reason_templates_for(request.user))
+    form, status = DecisionForm(templates=templates), 200
+    if request.method == "POST":
+        form = DecisionForm(request.POST, templates=templates)
+        status = _decide(request, form, assessment, criterion)
+        if status is None:
+            default = reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk})
+            return redirect(_next_url(request, default))
+    return render(request, "scoring/appraisal_leaf.html", {
+        "assessment": assessment, "criterion": criterion, "templates": templates, "form": form,
+        "row": selectors.leaf_row(request.user, assessment, criterion), "values": form.data if form.is_bound else {},
+        "next": request.POST.get("next", ""), "conflict": status == 409,
+    }, status=status)
+
+
+def _decide(request, form, assessment, criterion):
+    """None when saved; else the status of the page that says why."""
+    if not form.is_valid():
+        return 400
+    decision = form.decision_value()
+    try:
+        services.leaf_score_decide(assessment=assessment, criterion=criterion, user=request.user,
+                                   version=form.cleaned_data["version"], decision=decision)
+    except workflow.ConflictError as error:
+        form.add_error(None, str(error))
+        return 409
+    except (ScoreError, workflow.WorkflowError) as error:
+        form.add_error(None, str(error))
+        return 400
+    messages.success(request, _decision_message(decision.kind) % {
+        "unit": assessment.unit.name, "code": criterion.code})
+    return None
+
+
+def _decision_message(kind):
+    return {
+        services.ACCEPT: _("Đã chấp nhận điểm tự đánh giá: %(unit)s, tiêu chí %(code)s."),
+        services.ADJUST: _("Đã lưu điểm thẩm định: %(unit)s, tiêu chí %(code)s."),
+        services.CONFIRM_NA: _("Đã xác nhận không áp dụng: %(unit)s, tiêu chí %(code)s."),
+        services.REJECT_NA: _("Đã không chấp nhận đề nghị không áp dụng: %(unit)s, tiêu chí %(code)s."),
+        services.ASK: _("Đã gửi yêu cầu giải trình: %(unit)s, tiêu chí %(code)s."),
+    }[kind]
+
+
+# --- A unit at once, finalization, reopening -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def appraisal_accept_untouched(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, action="appraise")
+    try:
+        summary = services.assessment_accept_untouched(assessment=assessment, user=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã chấp nhận điểm tự đánh giá của %(count)s tiêu chí chưa thẩm định.")
+                         % {"count": summary.accepted})
+        if summary.skipped:
+            messages.warning(request, _("Đơn vị chưa tự chấm %(count)s tiêu chí (%(codes)s): cần nhập điểm thẩm "
+                                        "định cho từng tiêu chí.") % {
+                "count": len(summary.skipped), "codes": services.codes_text(summary.skipped)})
+    return redirect("scoring:appraisal_assessment", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def appraisal_finalize(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, action="manage")
+    try:
+        services.assessment_finalize(assessment=assessment, user=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã hoàn tất thẩm định %(unit)s.") % {"unit": assessment.unit.name})
+    return redirect("scoring:appraisal_assessment", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def appraisal_cycle_finalize(request, pk):
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    finalized = services.cycle_finalize_complete(cycle=cycle, user=request.user)
+    if finalized:
+        messages.success(request, _("Đã hoàn tất thẩm định %(count)s đơn vị đủ điểm.") % {"count": len(finalized)})
+    else:
+        messages.warning(request, _("Chưa có đơn vị nào đủ điểm chính thức để hoàn tất."))
+    return redirect("scoring:appraisal_cycle", pk=cycle.pk)
+
+
+@login_required
+def appraisal_reopen(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, action="manage")
+    form, status = ReopenForm(request.POST or None), 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                services.assessment_reopen(assessment=assessment, user=request.user, **form.cleaned_data)
+            except workflow.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Đã mở lại hồ sơ %(unit)s.") % {"unit": assessment.unit.name})
+                return redirect("scoring:appraisal_assessment", pk=assessment.pk)
+    return render(request, "scoring/appraisal_reopen.html", {"assessment": assessment, "form": form},
+                  status=status)
+
+
+# --- The unit's answers ----------------------------------------------------------------------------------------
+
+
+@login_required
+def explanation_list(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    return _explanation_page(request, assessment)
+
+
+def _explanation_page(request, assessment, *, bound=None, status=200):
+    """The questions asked of a unit; `bound` (leaf score id, form) keeps a refused answer as typed."""
+    rows = list(selectors.explanation_rows(assessment))
+    evidence = selectors.evidence_by_leaf(rows, assessment.cycle.year)
+    permit = selectors.explanation_permit(assessment, timezone.localdate())
+    may_answer = may_act_on_assessment(request.user, assessment, "explain")
+    return render(request, "scoring/explanation_list.html", {
+        "assessment": assessment, "permit": permit, "can_answer": may_answer and bool(permit),
+        "rows": [{"score": score, "evidence": evidence.get(score.pk, []), "self_score": selectors.points(
+            score.self_score), "form": bound[1] if bound and bound[0] == score.pk else None} for score in rows],
+        "unanswered": sum(1 for score in rows if not score.explanation_answer),
+        "conflict": status == 409,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def explanation_answer(request, pk):
+    score = get_leaf_score_for_user(request.user, pk, action="explain")
+    form = AnswerForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            leaf_score_answer(leaf_score=score, user=request.user, version=form.cleaned_data["version"],
+                              answer=form.cleaned_data["answer"])
+        except workflow.ConflictError as error:
+            form.add_error(None, str(error))
+            status = 409
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu nội dung giải trình tiêu chí %(code)s.") % {
+                "code": score.criterion.code})
+            url = reverse("scoring:explanation_list", kwargs={"pk": score.assessment_id})
+            return redirect(f"{url}#leaf-{score.pk}")
+    return _explanation_page(request, score.assessment, bound=(score.pk, form), status=status)
+
+
+@login_required
+@require_POST
+def explanation_submit(request, pk):
+    assessment = get_assessment_for_user(request.user, pk, action="explain")
+    try:
+        assessment_submit_explanation(assessment=assessment, user=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã gửi giải trình tới Hội đồng thẩm định."))
+    return redirect("scoring:explanation_list", pk=assessment.pk)

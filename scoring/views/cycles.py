@@ -1,1 +1,130 @@
-"""Pages of cycles; see scoring/urls.py."""
+"""Cycle pages (issue 3): the list of cycles, opening one for a block, a cycle's assessments with their progress,
+its deadlines, and closing or reopening it. Opening, deadlines, closing are the coordinator's."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ..models import AssessmentStatus, Block, Cycle
+from ..permissions import get_cycle_for_user, is_manager, require_manager
+from ..selectors import assessments as selectors
+from ..services import cycles as services
+
+CYCLES_PAGE_SIZE = 20
+ASSESSMENTS_PAGE_SIZE = 50
+
+
+def _date_field(name):
+    return forms.DateField(label=Cycle._meta.get_field(name).verbose_name.capitalize(),
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class DeadlinesForm(forms.Form):
+    self_assessment_deadline = _date_field("self_assessment_deadline")
+    appraisal_deadline = _date_field("appraisal_deadline")
+    explanation_deadline = _date_field("explanation_deadline")
+    final_appraisal_deadline = _date_field("final_appraisal_deadline")
+
+    def clean(self):
+        data = super().clean()
+        for field, message in services.deadline_issues(self.deadlines()):
+            self.add_error(field, message)
+        return data
+
+    def deadlines(self):
+        return {field: self.cleaned_data.get(field) for field in services.DEADLINE_FIELDS}
+
+
+class CycleOpenForm(DeadlinesForm):
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    block = forms.ModelChoiceField(label=gettext_lazy("Khối"), queryset=Block.objects.order_by("position", "code"),
+                                   empty_label=None)
+    field_order = ["year", "block"]
+
+
+class DeadlinesEditForm(DeadlinesForm):
+    reason = forms.CharField(label=gettext_lazy("Lý do thay đổi (không bắt buộc)"), max_length=500, required=False)
+
+
+@login_required
+def cycle_list(request):
+    cycles = selectors.cycles_with_figures(request.user)
+    return render(request, "scoring/cycle_list.html", {
+        "page": Paginator(cycles, CYCLES_PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_manage": is_manager(request.user),
+    })
+
+
+@login_required
+def cycle_create(request):
+    require_manager(request.user)
+    form = CycleOpenForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if form.is_valid():
+        try:
+            cycle = services.cycle_open(year=form.cleaned_data["year"], block=form.cleaned_data["block"],
+                                        user=request.user, deadlines=form.deadlines())
+        except services.CycleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã mở kỳ đánh giá %(cycle)s: %(n)s hồ sơ đơn vị.") % {
+                "cycle": cycle, "n": cycle.assessments.count()})
+            return redirect("scoring:cycle_detail", pk=cycle.pk)
+    return render(request, "scoring/cycle_form.html", {
+        "form": form, "frameworks": selectors.latest_frameworks_without_cycle()[:20],
+    })
+
+
+@login_required
+def cycle_detail(request, pk):
+    cycle = get_cycle_for_user(request.user, pk)
+    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
+    found = selectors.cycle_assessments(request.user, cycle, status=status, q=q)
+    page = Paginator(found, ASSESSMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scoring/cycle_detail.html", {
+        "cycle": cycle, "page": page, "rows": selectors.with_progress(page), "status": status, "q": q,
+        "status_counts": selectors.cycle_status_counts(request.user, cycle), "can_manage": is_manager(request.user),
+        "statuses": AssessmentStatus,
+    })
+
+
+@login_required
+def cycle_deadlines(request, pk):
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    initial = {field: getattr(cycle, field) for field in services.DEADLINE_FIELDS}
+    form = DeadlinesEditForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            changed = services.cycle_deadlines_update(cycle=cycle, user=request.user, deadlines=form.deadlines(),
+                                                      reason=form.cleaned_data["reason"])
+        except services.CycleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu hạn của kỳ đánh giá: %(n)s thay đổi.") % {"n": changed})
+            return redirect("scoring:cycle_detail", pk=cycle.pk)
+    return render(request, "scoring/cycle_deadlines.html", {"cycle": cycle, "form": form})
+
+
+@login_required
+@require_POST
+def cycle_close(request, pk):
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    if services.cycle_close(cycle=cycle, user=request.user, reason=request.POST.get("reason", "")[:500]):
+        messages.success(request, _("Đã đóng kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
+    else:
+        messages.info(request, _("Kỳ đánh giá %(cycle)s đã đóng từ trước.") % {"cycle": cycle})
+    return redirect("scoring:cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_reopen(request, pk):
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    if services.cycle_reopen(cycle=cycle, user=request.user, reason=request.POST.get("reason", "")[:500]):
+        messages.success(request, _("Đã mở lại kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
+    else:
+        messages.info(request, _("Kỳ đánh giá %(cycle)s đang mở.") % {"cycle": cycle})
+    return redirect("scoring:cycle_detail", pk=cycle.pk)

@@ -1,1 +1,202 @@
-"""Pages of dashboards; see scoring/urls.py."""
+"""The leaders' ranking dashboard of a year and block (issue 6): the table, sortable and filterable, one page at a
+time; headline figures; charts drawn in the browser from the page's json_script; and the year's "what changed"
+summary. Leaders, managers and appraisers read them; unit users are refused (403)."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..permissions import (assessments_visible_to, leaf_scores_visible_to, require_dashboard_reader,
+                           results_visible_to)
+from ..selectors import dashboards
+
+MARGIN = Decimal(1)
+SORT_CHOICES = [(key, key) for key in dashboards.SORTS]
+COLUMNS = (  # (sort key, header, the first click's direction: best first)
+    ("rank", gettext_lazy("Hạng"), "rank"),
+    ("unit", gettext_lazy("Đơn vị"), "unit"),
+    ("index", gettext_lazy("Chỉ số (%)"), "-index"),
+    ("rank_change", gettext_lazy("Thay đổi thứ hạng"), "-rank_change"),
+    ("index_change", gettext_lazy("Thay đổi chỉ số"), "-index_change"),
+)
+
+MOVER_TITLES = {"rose": gettext_lazy("Tăng hạng nhiều nhất"), "fell": gettext_lazy("Giảm hạng nhiều nhất"),
+                "gained": gettext_lazy("Tăng chỉ số nhiều nhất"), "lost": gettext_lazy("Giảm chỉ số nhiều nhất")}
+
+
+class DashboardForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    block = forms.CharField(max_length=20, required=False)
+    group = forms.CharField(max_length=50, required=False)
+    grade = forms.CharField(max_length=20, required=False)
+    q = forms.CharField(max_length=100, required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    per_page = forms.TypedChoiceField(choices=[(n, n) for n in dashboards.PAGE_SIZES], coerce=int, required=False,
+                                      empty_value=dashboards.PAGE_SIZE)
+    trend = forms.CharField(max_length=30, required=False)  # repeated: read with getlist in the view
+    margin = forms.DecimalField(label=gettext_lazy("Khoảng cách tới mức xếp loại trên"), min_value=Decimal("0.001"),
+                                max_value=Decimal(100), max_digits=6, decimal_places=3, required=False, localize=True)
+
+    def value(self, name, default=""):
+        """A valid value, else the default: a bad sort or page size falls back instead of failing the page."""
+        if not self.is_valid() and name in self.errors:
+            return default
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+
+@dataclass
+class Choice:
+    """What the dashboard shows: the year, block and group asked for (else sensible defaults), the filters, and
+    the legend of the block's results (grades, precision, areas)."""
+
+    year: int
+    block: object
+    years: list
+    blocks: list
+    form: DashboardForm
+    group: str = ""
+    groups: list = field(default_factory=list)
+    legend: object = None
+    bands: list = field(default_factory=list)
+    stamps: dict = field(default_factory=dict)  # {year: (results, latest computed_at)}: the cache keys
+
+    @property
+    def grades(self):
+        return self.legend.grades if self.legend else {}
+
+    @property
+    def precision(self):
+        return self.legend.precision if self.legend else 2
+
+    @property
+    def tones(self):
+        return {band.code: band.tone for band in self.bands}
+
+
+def _choice(request, results):
+    form = DashboardForm(request.GET)
+    years, blocks = dashboards.dashboard_years(), dashboards.dashboard_blocks()
+    year = form.value("year") or (years[0] if years else timezone.localdate().year)
+    code = form.value("block")
+    block = next((block for block in blocks if block.code == code), blocks[0] if blocks else None)
+    choice = Choice(year, block, years, blocks, form)
+    if block is not None:
+        choice.stamps = dashboards.results_stamps(results, years, block)
+        summary = dashboards.block_summary(results, year, block, choice.stamps.get(year))
+        choice.legend, choice.bands, choice.groups = summary["legend"], summary["bands"], summary["groups"]
+        choice.group = form.value("group") if form.value("group") in choice.groups else ""
+    return choice
+
+
+def unit_link(unit_id, year):
+    """A unit in a ranking leads to its scorecard of that year."""
+    return reverse("scoring:scorecard", kwargs={"pk": unit_id, "year": year})
+
+
+# --- The ranking dashboard -------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    require_dashboard_reader(request.user)
+    results = results_visible_to(request.user)
+    choice = _choice(request, results)
+    if choice.block is None:
+        return render(request, "scoring/dashboard.html", {"choice": choice, "page": None})
+    form, sort = choice.form, choice.form.value("sort", dashboards.DEFAULT_SORT)
+    filters = {"grade": form.value("grade"), "q": form.value("q")}
+    scope = dashboards.dashboard_scope(results, choice.year, choice.block, choice.group)
+    table = dashboards.dashboard_table(scope, **filters, sort=sort, grouped=bool(choice.groups) and not choice.group)
+    page = Paginator(table, form.value("per_page", dashboards.PAGE_SIZE)).get_page(request.GET.get("page"))
+    rows = [_linked(dashboards.dashboard_row(result, choice.grades, choice.tones), choice.year) for result in page]
+    trend_codes = _trend_codes(request)
+    headline = _headline(choice, scope)
+    trend = dashboards.cached("trend", (choice.block.pk, choice.group, trend_codes, sorted(choice.stamps.items())),
+                              lambda: dashboards.dashboard_trend(results, choice.block, choice.group, trend_codes,
+                                                                 choice.years))
+    charts = {
+        "bands": [band.__dict__ for band in choice.bands],
+        "ranked": dashboards.ranked_chart(table, page.paginator.count, rows, choice.precision),
+        "distribution": [{"code": band.code, "label": band.label, "tone": band.tone, "count": count}
+                         for band, count in headline["distribution"]],
+        "trend": trend,
+        "text": {"index": _("Chỉ số (%)"), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
+    }
+    return render(request, "scoring/dashboard.html", {
+        "choice": choice, "page": page, "rows": rows, "headline": _linked_headline(headline, choice.year),
+        "heatmap": dashboards.heatmap_rows(rows, choice.legend.areas), "charts": charts, "sort": sort,
+        "columns": _columns(sort), "trend_codes": trend_codes,
+        "trend_elsewhere": [code for code in trend_codes if code not in {row["unit_code"] for row in rows}],
+        "filters": filters, "filtered": any(filters.values()),
+    })
+
+
+def _headline(choice, scope):
+    """The block's (or group's) headline figures, computed once per state of its results."""
+    stamp = choice.stamps.get(choice.year)
+    if not stamp:
+        return dashboards.dashboard_headline(scope, choice.precision, choice.bands)
+    return dashboards.cached("headline", (choice.year, choice.block.pk, choice.group, stamp),
+                             lambda: dashboards.dashboard_headline(scope, choice.precision, choice.bands))
+
+
+def _linked(row, year):
+    return {**row, "url": unit_link(row["unit_id"], year)}
+
+
+def _linked_headline(headline, year):
+    return {**headline, **{name: [{**unit, "url": unit_link(unit["unit_id"], year)} for unit in headline[name]]
+                           for name in ("top", "bottom")}}
+
+
+def _trend_codes(request):
+    codes = [code.strip() for code in request.GET.getlist("trend") if code.strip() and len(code) <= 30]
+    return list(dict.fromkeys(codes))[:dashboards.TREND_UNITS]
+
+
+def _columns(sort):
+    """The sortable headers: each links to its first direction, or to the reverse when it is the current sort."""
+    columns = []
+    for key, label, first in COLUMNS:
+        current = sort.lstrip("-") == key
+        reverse_sort = sort[1:] if sort.startswith("-") else f"-{sort}"
+        descending = sort.startswith("-")
+        columns.append({"key": key, "label": label, "next": reverse_sort if current else first,
+                        "aria_sort": ("descending" if descending else "ascending") if current else None})
+    return columns
+
+
+# --- What changed ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def dashboard_changes(request):
+    require_dashboard_reader(request.user)
+    results = results_visible_to(request.user)
+    choice = _choice(request, results)
+    context = {"choice": choice, "margin": choice.form.value("margin", MARGIN),
+               "margin_errors": choice.form.errors.get("margin") if request.GET.get("margin") else None}
+    if choice.block is None:
+        return render(request, "scoring/dashboard_changes.html", context)
+    year, block, group = choice.year, choice.block, choice.group
+    scope = dashboards.dashboard_scope(results, year, block, group)
+    assessments = assessments_visible_to(request.user)
+    context.update({
+        "movers": [(name, MOVER_TITLES[name], [_linked(row, year) for row in rows])
+                   for name, rows in dashboards.biggest_movers(scope, choice.grades).items()],
+        "losing": dashboards.criteria_losing_points(leaf_scores_visible_to(request.user), year, block, group),
+        "assessed": dashboards.assessed_units(assessments, year, block, group),
+        "waiting": dashboards.explanations_waiting(assessments, year, block, group),
+        "near": [_linked(row, year) for row in dashboards.near_grade_boundary(
+            scope, choice.bands, context["margin"], choice.grades, choice.precision)],
+        "has_results": scope.exists(),
+    })
+    return render(request, "scoring/dashboard_changes.html", context)

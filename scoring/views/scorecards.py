@@ -1,1 +1,131 @@
-"""Pages of scorecards; see scoring/urls.py."""
+"""A unit's scorecard (page, PDF, workbook), the ranking table as PDF, and the scorecards of a whole block in one
+ZIP built in the background; see scoring/urls.py."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..excel.scorecards import write_scorecard_workbook
+from ..permissions import get_job_for_user, get_scorecard_unit_for_user, is_manager, require_manager
+from ..reports.ranking import ranking_filename, ranking_pdf
+from ..reports.scorecard import scorecard_filename, scorecard_pdf
+from ..selectors import scorecards
+from ..services.reports import scorecards_zip_file, scorecards_zip_start
+from .results import XLSX, ResultsScopeForm
+
+PDF = "application/pdf"
+YEARS = range(2000, 2101)
+
+
+class BlockYearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    block = forms.CharField(max_length=20)
+
+
+# --- A unit's scorecard ----------------------------------------------------------------------------------------
+
+
+@login_required
+def scorecard_page(request, pk, year):
+    unit = get_scorecard_unit_for_user(request.user, pk)
+    card = scorecards.scorecard(request.user, unit, _year(year))
+    return render(request, "scoring/scorecard.html", {
+        "unit": unit, "year": year, "card": card, "years": scorecards.scorecard_years(request.user, unit),
+        "chart": _chart(card) if card else None, "can_manage": is_manager(request.user),
+    })
+
+
+@login_required
+def scorecard_pdf_download(request, pk, year):
+    card = _card(request, pk, year)
+    return _attachment(scorecard_pdf(card), PDF, scorecard_filename(card, "pdf"))
+
+
+@login_required
+def scorecard_xlsx_download(request, pk, year):
+    card = _card(request, pk, year)
+    return _attachment(write_scorecard_workbook(card), XLSX, scorecard_filename(card, "xlsx"))
+
+
+def _card(request, pk, year):
+    unit = get_scorecard_unit_for_user(request.user, pk)
+    card = scorecards.scorecard(request.user, unit, _year(year), with_evidence=False)
+    if card is None:
+        raise Http404(_("Đơn vị chưa có kết quả năm này."))
+    return card
+
+
+def _year(year):
+    if year not in YEARS:
+        raise Http404(_("Năm không hợp lệ."))
+    return year
+
+
+def _chart(card):
+    """The area chart's data for json_script: decimals as strings, so nothing is rounded on the way."""
+    return {
+        "labels": [f"{area.code}. {area.title}" for area in card.areas],
+        "unit": [_text(area.index) for area in card.areas],
+        "average": [_text(area.block_average) for area in card.areas],
+        "unitLabel": card.unit.name, "averageLabel": _("Trung bình khối"),
+    }
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _attachment(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- The ranking table as PDF ----------------------------------------------------------------------------------
+
+
+@login_required
+def results_export_pdf(request):
+    year, code = ResultsScopeForm(request.GET).scope()
+    if not (year and code):
+        return HttpResponseBadRequest(_("Cần chọn năm và khối, ví dụ ?year=2025&block=SO."))
+    block = selectors.block_find(code)
+    if block is None:
+        raise Http404(_("Không có khối này."))
+    legend = selectors.results_legend(year, block)
+    content = ranking_pdf(selectors.results_rows(year, block.code, request.user), legend)
+    return _attachment(content, PDF, ranking_filename(legend))
+
+
+# --- Scorecards of a block in bulk -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def scorecards_zip_request(request):
+    require_manager(request.user)
+    form = BlockYearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn năm và khối cần in phiếu điểm."))
+        return redirect("scoring:results")
+    try:
+        job = scorecards_zip_start(year=form.cleaned_data["year"], block_code=form.cleaned_data["block"],
+                                   user=request.user)
+    except ValueError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("scoring:results")
+    return redirect("scoring:job_detail", pk=job.pk)
+
+
+@login_required
+def report_download(request, pk):
+    job = get_job_for_user(request.user, pk)
+    path = scorecards_zip_file(job)
+    if path is None:
+        raise Http404(_("Tệp của tác vụ này chưa có hoặc đã bị xóa."))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/zip")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from scoring import computation
 from scoring.models import Criterion, Cycle, Job, JobStatus, LeafScore, Role, Unit, UnitResult
-from scoring.services import results as results_service
+from scoring.services import results_portable
 from scoring.services.jobs import job_run
 from scoring.services.results import (
     results_compute, results_refresh_later, results_refresh_units, results_run_start,
@@ -162,7 +162,7 @@ def test_the_sql_sums_agree_with_aggregate_leaves_on_random_scores(db):
 
     results_compute(year=2025)
 
-    rules = results_service._framework_shape(Cycle.objects.get()).rules
+    rules = results_portable.framework_shape(Cycle.objects.get()).rules
     for code, unit_scores in scores.items():
         official = computation.compute_unit(computation.aggregate_leaves(
             [_leaf_input(leaf, unit_scores.get(leaf.code), official=True) for leaf in leaves],
@@ -185,7 +185,7 @@ def test_the_sql_self_assessed_sums_agree_with_aggregate_leaves(db):
 
     results_compute(year=2025)
 
-    rules = results_service._framework_shape(Cycle.objects.get()).rules
+    rules = results_portable.framework_shape(Cycle.objects.get()).rules
     for code, unit_scores in scores.items():
         own = computation.compute_unit(computation.aggregate_leaves(
             [_leaf_input(leaf, unit_scores.get(leaf.code), official=False) for leaf in leaves],
@@ -230,18 +230,20 @@ def test_a_crash_inside_the_run_leaves_the_previous_results_intact(province, mon
     results_compute(year=2025)
     before = snapshot()
     set_final("SNV", "1.1", "0")
-    write = results_service._upsert
+    rank, ranked = computation.rank_units, []
 
-    def write_then_crash(rows):
-        write(rows)  # the first block is deleted and rewritten before the crash
-        raise RuntimeError("mất điện")
+    def rank_then_crash(entries):
+        if ranked:  # the first block is rewritten before the second is ranked
+            raise RuntimeError("mất điện")
+        ranked.append(True)
+        return rank(entries)
 
-    monkeypatch.setattr(results_service, "_upsert", write_then_crash)
+    monkeypatch.setattr(computation, "rank_units", rank_then_crash)
 
     with pytest.raises(RuntimeError):
         results_compute(year=2025)
 
-    assert snapshot() == before
+    assert ranked and snapshot() == before
 
 
 def test_a_block_run_leaves_other_blocks_untouched(province):

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from scoring.demo import DEFAULT_PASSWORD, demo_units, seed_demo
+from scoring.demo_cycle import seed_cycle
 from scoring.demo_results import seed_results
 from scoring.excel.units import write_units_workbook
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             return
         report = seed_demo(password=password)
         report.created.update({f"đơn vị chấm điểm năm {year}": n for year, n in seed_results().items()})
+        report.created["hồ sơ kỳ đánh giá 2026"] = seed_cycle()
         # Apps built on scoring (surveys) add their demo data through their AppConfig.seed_demo, so scoring
         # never imports them.
         for config in apps.get_app_configs():

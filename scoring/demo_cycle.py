@@ -1,0 +1,236 @@
+"""The demo province's 2026 cycle (issue 3), open now, with units in every state of the workflow, so that `make run`
+shows the whole yearly cycle: units self-scoring (the demo accounts of Sở Nội vụ), files waiting for the board,
+files in appraisal, explanations asked and answered, files appraised.
+
+Everything goes through the same services as the pages (cycle_open, assessment_self_save_many, evidence_add,
+assessment_submit, the appraisal and explanation services), so the audit log and the history of every leaf are
+those a real year would leave. Each unit draws from random.Random of its own, so the data are reproducible."""
+import random
+from datetime import timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from .demo_frameworks import demo_spec
+from .models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore, Method, ReasonTemplate,
+                     User)
+from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule
+from .services.appraisal import (assessment_accept_untouched, assessment_finalize, leaf_score_adjust,
+                                 leaf_score_request_explanation)
+from .services.cycles import cycle_open
+from .services.evidence import evidence_add
+from .services.explanations import assessment_submit_explanation, leaf_score_answer
+from .services.frameworks import framework_import
+from .services.reminders import reminders_send
+from .services.self_assessment import assessment_self_save_many, assessment_submit, leaf_rule
+
+YEAR = 2026
+SEED = "parindex-demo-cycle"
+# The state each unit's file is left in; units not listed stay in draft, half scored.
+STATES = {
+    "SO": {
+        "SNV": "draft", "STP": "submitted", "STC": "submitted", "SKHDT": "in_appraisal", "SCT": "in_appraisal",
+        "SGTVT": "explanation_requested", "SXD": "explanation_requested", "SNNPTNT": "explanation_submitted",
+        "STNMT": "explanation_submitted", "SYT": "appraised", "SGDDT": "appraised", "SVHTTDL": "appraised",
+    },
+    "HUYEN": {"HUYEN-01": "submitted", "HUYEN-02": "in_appraisal", "HUYEN-03": "explanation_requested",
+              "HUYEN-04": "explanation_submitted", "HUYEN-05": "appraised"},
+}
+ORDER = ["draft", "submitted", "in_appraisal", "explanation_requested", "explanation_submitted", "appraised"]
+REASONS = [
+    "Tài liệu kiểm chứng không đúng năm đánh giá",
+    "Tài liệu kiểm chứng không thể hiện kết quả thực hiện",
+    "Ban hành chậm so với thời hạn quy định",
+    "Số liệu tự đánh giá không khớp với báo cáo gửi Sở Nội vụ",
+    "Chưa đủ tài liệu kiểm chứng theo hướng dẫn",
+]
+QUESTIONS = [
+    "Đề nghị đơn vị bổ sung quyết định ban hành kèm theo kế hoạch.",
+    "Đề nghị làm rõ số hồ sơ giải quyết đúng hạn trong năm.",
+]
+
+
+def seed_cycle() -> int:
+    """Opens the 2026 cycles of blocks SO and HUYEN and walks their units to their demo states; 0 if done before."""
+    if Cycle.objects.filter(year=YEAR).exists():
+        return 0
+    _seed_reason_templates()
+    today = timezone.localdate()
+    deadlines = {"self_assessment_deadline": today + timedelta(days=2),
+                 "appraisal_deadline": today + timedelta(days=20),
+                 "explanation_deadline": today + timedelta(days=30),
+                 "final_appraisal_deadline": today + timedelta(days=40)}
+    coordinator = User.objects.filter(username="dieuphoi").first()
+    walked = 0
+    for block_code, states in STATES.items():
+        block = Block.objects.filter(code=block_code).first()
+        if block is None:
+            continue
+        _framework(block, coordinator)
+        cycle = cycle_open(year=YEAR, block=block, user=coordinator, deadlines=deadlines, source=AuditSource.SYSTEM)
+        for assessment in cycle.assessments.select_related("unit").order_by("unit__code"):
+            _walk(assessment, states.get(assessment.unit.code, "draft"), coordinator)
+            walked += 1
+    reminders_send(today=today)
+    return walked
+
+
+def _seed_reason_templates():
+    for position, text in enumerate(REASONS):
+        ReasonTemplate.objects.get_or_create(text=text, defaults={"position": position})
+
+
+def _framework(block, user):
+    if not Framework.objects.filter(year=YEAR, block=block).exists():
+        framework_import(spec=demo_spec(year=YEAR, block=block.code), user=user, source=AuditSource.SYSTEM)
+
+
+@transaction.atomic
+def _walk(assessment, state, coordinator):
+    rng = random.Random(f"{SEED}-{assessment.unit.code}")
+    scores = list(LeafScore.objects.filter(assessment=assessment).select_related("criterion", "assessment__cycle__framework")
+                  .order_by("criterion__position"))
+    complete = state != "draft"
+    officer = User.objects.filter(unit=assessment.unit, role="unit_officer").first()
+    assessment_self_save_many(assessment=assessment, user=officer, source=AuditSource.SYSTEM,
+                              entries=_entries(scores, rng, complete=complete))
+    if officer is not None:
+        _evidence(scores, officer, rng)
+    if not complete:
+        return
+    head = User.objects.filter(unit=assessment.unit, role="unit_head").first()
+    assessment_submit(assessment=assessment, user=head, source=AuditSource.SYSTEM)
+    if ORDER.index(state) >= ORDER.index("in_appraisal"):
+        _appraise(assessment, rng, coordinator, explain=ORDER.index(state) >= ORDER.index("explanation_requested"))
+    if ORDER.index(state) >= ORDER.index("explanation_submitted"):
+        _answer(assessment, officer)
+    if state == "appraised":
+        _second_round(assessment, rng, coordinator)
+        assessment_finalize(assessment=assessment, user=coordinator, source=AuditSource.SYSTEM)
+
+
+# --- The unit's side ------------------------------------------------------------------------------------------
+
+
+def _entries(scores, rng, *, complete):
+    """What the unit enters on each leaf: by its rule, a good unit near full marks; a draft leaves many blank."""
+    level = Decimal(rng.randint(70, 98)) / 100
+    framework = scores[0].assessment.cycle.framework if scores else None
+    room = {Method.BONUS: framework and framework.bonus_cap, Method.PENALTY: framework and framework.penalty_cap}
+    entries = []
+    for score in scores:
+        criterion = score.criterion
+        if criterion.method == Method.SURVEY or (not complete and rng.random() < 0.5):
+            continue
+        inputs = _inputs(criterion, rng, level)
+        if room.get(criterion.method) is not None:  # claims stay within the framework's cap, as the form demands
+            inputs["value"] = str(min(Decimal(inputs["value"]), room[criterion.method]))
+            room[criterion.method] -= Decimal(inputs["value"])
+        entry = {"criterion_code": criterion.code, **inputs}
+        if criterion.evidence_required:
+            entry["explanation"] = "Tài liệu kiểm chứng lưu tại văn phòng đơn vị, gửi kèm bản giấy."
+        entries.append(entry)
+    return entries
+
+
+def _inputs(criterion, rng, level):
+    maximum = criterion.max_points
+    if criterion.method == Method.BONUS:
+        return {"value": _points(maximum * Decimal(rng.choice(["0", "0.5", "1"])), None)}
+    if criterion.method == Method.PENALTY:
+        return {"value": _points(maximum * Decimal(rng.choice(["0", "0", "0.5"])), None)}
+    rule = leaf_rule(criterion)
+    good = rng.random() < float(level)
+    if isinstance(rule, ChoiceRule):
+        return {"choice": rule.options[0 if good else min(1, len(rule.options) - 1)][0]}
+    if isinstance(rule, (RatioRule, ProportionalRule)):
+        denominator = rng.randint(40, 400)
+        share = Decimal(1) if good else Decimal(rng.randint(60, 95)) / 100
+        return {"numerator": str(int(denominator * share)), "denominator": str(denominator)}
+    if isinstance(rule, DeductRule):
+        return {"occurrences": "0" if good else str(rng.randint(1, 2))}
+    step = rule.step if isinstance(rule, ManualRule) else None
+    return {"value": _points(maximum if good else maximum * level, step)}
+
+
+def _points(value, step):
+    step = step or Decimal("0.25")
+    return str((value / step).to_integral_value(rounding=ROUND_FLOOR) * step)
+
+
+def _evidence(scores, officer, rng):
+    """A few real (tiny) PDFs on the evidence-required leaves: the same decision cited twice is stored once."""
+    required = [score for score in scores if score.criterion.evidence_required][:4]
+    for number, score in enumerate(required):
+        document = number % 3  # the fourth leaf cites the first document again
+        score.refresh_from_db()
+        evidence_add(leaf_score=score, user=officer, source=AuditSource.SYSTEM,
+                     upload=SimpleUploadedFile(f"quyet-dinh-{document + 1}.pdf", _pdf(officer.unit.code, document),
+                                               content_type="application/pdf"),
+                     document_number=f"{100 + document}/QĐ-{officer.unit.code}",
+                     issue_date=f"{10 + document}/0{3 + document}/{YEAR}",
+                     title=f"Quyết định ban hành kế hoạch cải cách hành chính năm {YEAR} (số {document + 1})")
+
+
+def _pdf(unit_code, document):
+    text = f"Quyet dinh {document + 1} - {unit_code} - {YEAR}".encode()
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def _answer(assessment, officer):
+    for score in LeafScore.objects.filter(assessment=assessment).exclude(explanation_question=""):
+        leaf_score_answer(leaf_score=score, user=officer, version=score.version, source=AuditSource.SYSTEM,
+                          answer="Đơn vị đã bổ sung quyết định và báo cáo số liệu; đề nghị Hội đồng xem xét lại.")
+    assessment_submit_explanation(assessment=Assessment.objects.get(pk=assessment.pk), user=officer,
+                                  source=AuditSource.SYSTEM)
+
+
+# --- The board's side -----------------------------------------------------------------------------------------
+
+
+def _appraise(assessment, rng, coordinator, *, explain):
+    """Round 1: a few leaves cut with a reason (by the agency's appraiser where the demo has one), questions asked
+    on two when the file goes on to an explanation round, the rest accepted in bulk."""
+    scores = list(LeafScore.objects.filter(assessment=assessment, criterion__method=Method.APPRAISED,
+                                           self_score__gt=0).select_related("criterion", "assessment__cycle")
+                  .order_by("criterion__position"))
+    picked = rng.sample(scores, min(len(scores), 6))
+    for score in picked[:4]:
+        appraiser = User.objects.filter(role="appraiser", agency=score.criterion.agency_id).first() or coordinator
+        rule = leaf_rule(score.criterion)
+        cut = Decimal(_points(score.self_score / 2, rule.step if isinstance(rule, ManualRule) else None))
+        leaf_score_adjust(leaf_score=score, user=appraiser, version=score.version, score=cut,
+                          reason=rng.choice(REASONS), source=AuditSource.SYSTEM)
+    if explain:
+        for score, question in zip(picked[4:], QUESTIONS):
+            leaf_score_request_explanation(leaf_score=score, user=coordinator, version=score.version,
+                                           question=question, source=AuditSource.SYSTEM)
+    assessment_accept_untouched(assessment=Assessment.objects.get(pk=assessment.pk), user=coordinator,
+                                source=AuditSource.SYSTEM)
+
+
+def _second_round(assessment, rng, coordinator):
+    for score in (LeafScore.objects.filter(assessment=assessment).exclude(explanation_question="")
+                  .select_related("criterion", "assessment__cycle")):
+        restored = score.appraised_score if rng.random() < 0.5 and score.appraised_score is not None \
+            else score.self_score
+        leaf_score_adjust(leaf_score=score, user=coordinator, version=score.version, score=restored,
+                          reason="Đơn vị đã giải trình và bổ sung tài liệu hợp lệ", source=AuditSource.SYSTEM)
+
+
+

@@ -1,0 +1,362 @@
+"""Reads of a unit's scorecard (issue 6): the year's result with its grade, rank and changes, the area indices
+beside the block average, and the criteria tree with every leaf's scores, the appraiser's reason, the evidence the
+reader may see and the survey response counts. A fixed number of queries whatever the size of the tree.
+
+The scorecard is plain values (Decimals, strings, dataclasses), so the page, the PDF and the workbook read the
+same figures."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Avg, Count, Max, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
+from ..framework_display import tree_rows
+from ..framework_spec import CriterionSpec, plain_decimal
+from ..models import Criterion, GradeTier, LeafScore, UnitResult
+from ..permissions import evidence_visible_to, leaf_scores_visible_to, results_visible_to
+
+# Grades read from the best tier (green) down to the lowest (red), however many tiers a framework has: the tones
+# of the dashboard's grade bands (static/css/dashboard.css --tone-1 … --tone-5), spread the same way.
+GRADE_COLOURS = ("#1b7f3b", "#5f8f1f", "#a87800", "#c4561a", "#b00020")
+EVIDENCE_ROUTE = "scoring:evidence_download"
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    label: str
+    min_index: Decimal
+    colour: str
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    code: str
+    title: str
+    points: Decimal
+    max_points: Decimal
+    index: Decimal | None
+    change: Decimal | None
+    block_average: Decimal | None
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    title: str
+    document_number: str
+    issue_date: object  # a date or None
+    file_name: str
+    url: str | None  # None while no download route exists
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One row of the criteria tree. Leaves carry their scores; areas and criteria the sums of their leaves."""
+
+    code: str
+    title: str
+    depth: int
+    method: str
+    method_label: str
+    max_points: Decimal | None
+    is_leaf: bool
+    self_score: Decimal | None = None
+    self_not_applicable: bool = False
+    appraised_score: Decimal | None = None
+    second_score: Decimal | None = None
+    final_score: Decimal | None = None
+    not_applicable: bool = False
+    points_lost: Decimal | None = None
+    reason: str = ""
+    scored: bool = False  # a leaf score row exists
+    responses: int | None = None  # survey leaves: responses counted for this leaf
+    evidence: tuple = ()
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    unit: object
+    year: int
+    block: object
+    framework: object
+    precision: int
+    result: UnitResult
+    grade: Grade | None
+    grades: tuple
+    ranked_count: int
+    block_index_average: Decimal | None
+    areas: tuple
+    rows: tuple
+    survey_rows: tuple = field(default=())
+
+    @property
+    def rank_change_text(self) -> str:
+        return rank_change_text(self.result.rank_change)
+
+    @property
+    def points_lost(self) -> Decimal:
+        """What the unit lost on the appraised and survey leaves (the max of each applicable leaf less its final
+        score); the sum the planner starts from."""
+        return sum((row.points_lost for row in self.rows if row.is_leaf and row.method in (APPRAISED, SURVEY)
+                    and row.points_lost is not None), Decimal(0))
+
+
+def rank_change_text(change) -> str:
+    """Δrank in words (domain.md rule 10: positive means the unit rose)."""
+    if change is None:
+        return ""
+    if change > 0:
+        return _("tăng %(n)s bậc") % {"n": change}
+    if change < 0:
+        return _("giảm %(n)s bậc") % {"n": -change}
+    return _("giữ nguyên")
+
+
+def criteria_headers() -> list[str]:
+    """The columns of the criteria table, the same in the PDF and the workbook."""
+    return [_("Mã"), _("Tiêu chí"), _("Điểm tối đa"), _("Tự đánh giá"), _("Thẩm định vòng 1"),
+            _("Thẩm định vòng 2"), _("Điểm chính thức"), _("Điểm bị mất"), _("Lý do điều chỉnh")]
+
+
+def grade_colour(position: int, count: int) -> str:
+    """The colour of the tier at `position` (0 = best) of `count` tiers, spread over GRADE_COLOURS."""
+    if count <= 1:
+        return GRADE_COLOURS[0]
+    return GRADE_COLOURS[round(position * (len(GRADE_COLOURS) - 1) / (count - 1))]
+
+
+# --- The scorecard ---------------------------------------------------------------------------------------------
+
+
+def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
+    """The scorecard of `unit` for `year` as `user` may read it, or None when no result exists.
+
+    `user` None is a background job started by a manager: it reads every unit, and no evidence."""
+    results = UnitResult.objects.select_related("unit", "framework") if user is None else results_visible_to(user)
+    result = results.select_related("block").filter(unit=unit, year=year).first()
+    if result is None:
+        return None
+    framework = result.framework
+    grades = framework_grades(framework)
+    ranked_count, overall, by_area = block_figures(result)
+    rows = _criterion_lines(user, result, with_evidence=with_evidence and user is not None)
+    return Scorecard(
+        unit=result.unit, year=year, block=result.block, framework=framework, precision=framework.precision,
+        result=result, grade=next((grade for grade in grades if grade.code == result.grade), None), grades=grades,
+        ranked_count=ranked_count, block_index_average=overall,
+        areas=_area_lines(result, rows, by_area), rows=rows,
+        survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY),
+    )
+
+
+def scorecard_years(user, unit) -> list[int]:
+    """The years `unit` has a result that `user` may read, newest first (the page's year links)."""
+    return list(results_visible_to(user).filter(unit=unit).order_by("-year").values_list("year", flat=True))
+
+
+def scorecard_units(year, block):
+    """The units of `block` with a result for `year`, by code: the bulk job's list."""
+    units = UnitResult.objects.filter(year=year, block=block).select_related("unit").order_by("unit__code")
+    return [result.unit for result in units]
+
+
+def framework_grades(framework) -> tuple:
+    tiers = list(GradeTier.objects.filter(framework=framework).order_by("position")
+                 .values_list("code", "label", "min_index"))
+    return tuple(Grade(code, label, min_index, grade_colour(position, len(tiers)))
+                 for position, (code, label, min_index) in enumerate(tiers))
+
+
+# --- The block: its ranking and its averages -------------------------------------------------------------------
+
+AVERAGES_SECONDS = 24 * 3600
+AREA_AVERAGES = """
+SELECT area.code, AVG(area.index)
+FROM scoring_unitresult result CROSS JOIN LATERAL jsonb_to_recordset(result.areas) AS area(code text, index numeric)
+WHERE result.year = %s AND result.block_id = %s AND area.index IS NOT NULL
+GROUP BY 1
+"""
+
+
+def block_figures(result) -> tuple[int, Decimal | None, dict]:
+    """(units ranked with the unit, the block's average index, {area code: average area index}) of the unit's
+    block that year, averages rounded half up to the framework's precision.
+
+    Averaging the area JSON of a block of 10,000 units takes a few hundred milliseconds, so the averages are cached
+    under a stamp of the block's results (their number and latest computed_at, which every results run and refresh
+    moves): read in the same query as the ranked count, so a scorecard costs no query more."""
+    stamp = UnitResult.objects.filter(year=result.year, block=result.block_id).order_by().aggregate(
+        units=Count("pk"), computed=Max("computed_at"),
+        ranked=Count("pk", filter=Q(group=result.group, rank__isnull=False)))
+    precision = result.framework.precision
+    key = (f"scorecards:block-averages:{result.year}:{result.block_id}:{precision}:{stamp['units']}:"
+           f"{stamp['computed'].isoformat() if stamp['computed'] else ''}")
+    averages = cache.get(key)
+    if averages is None:
+        averages = block_averages(result.year, result.block_id, precision)
+        cache.set(key, averages, AVERAGES_SECONDS)
+    return (stamp["ranked"] if result.rank is not None else 0), *averages
+
+
+def block_averages(year, block_id, precision) -> tuple[Decimal | None, dict]:
+    """(average index, {area code: average area index}) over the block's results of the year, rounded half up to
+    the framework's precision; a unit whose area has no index (all its leaves N/A) is left out of that area."""
+    results = UnitResult.objects.filter(year=year, block=block_id).order_by()
+    if connection.vendor == "postgresql":
+        # numeric averages in SQL: exact, and no area JSON leaves the database.
+        overall = results.aggregate(average=Avg("index"))["average"]
+        with connection.cursor() as cursor:
+            cursor.execute(AREA_AVERAGES, [year, block_id])
+            by_area = dict(cursor.fetchall())
+    else:  # SQLite averages decimals as floats: average the exact values here instead
+        overall, by_area = _averages_in_python(results.values_list("index", "areas"))
+    return _round(overall, precision), {code: _round(value, precision) for code, value in by_area.items()}
+
+
+def _averages_in_python(rows):
+    indices, areas = [], defaultdict(list)
+    for index, unit_areas in rows:
+        if index is not None:
+            indices.append(Decimal(index))
+        for area in unit_areas:
+            if area.get("index") is not None:
+                areas[area["code"]].append(Decimal(area["index"]))
+    return _mean(indices), {code: _mean(values) for code, values in areas.items()}
+
+
+def _mean(values):
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def _round(value, places):
+    return None if value is None else Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- Areas -----------------------------------------------------------------------------------------------------
+
+
+def _area_lines(result, rows, averages):
+    titles = {row.code: row.title for row in rows if row.depth == 0}
+    return tuple(AreaLine(code=area["code"], title=titles.get(area["code"], area["code"]),
+                          points=Decimal(area["points"]), max_points=Decimal(area["max"]),
+                          index=_decimal(area.get("index")), change=_decimal(area.get("change")),
+                          block_average=averages.get(area["code"]))
+                 for area in result.areas)
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
+
+
+# --- The criteria tree -----------------------------------------------------------------------------------------
+
+
+def _criterion_lines(user, result, *, with_evidence):
+    criteria = list(Criterion.objects.filter(framework=result.framework).select_related("agency")
+                    .order_by("position"))
+    labels = {criterion.agency.code.upper(): str(criterion.agency) for criterion in criteria if criterion.agency}
+    specs = [_spec(criterion) for criterion in criteria]
+    scores = _leaf_scores(user, result)
+    evidence = _evidence(user, scores.values()) if with_evidence else {}
+    responses = survey_response_counts(result.year, [result.unit_id]).get(result.unit_id, {})
+    rows, leaves = tree_rows(specs, labels), {}
+    for row in rows:
+        if row.method:
+            score = scores.get(row.code)
+            leaves[row.code] = _leaf_line(row, score, evidence.get(score.pk, ()) if score else (),
+                                          responses.get(row.code, 0) if row.method == SURVEY else None)
+    return tuple(leaves.get(row.code) or _node_line(row, leaves.values()) for row in rows)
+
+
+def _spec(criterion):
+    return CriterionSpec(code=criterion.code, title=criterion.title, max_points=plain_decimal(criterion.max_points),
+                         method=criterion.method, rule=criterion.rule, evidence_required=criterion.evidence_required,
+                         appraiser=criterion.agency.code if criterion.agency else "", guidance=criterion.guidance)
+
+
+def _leaf_scores(user, result):
+    """{leaf code: LeafScore} of the unit's file in the year's cycle, on the framework its result used."""
+    scores = (leaf_scores_visible_to(user) if user is not None else LeafScore.objects.all()).select_related(None)
+    scores = scores.filter(assessment__unit=result.unit_id, assessment__cycle__year=result.year,
+                           criterion__framework=result.framework_id)
+    return {score.criterion.code: score for score in scores.select_related("criterion")}
+
+
+def _leaf_line(row, score, evidence, responses):
+    values = {"code": row.code, "title": row.title, "depth": row.depth, "method": row.method,
+              "method_label": row.method_label, "max_points": row.max_points, "is_leaf": True,
+              "responses": responses, "evidence": tuple(evidence)}
+    if score is None:
+        return CriterionLine(**values, points_lost=_lost(row, None, False))
+    return CriterionLine(
+        **values, self_score=score.self_score, self_not_applicable=score.self_not_applicable,
+        appraised_score=score.appraised_score, second_score=score.second_score, final_score=score.final_score,
+        not_applicable=score.not_applicable, points_lost=_lost(row, score.final_score, score.not_applicable),
+        reason=score.second_reason or score.appraisal_reason, scored=True)
+
+
+def _lost(row, final, not_applicable):
+    """Points lost on a leaf (domain.md rule 3: a leaf without a final score counts 0): max − final on appraised
+    and survey leaves; on a penalty leaf, the points deducted. N/A leaves and bonus leaves lose nothing."""
+    if not_applicable or row.method == BONUS:
+        return None
+    if row.method == PENALTY:
+        return final
+    return (row.max_points or Decimal(0)) - (final or Decimal(0))
+
+
+def _node_line(row, leaves):
+    """An area or criterion: its maximum as the framework states it, and the sums of its applicable scored leaves
+    (bonus and penalty leaves are not area points)."""
+    inside = [leaf for leaf in leaves if leaf.code.startswith(f"{row.code}.") and leaf.method in (APPRAISED, SURVEY)
+              and not leaf.not_applicable]
+    final = sum((leaf.final_score or Decimal(0) for leaf in inside), Decimal(0)) if inside else None
+    lost = sum((leaf.points_lost for leaf in inside), Decimal(0)) if inside else None
+    return CriterionLine(code=row.code, title=row.title, depth=row.depth, method="", method_label="",
+                         max_points=row.max_points, is_leaf=False, final_score=final, points_lost=lost)
+
+
+def _evidence(user, scores):
+    """{leaf score id: (EvidenceLink, ...)} of the documents `user` may see, in one query."""
+    ids = [score.pk for score in scores]
+    if not ids:
+        return {}
+    links = defaultdict(list)
+    route = _evidence_route()
+    for item in evidence_visible_to(user).select_related("file").filter(leaf_score__in=ids).order_by("leaf_score",
+                                                                                                      "added_at", "pk"):
+        links[item.leaf_score_id].append(EvidenceLink(
+            title=item.title, document_number=item.document_number, issue_date=item.issue_date,
+            file_name=item.file.original_name, url=reverse(route, kwargs={"pk": item.pk}) if route else None))
+    return links
+
+
+def _evidence_route():
+    """The evidence download route, once it exists (issue 3 adds it); until then documents are listed unlinked."""
+    try:
+        reverse(EVIDENCE_ROUTE, kwargs={"pk": 1})
+    except NoReverseMatch:
+        return None
+    return EVIDENCE_ROUTE
+
+
+# --- Survey response counts ------------------------------------------------------------------------------------
+
+
+def survey_response_counts(year, unit_ids) -> dict:
+    """{unit id: {criterion code: responses}} from the apps that hold surveys: scoring never imports surveys, so
+    an app offers them through its AppConfig.survey_response_counts (as it offers seed_demo)."""
+    counts = {}
+    for config in apps.get_app_configs():
+        counter = getattr(config, "survey_response_counts", None)
+        if counter is not None:
+            for unit_id, by_code in counter(year=year, unit_ids=unit_ids).items():
+                counts.setdefault(unit_id, {}).update(by_code)
+    return counts
+

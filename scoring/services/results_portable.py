@@ -1,0 +1,315 @@
+"""The results engine's portable path: leaf sums read per block, the arithmetic in Python (scoring.computation).
+
+SQLite computes every run this way, and every database refreshes one unit this way. Per block, one SQL query sums
+each unit's leaf scores by area and method (a GROUP BY read through a plain cursor, so no Django converter runs
+per value); scoring.computation turns the sums into totals, indices, grades, ranks and yearly changes; the rows
+are written by one upsert reading them from arrays (unnest; a VALUES list on SQLite), so a row keeps its id.
+PostgreSQL computes full runs set-based instead (results_sql.py), to the same rows.
+"""
+import dataclasses
+import json
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from itertools import groupby
+from operator import itemgetter
+
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from .. import computation
+from ..computation import APPRAISED, BONUS, PENALTY, SCORED_METHODS, SURVEY, ZERO, RankEntry, ScoringRules
+from ..models import Criterion, GradeTier, LeafScore, UnitResult
+
+BATCH = 500
+# The columns a run writes, in the order of the engine's row tuples; all but year and unit are replaced on conflict.
+WRITE_COLUMNS = (
+    ("year", "integer"), ("unit_id", "bigint"), ("block_id", "bigint"), ("framework_id", "bigint"),
+    ("group", "text"), ("ranked", "boolean"), ("appraised", "numeric"), ("survey", "numeric"),
+    ("bonus", "numeric"), ("penalty", "numeric"), ("total", "numeric"), ("max_total", "numeric"),
+    ("index", "numeric"), ("survey_index", "numeric"), ("self_total", "numeric"), ("self_index", "numeric"),
+    ("grade", "text"), ("rank", "integer"), ("previous_index", "numeric"), ("previous_rank", "integer"),
+    ("index_change", "numeric"), ("rank_change", "integer"), ("comparable", "boolean"),
+    ("incomplete", "boolean"), ("areas", "jsonb"), ("computed_at", "timestamptz"),
+)
+
+
+# --- Framework shapes ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameworkShape:
+    """What the engine needs of a framework: leaf counts and maxima per (area, method), in framework order."""
+
+    leaves: dict  # (area_code, method) -> (leaf count, Σ max points)
+    rules: ScoringRules
+    # (area, method, leaf count, Σ max points) of the counted leaves: without a survey, survey leaves vanish and A
+    # is rescaled to 100 (rule 6).
+    slots: tuple
+
+
+def framework_shape(cycle):
+    return with_survey_held(framework_shapes([cycle])[cycle.pk], cycle)
+
+
+def framework_shapes(cycles):
+    """{cycle id: FrameworkShape} as if a survey were held (see with_survey_held), in two queries whatever the
+    number of cycles."""
+    frameworks = {cycle.framework_id for cycle in cycles}
+    leaves, tiers = {pk: {} for pk in frameworks}, grade_tiers(frameworks)
+    # Position then id: the order results_sql gives the areas too, even where two leaves share a position.
+    for framework_id, area, method, max_points in (
+            Criterion.objects.filter(framework__in=frameworks).exclude(method="")
+            .order_by("framework", "position", "pk").values_list("framework_id", "area_code", "method", "max_points")):
+        count, total = leaves[framework_id].get((area, method), (0, ZERO))
+        leaves[framework_id][(area, method)] = (count + 1, total + max_points)
+    return {cycle.pk: _shape(leaves[cycle.framework_id], _rules(cycle.framework, tiers[cycle.framework_id],
+                                                               survey_held=True))
+            for cycle in cycles}
+
+
+def grade_tiers(framework_ids):
+    """{framework id: (computation.GradeTier, ...) top tier first}, in one query."""
+    tiers = {pk: [] for pk in framework_ids}
+    for framework_id, *values in GradeTier.objects.filter(framework__in=tiers).order_by(
+            "framework", "position").values_list("framework_id", "code", "min_index", "min_area_index",
+                                                 "min_survey_index", "max_penalty"):
+        tiers[framework_id].append(computation.GradeTier(*values))
+    return {pk: tuple(framework_tiers) for pk, framework_tiers in tiers.items()}
+
+
+def _shape(leaves, rules):
+    slots = tuple((area, method, count, max_points) for (area, method), (count, max_points) in leaves.items()
+                  if method != SURVEY or rules.survey_held)
+    return FrameworkShape(leaves, rules, slots)
+
+
+def with_survey_held(shape, cycle):
+    """The shape with whether the cycle holds a survey, read from its scores: so after the block's lock."""
+    held = _survey_held(cycle)
+    return shape if held else _shape(shape.leaves, dataclasses.replace(shape.rules, survey_held=False))
+
+
+def _rules(framework, tiers, survey_held):
+    return ScoringRules(precision=framework.precision, bonus_cap=framework.bonus_cap,
+                        penalty_cap=framework.penalty_cap, clamp_total=framework.clamp_total, grades=tiers,
+                        survey_held=survey_held)
+
+
+def _survey_held(cycle):
+    """A survey is held when any survey leaf of the cycle has a final score; otherwise A is rescaled (rule 6)."""
+    return LeafScore.objects.filter(assessment__cycle=cycle, criterion__method=SURVEY,
+                                    final_score__isnull=False).exists()
+
+
+# --- Leaf sums -------------------------------------------------------------------------------------------------
+
+# (unit, area, method) then the official side's points, scored leaves, N/A leaves and N/A maximum, then the same
+# four as the unit self-scored them.
+LEAF_SUMS = """
+SELECT a.unit_id, cr.area_code, cr.method,
+       SUM(ls.final_score) FILTER (WHERE NOT ls.not_applicable),
+       COUNT(ls.final_score) FILTER (WHERE NOT ls.not_applicable),
+       COUNT(*) FILTER (WHERE ls.not_applicable),
+       SUM(cr.max_points) FILTER (WHERE ls.not_applicable),
+       SUM(ls.self_score) FILTER (WHERE NOT ls.self_not_applicable),
+       COUNT(ls.self_score) FILTER (WHERE NOT ls.self_not_applicable),
+       COUNT(*) FILTER (WHERE ls.self_not_applicable),
+       SUM(cr.max_points) FILTER (WHERE ls.self_not_applicable)
+FROM scoring_leafscore ls
+JOIN scoring_assessment a ON a.id = ls.assessment_id
+JOIN scoring_criterion cr ON cr.id = ls.criterion_id
+WHERE a.cycle_id = %s AND cr.framework_id = %s AND cr.method <> ''{units}
+GROUP BY a.unit_id, cr.area_code, cr.method
+ORDER BY a.unit_id
+"""
+
+
+def _leaf_sums(cycle, unit_ids=None):
+    """LEAF_SUMS rows of the cycle's files (of these units only, if given), by unit: the one query that reads leaf
+    scores. A block's rows are a few thousand: they are read whole."""
+    units = "" if unit_ids is None else f" AND a.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+    with connection.cursor() as cursor:
+        cursor.execute(LEAF_SUMS.format(units=units), [cycle.pk, cycle.framework_id, *(unit_ids or ())])
+        rows = cursor.fetchall()
+    return rows if connection.vendor == "postgresql" else [_decimal_sums(row) for row in rows]
+
+
+# SQLite sums decimals as floats; Django reads an aggregate's float back through this context, and so does the
+# engine, so that its sums are those the ORM would give.
+_from_float = Context(prec=15).create_decimal_from_float
+DECIMAL_SUMS = (3, 6, 7, 10)
+
+
+def _decimal_sums(row):
+    row = list(row)
+    for position in DECIMAL_SUMS:
+        if row[position] is not None:
+            row[position] = _from_float(row[position])
+    return row
+
+
+def unit_results(cycle, shape, unit_ids=None):
+    """{unit id: (official computation.UnitResult, self-assessed (total, index) or None)} of the units with leaf
+    scores in the cycle (of these units only, if given)."""
+    return {unit_id: unit_result(shape, {(area, method): sums for _u, area, method, *sums in unit_rows})
+            for unit_id, unit_rows in groupby(_leaf_sums(cycle, unit_ids), key=itemgetter(0))}
+
+
+NO_SCORES = (None, 0, 0, None, None, 0, 0, None)
+
+
+def unit_result(shape, sums):
+    """(official computation.UnitResult, self-assessed (total, index) or None) of one unit, from its LEAF_SUMS by
+    (area, method): the sums aggregate_leaves makes leaf by leaf (rules 2-4), made from per-area SQL sums.
+
+    The self-assessed total replaces appraised, bonus and penalty scores with self-scores; survey leaves are never
+    self-scored and keep their official points. Only its total and index are kept."""
+    points, own_points = dict.fromkeys((APPRAISED, SURVEY, BONUS, PENALTY), ZERO), {}
+    maxima, own_maxima = {APPRAISED: ZERO, SURVEY: ZERO}, {APPRAISED: ZERO, SURVEY: ZERO}
+    own_points.update(points)
+    areas, incomplete = {}, False
+    for area, method, count, max_points in shape.slots:
+        scored_points, scored, na_count, na_max, *own = sums.get((area, method), NO_SCORES)
+        scored_points = scored_points or ZERO
+        points[method] += scored_points
+        if method == SURVEY:
+            own_scored, own_na_count, own_na_max = scored_points, na_count, na_max
+        else:
+            own_scored, _own_count, own_na_count, own_na_max = own
+            own_scored = own_scored or ZERO
+        own_points[method] += own_scored
+        if method not in SCORED_METHODS:
+            continue
+        # An area whose leaves are all N/A for this unit has no index; bonus and penalty are never area points.
+        if count - na_count:
+            applicable_max = max_points - (na_max or ZERO)
+            maxima[method] += applicable_max
+            area_points, area_max = areas.get(area, (ZERO, ZERO))
+            areas[area] = (area_points + scored_points, area_max + applicable_max)
+            # A leaf without a row or without a final score counts 0 and leaves the result incomplete (rule 3).
+            incomplete = incomplete or count - na_count - scored > 0
+        if count - own_na_count:
+            own_maxima[method] += max_points - (own_na_max or ZERO)
+    parts = computation.UnitParts(
+        appraised=points[APPRAISED], survey=points[SURVEY], bonus_claimed=points[BONUS],
+        penalty_claimed=points[PENALTY], max_appraised=maxima[APPRAISED], max_survey=maxima[SURVEY],
+        areas=tuple(computation.AreaParts(code, *area) for code, area in areas.items()), incomplete=incomplete)
+    official = computation.compute_unit(parts, shape.rules)
+    # A unit that self-scored nothing (a file imported from the board's records) has no self-assessed total.
+    if not any(leaf[5] or leaf[6] for leaf in sums.values()):
+        return official, None
+    own = computation.unit_total(own_points[APPRAISED], own_points[SURVEY], own_points[BONUS], own_points[PENALTY],
+                                 own_maxima[APPRAISED] + own_maxima[SURVEY], shape.rules)
+    return official, own
+
+
+# --- Last year -------------------------------------------------------------------------------------------------
+
+
+def previous_results(year, unit_ids=None):
+    """Last year's stored results of these units (None: all of them):
+    {unit_id: (index, areas as JSON text, rank, framework version)}; the areas are decoded only when compared."""
+    stored = (UnitResult.objects.filter(year=year).order_by()
+              .annotate(areas_text=Cast("areas", output_field=TextField()))
+              .values_list("unit_id", "index", "areas_text", "rank", "framework__version"))
+    if unit_ids is None:
+        return {unit_id: rest for unit_id, *rest in stored.iterator(chunk_size=2000)}
+    unit_ids, previous = sorted(unit_ids), {}
+    for start in range(0, len(unit_ids), BATCH):
+        previous.update((unit_id, rest) for unit_id, *rest in stored.filter(unit__in=unit_ids[start:start + BATCH]))
+    return previous
+
+
+def _stored_result(index, areas):
+    # Only the index and the area indices take part in a comparison (computation.compare_years).
+    return computation.UnitResult(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, index, None, tuple(
+        computation.AreaResult(area["code"], ZERO, ZERO, _decimal(area["index"])) for area in json.loads(areas)),
+        None, False)
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
+
+
+# --- Rows ------------------------------------------------------------------------------------------------------
+
+
+def block_rows(cycle, shape, members, results, previous, fixed=()):
+    """The row tuples (WRITE_COLUMNS) of the block's `members` ({unit id: (group, ranked)}), ranked together with
+    the `fixed` entries; and the ranks."""
+    results = {pk: results.get(pk) or unit_result(shape, {}) for pk in members}
+    ranks = computation.rank_units([*fixed, *(RankEntry(pk, results[pk][0].index, ranked, group)
+                                              for pk, (group, ranked) in members.items())])
+    now = timezone.now()
+    rows = [_row(cycle, pk, members[pk], results[pk], ranks[pk], previous.get(pk), now) for pk in sorted(members)]
+    return rows, ranks
+
+
+def _row(cycle, unit_id, unit, results, rank, previous, now):
+    (group, ranked), (result, own) = unit, results
+    change = _change(cycle, result, rank, previous)
+    own_total, own_index = own or (None, None)
+    return (
+        cycle.year, unit_id, cycle.block_id, cycle.framework_id, group, ranked, result.appraised, result.survey,
+        result.bonus, result.penalty, result.total, result.max_total, result.index, result.survey_index, own_total,
+        own_index, result.grade or "", rank, change.previous_index, change.previous_rank, change.index_change,
+        change.rank_change, change.comparable if previous else None, result.incomplete,
+        json.dumps(_areas_json(result.areas, dict(change.area_changes))), now)
+
+
+def _change(cycle, result, rank, previous):
+    if previous is None:
+        return computation.compare_years(result, None, rank=rank, previous_rank=None, comparable=False)
+    index, areas, last_rank, last_version = previous
+    return computation.compare_years(result, _stored_result(index, areas), rank=rank, previous_rank=last_rank,
+                                     comparable=last_version == cycle.framework.version)
+
+
+def _areas_json(areas, changes):
+    return [{"code": area.code, "points": str(area.points), "max": str(area.max_points),
+             "index": _text(area.index), "change": _text(changes.get(area.code))} for area in areas]
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def rows_upsert(rows):
+    """Inserts or replaces (by year and unit, so a row keeps its id) the rows, in a few statements: on PostgreSQL
+    one array per column, unnested (one parameter each, whatever the number of rows), elsewhere a VALUES list."""
+    quoted = [(connection.ops.quote_name(name), sql_type) for name, sql_type in WRITE_COLUMNS]
+    names = ", ".join(name for name, _type in quoted)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name, _type in quoted[2:])
+    conflict = f"ON CONFLICT (year, unit_id) DO UPDATE SET {updates}"
+    table = UnitResult._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{'text' if sql_type == 'jsonb' else sql_type}[]" for _n, sql_type in quoted)
+            columns = ", ".join(f"{name}::jsonb" if sql_type == "jsonb" else name for name, sql_type in quoted)
+            if rows:
+                cursor.execute(f"INSERT INTO {table} ({names}) SELECT {columns} FROM unnest({arrays}) AS v({names}) "
+                               f"{conflict}", [_array_literal(column) for column in zip(*rows)])
+            return
+        size = connection.features.max_query_params // len(WRITE_COLUMNS)
+        cells = "(" + ", ".join(["%s"] * len(WRITE_COLUMNS)) + ")"
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([cells] * len(batch))} {conflict}",
+                           [value for row in batch for value in row])
+
+
+def _array_literal(values):
+    """A PostgreSQL array as text, '{1,NULL,"a b"}': one parameter, read by the array parser."""
+    return "{" + ",".join(_element(value) for value in values) + "}"
+
+
+def _element(value):
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
