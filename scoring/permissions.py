@@ -2,8 +2,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import (Assessment, Cycle, Evidence, Framework, Job, LeafScore, Method, Publication, Role, Scenario,
-                     Unit, UnitResult)
+from .models import (Assessment, Criterion, Cycle, Evidence, Framework, Job, LeafScore, Method, Publication, Role,
+                     Scenario, Unit, UnitResult)
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 
@@ -259,8 +259,6 @@ def require_board_member(user):
 def get_criterion_to_appraise(user, framework_id, pk):
     """A leaf of the framework that `user` may appraise: 404 when it is not a leaf of it, 403 when it is another
     agency's (or a survey leaf)."""
-    from .models import Criterion
-
     criterion = get_object_or_404(Criterion.objects.select_related("agency").exclude(method=""),
                                   framework=framework_id, pk=pk)
     if not may_appraise_criterion(user, criterion):

@@ -1,21 +1,9 @@
 """Access-matrix lines of one capability (format: top of tests/access_matrix.py)."""
 # Imported at the bottom of access_matrix.py, once these names exist there.
-import atexit
 import hashlib
-import shutil
-import tempfile
-from functools import cache
 from pathlib import Path
 
 from .access_matrix import LOGIN, MANAGERS_ONLY, OWN_UNIT_ONLY, SIGNED_IN, UNIT, Redirect, access  # noqa: F401
-
-
-@cache
-def media_root():
-    """One temporary store for the process: the matrix never writes documents into var/media."""
-    path = Path(tempfile.mkdtemp(prefix="parindex-access-evidence-"))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
 
 
 def objects(own_unit, other_unit):
@@ -38,18 +26,10 @@ def objects(own_unit, other_unit):
 
 
 def temporary_media_root():
-    """The temporary MEDIA_ROOT another capability (or the test) already chose, else ours: several stores in one
-    test would leave some routes' files behind the last override."""
+    """tests/conftest.py points MEDIA_ROOT at a temporary folder for every test: documents never land in var/media."""
     from django.conf import settings
-    from django.test import override_settings
 
-    current = Path(settings.MEDIA_ROOT)
-    if current.is_relative_to(tempfile.gettempdir()):
-        return current
-    # Undone at the end of the test: the autouse `settings` overrides of tests/conftest.py, enabled before this one,
-    # restore the settings as they were before them.
-    override_settings(MEDIA_ROOT=media_root()).enable()
-    return media_root()
+    return Path(settings.MEDIA_ROOT)
 
 
 def _stored_file(model, root, content):

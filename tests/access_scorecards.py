@@ -1,37 +1,24 @@
 """Access-matrix lines of one capability (format: top of tests/access_matrix.py)."""
 # Imported at the bottom of access_matrix.py, once these names exist there.
-import atexit
-import shutil
-import tempfile
 import zipfile
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from .access_matrix import LOGIN, OWN_UNIT_ONLY, RESULTS_OF_SO_2024, SIGNED_IN, Redirect, access
 
 
-@cache
-def media_root():
-    """One temporary store for the process: the matrix never writes archives into var/media."""
-    path = Path(tempfile.mkdtemp(prefix="parindex-access-scorecards-"))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
-
-
 def objects(own_unit, other_unit):
     """Each unit's result of 2024 (on the shared framework of route_objects), a finished bulk job whose ZIP exists
     and a bulk job of 2024 still queued, that no persona started."""
-    from django.test import override_settings
+    from django.conf import settings
 
     from scoring.models import Framework, Job, JobStatus, UnitResult
 
-    # Undone with the other settings of the test when pytest-django's `settings` fixture restores them.
-    override_settings(MEDIA_ROOT=media_root()).enable()
     framework = Framework.objects.filter(year=2024, block=own_unit.block).order_by("-revision").first()
     for unit in (own_unit, other_unit):
         UnitResult.objects.get_or_create(year=2024, unit=unit, defaults=_result(unit, framework))
-    archive = media_root() / "reports" / "phieu-diem-2024-so.zip"
+    # tests/conftest.py points MEDIA_ROOT at a temporary folder for every test.
+    archive = Path(settings.MEDIA_ROOT) / "reports" / "phieu-diem-2024-so.zip"
     archive.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive, "w") as file:
         file.writestr("phieu-diem-2024-SNV-so-noi-vu.pdf", b"%PDF-1.4\n%%EOF\n")

@@ -135,9 +135,11 @@ def celery_runs_in_process(request):
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings):
-    """Tests run with DEBUG off and without collectstatic, so {% static %} must not look for the manifest; and
-    the production password hasher would spend most of the suite hashing the personas' passwords."""
+def test_settings(settings, tmp_path_factory):
+    """Tests run with DEBUG off and without collectstatic, so {% static %} must not look for the manifest; the
+    production password hasher would spend most of the suite hashing the personas' passwords; and uploaded
+    evidence and reports go to a temporary folder, never to var/media of the checkout."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -337,10 +337,8 @@ HISTORY_LIMIT = 200
 
 def leaf_history(leaf_score) -> LeafHistory:
     """The audited changes of one leaf, newest first, and its self-score beside each appraisal round."""
-    # Documents are audited under their own id: those still cited on the leaf are found through it.
-    cited = Evidence.objects.filter(leaf_score=leaf_score.pk).values("pk")
-    entries = (AuditEntry.objects.filter(Q(entity="leaf_score", entity_id=leaf_score.pk)
-                                         | Q(entity="evidence", entity_id__in=cited))
+    # Documents are audited under the leaf too (services/evidence.py), so one removed since still shows here.
+    entries = (AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf_score.pk)
                .select_related("actor").order_by("-created_at", "-id")[:HISTORY_LIMIT])
     return LeafHistory([_history_entry(entry) for entry in entries], explain_rounds(leaf_score), leaf_score)
 

@@ -24,6 +24,9 @@ from ..selectors.evidence import evidence_permit, may_remove
 from .audit import audit_entry, audit_write
 
 ENTITY, FIELD = "evidence", "file"
+# The same change keyed to the leaf as well: the leaf's history (selectors.appraisal.leaf_history) then shows a
+# document added and removed on it, even once the citation row is gone.
+LEAF_ENTITY, LEAF_FIELD = "leaf_score", "evidence"
 CHUNK_BYTES = 64 * 1024
 NAME_MAX = 255
 NUMBER_MAX, TITLE_MAX = 100, 500
@@ -84,8 +87,7 @@ def evidence_remove(*, evidence, user, source=AuditSource.UI) -> None:
         if not may_remove(permit, current):
             raise EvidenceError(_("Trong thời gian giải trình chỉ gỡ được tài liệu bổ sung khi giải trình; tài "
                                   "liệu đã nộp khi tự đánh giá được giữ lại để thẩm định."))
-        audit_write([audit_entry(entity=ENTITY, entity_id=current.pk, field=FIELD, old=_audit_label(current),
-                                 new="", actor=user, source=source, assessment_id=leaf_score.assessment_id)])
+        audit_write(_audit(current, user, source, old=_audit_label(current), new=""))
         current.delete()
 
 
@@ -135,9 +137,16 @@ def _cite(leaf_score, user, file, details, *, for_explanation, linked_from=None,
                                        title=title, for_explanation=for_explanation, linked_from=linked_from,
                                        added_by=user)
     reason = _("Bổ sung khi giải trình") if for_explanation else ""
-    audit_write([audit_entry(entity=ENTITY, entity_id=evidence.pk, field=FIELD, old="", new=_audit_label(evidence),
-                             actor=user, source=source, reason=reason, assessment_id=leaf_score.assessment_id)])
+    audit_write(_audit(evidence, user, source, old="", new=_audit_label(evidence), reason=reason))
     return evidence
+
+
+def _audit(evidence, user, source, *, old, new, reason=""):
+    """One change of a citation, audited under the citation and under its leaf."""
+    common = {"old": old, "new": new, "actor": user, "source": source, "reason": reason,
+              "assessment_id": evidence.leaf_score.assessment_id}
+    return [audit_entry(entity=ENTITY, entity_id=evidence.pk, field=FIELD, **common),
+            audit_entry(entity=LEAF_ENTITY, entity_id=evidence.leaf_score_id, field=LEAF_FIELD, **common)]
 
 
 def _audit_label(evidence):

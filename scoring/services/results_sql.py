@@ -16,112 +16,124 @@ from .. import computation
 RUN_TABLE = "results_run"
 
 
-def _percent(points, max_points, places):
+def _percent(points, max_points, places, scale):
     """SQL of computation.percent: points / max × 100 rounded half up (ties away from zero, as ROUND_HALF_UP) at
-    `places` decimals, NULL when max is 0. An integer division of the exact values, so nothing is rounded twice:
-    q = floor((2·|p|·100·10^d + |m|) / (2·|m|)) is |p|·100/|m| rounded half up to an integer at scale 10^d."""
-    scale = f"power(10::numeric, {places})"
+    `places` decimals (`scale` = 10^places), NULL when max is 0. An integer division of the exact values, so
+    nothing is rounded twice: floor((2·|p|·100·10^d + |m|) / (2·|m|)) is |p|·100/|m| · 10^d rounded half up."""
     return (f"CASE WHEN {max_points} = 0 THEN NULL ELSE round(sign({points}) * sign({max_points}) * "
             f"div(200 * abs({points}) * {scale} + abs({max_points}), 2 * abs({max_points})) / {scale}, {places}) END")
 
 
 def _clamped(total, max_total):
-    return f"CASE WHEN clamp_total THEN LEAST(GREATEST({total}, 0), {max_total}) ELSE {total} END"
+    return f"CASE WHEN c.clamp_total THEN LEAST(GREATEST({total}, 0), {max_total}) ELSE {total} END"
+
+
+def _leaf_sum(value, method, condition):
+    # Only leaves of the cycle's own framework count, as in the portable path's per-block query.
+    return f"{value} FILTER (WHERE cr.method = '{method}' AND {condition} AND cr.framework_id = c.framework_id)"
 
 
 # Every unit of the run's cycles (active units of the block, and any unit with a file in the cycle), one row each.
-# The steps follow results._unit_result, which follows computation.aggregate_leaves; LEAST ignores a NULL cap.
+# The rules are those of results_portable.unit_result (computation.aggregate_leaves made from sums): a leaf N/A
+# counts in neither points nor maximum, so a maximum is the framework's minus the N/A leaves' (rule 2); a leaf
+# without a row or a final score counts 0 and leaves the result incomplete (rule 3); without a survey held, survey
+# leaves vanish (rule 6); LEAST ignores a NULL cap.
 UNIT_RESULTS = """
 CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS
 WITH cycles AS (
-    SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, f.precision, f.bonus_cap, f.penalty_cap,
-           f.clamp_total,
-           -- A survey is held when any survey leaf of the cycle has a final score; without one, A is rescaled.
+    SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, f.precision,
+           power(10::numeric, f.precision) AS scale, f.bonus_cap, f.penalty_cap, f.clamp_total,
+           -- A survey is held when any survey leaf of the cycle has a final score.
            EXISTS (SELECT 1 FROM scoring_leafscore ls JOIN scoring_assessment a ON a.id = ls.assessment_id
                    JOIN scoring_criterion cr ON cr.id = ls.criterion_id
                    WHERE a.cycle_id = c.id AND cr.method = 'survey' AND ls.final_score IS NOT NULL) AS survey_held
     FROM scoring_cycle c JOIN scoring_framework f ON f.id = c.framework_id
     WHERE c.id = ANY(%(cycles)s)
 ),
+-- Each member with its file, if any.
 members AS (
-    SELECT c.cycle_id, u.id AS unit_id FROM cycles c JOIN scoring_unit u ON u.block_id = c.block_id AND u.active
-    UNION
-    SELECT a.cycle_id, a.unit_id FROM scoring_assessment a WHERE a.cycle_id = ANY(%(cycles)s)
+    SELECT COALESCE(a.cycle_id, u.cycle_id) AS cycle_id, COALESCE(a.unit_id, u.unit_id) AS unit_id,
+           a.id AS assessment_id
+    FROM (SELECT c.cycle_id, u.id AS unit_id FROM cycles c JOIN scoring_unit u ON u.block_id = c.block_id
+          WHERE u.active) u
+    FULL JOIN (SELECT id, cycle_id, unit_id FROM scoring_assessment WHERE cycle_id = ANY(%(cycles)s)) a
+         ON a.cycle_id = u.cycle_id AND a.unit_id = u.unit_id
 ),
--- (area, method) of each framework: leaf count, Σ max points, and its first leaf, which orders the areas.
-slots AS (
-    SELECT cr.framework_id, cr.area_code AS area, cr.method, COUNT(*) AS leaves, SUM(cr.max_points) AS max_points,
-           MIN(ARRAY[cr.position::bigint, cr.id]) AS first
+-- Per framework and area, its appraised and survey leaves (count, Σ max, first leaf, which orders the areas).
+framework_areas AS (
+    SELECT cr.framework_id, cr.area_code AS area,
+           COUNT(*) FILTER (WHERE cr.method = 'appraised') AS a_leaves,
+           COALESCE(SUM(cr.max_points) FILTER (WHERE cr.method = 'appraised'), 0) AS a_max,
+           MIN(ARRAY[cr.position::bigint, cr.id]) FILTER (WHERE cr.method = 'appraised') AS a_first,
+           COUNT(*) FILTER (WHERE cr.method = 'survey') AS x_leaves,
+           COALESCE(SUM(cr.max_points) FILTER (WHERE cr.method = 'survey'), 0) AS x_max,
+           MIN(ARRAY[cr.position::bigint, cr.id]) FILTER (WHERE cr.method = 'survey') AS x_first
     FROM scoring_criterion cr
-    WHERE cr.framework_id IN (SELECT framework_id FROM cycles) AND cr.method <> ''
-    GROUP BY cr.framework_id, cr.area_code, cr.method
+    WHERE cr.framework_id IN (SELECT framework_id FROM cycles) AND cr.method IN ('appraised', 'survey')
+    GROUP BY cr.framework_id, cr.area_code
 ),
-sums AS (
-    SELECT a.cycle_id, a.unit_id, cr.area_code AS area, cr.method,
-           SUM(ls.final_score) FILTER (WHERE NOT ls.not_applicable) AS points,
-           COUNT(ls.final_score) FILTER (WHERE NOT ls.not_applicable) AS scored,
-           COUNT(*) FILTER (WHERE ls.not_applicable) AS na,
-           SUM(cr.max_points) FILTER (WHERE ls.not_applicable) AS na_max,
-           SUM(ls.self_score) FILTER (WHERE NOT ls.self_not_applicable) AS own_points,
-           COUNT(ls.self_score) FILTER (WHERE NOT ls.self_not_applicable) AS own_scored,
-           COUNT(*) FILTER (WHERE ls.self_not_applicable) AS own_na,
-           SUM(cr.max_points) FILTER (WHERE ls.self_not_applicable) AS own_na_max
+frameworks AS (
+    SELECT framework_id, SUM(a_leaves) AS a_leaves, SUM(a_max) AS a_max, SUM(x_leaves) AS x_leaves,
+           SUM(x_max) AS x_max
+    FROM framework_areas GROUP BY framework_id
+),
+-- The one pass over the leaf scores: per file and area, by method. Grouped on "C" collation (bytes, no locale).
+area_sums AS (
+    SELECT ls.assessment_id, cr.area_code COLLATE "C" AS area,
+           {a_points}, {x_points}, {b_points}, {p_points}, {a_scored}, {x_scored}, {a_na}, {x_na}, {a_na_max},
+           {x_na_max}, {a_own}, {b_own}, {p_own}, {a_own_na_max},
+           bool_or(ls.self_not_applicable OR ls.self_score IS NOT NULL)
+               FILTER (WHERE cr.method <> '' AND cr.framework_id = c.framework_id) AS self_scored
     FROM scoring_leafscore ls
     JOIN scoring_assessment a ON a.id = ls.assessment_id
+    JOIN scoring_cycle c ON c.id = a.cycle_id
     JOIN scoring_criterion cr ON cr.id = ls.criterion_id
-    JOIN cycles c ON c.cycle_id = a.cycle_id AND c.framework_id = cr.framework_id
-    WHERE cr.method <> ''
-    GROUP BY a.cycle_id, a.unit_id, cr.area_code, cr.method
+    WHERE a.cycle_id = ANY(%(cycles)s)
+    GROUP BY ls.assessment_id, cr.area_code COLLATE "C"
 ),
--- One row per member and slot. A slot whose leaves are all N/A has an applicable maximum of 0, so maxima need no
--- test; an area needs one, since an area with no applicable leaf has no index (rule 2).
-cells AS (
-    SELECT m.cycle_id, m.unit_id, s.area, s.method, s.first,
-           s.method <> 'survey' OR c.survey_held AS counted,
-           s.method IN ('appraised', 'survey') AS scored_method,
-           COALESCE(x.points, 0) AS points,
-           s.leaves - COALESCE(x.na, 0) AS applicable,
-           s.leaves - COALESCE(x.na, 0) - COALESCE(x.scored, 0) AS unscored,
-           s.max_points - COALESCE(x.na_max, 0) AS applicable_max,
-           -- Survey leaves are never self-scored: the self-assessed total keeps their official points.
-           CASE WHEN s.method = 'survey' THEN COALESCE(x.points, 0) ELSE COALESCE(x.own_points, 0) END AS own_points,
-           s.max_points - COALESCE(CASE WHEN s.method = 'survey' THEN x.na_max ELSE x.na_max END, 0) AS own_max,
-           COALESCE(x.own_scored > 0 OR x.own_na > 0, false) AS self_scored
-    FROM members m
-    JOIN cycles c ON c.cycle_id = m.cycle_id
-    LEFT JOIN slots s ON s.framework_id = c.framework_id
-    LEFT JOIN sums x ON x.cycle_id = m.cycle_id AND x.unit_id = m.unit_id AND x.area = s.area
-                        AND x.method = s.method
+file_sums AS (
+    SELECT assessment_id, SUM(a_points) AS a_points, SUM(x_points) AS x_points, SUM(b_points) AS b_points,
+           SUM(p_points) AS p_points, SUM(a_scored + a_na) AS a_rows, SUM(x_scored + x_na) AS x_rows,
+           SUM(a_na_max) AS a_na_max, SUM(x_na_max) AS x_na_max, SUM(a_own) AS a_own, SUM(b_own) AS b_own,
+           SUM(p_own) AS p_own, SUM(a_own_na_max) AS a_own_na_max, bool_or(self_scored) AS self_scored
+    FROM area_sums GROUP BY assessment_id
 ),
 parts AS (
-    SELECT cycle_id, unit_id,
-           COALESCE(SUM(points) FILTER (WHERE counted AND method = 'appraised'), 0) AS appraised,
-           COALESCE(SUM(points) FILTER (WHERE counted AND method = 'survey'), 0) AS survey,
-           COALESCE(SUM(points) FILTER (WHERE counted AND method = 'bonus'), 0) AS bonus_claimed,
-           COALESCE(SUM(points) FILTER (WHERE counted AND method = 'penalty'), 0) AS penalty_claimed,
-           COALESCE(SUM(applicable_max) FILTER (WHERE counted AND method = 'appraised'), 0) AS max_appraised,
-           COALESCE(SUM(applicable_max) FILTER (WHERE counted AND method = 'survey'), 0) AS max_survey,
-           COALESCE(SUM(own_points) FILTER (WHERE counted AND method = 'appraised'), 0) AS own_appraised,
-           COALESCE(SUM(own_points) FILTER (WHERE counted AND method = 'bonus'), 0) AS own_bonus_claimed,
-           COALESCE(SUM(own_points) FILTER (WHERE counted AND method = 'penalty'), 0) AS own_penalty_claimed,
-           COALESCE(SUM(own_max) FILTER (WHERE counted AND scored_method), 0) AS own_max_total,
-           -- A leaf without a row or without a final score counts 0 and leaves the result incomplete (rule 3).
-           COALESCE(bool_or(unscored > 0) FILTER (WHERE counted AND scored_method), false) AS incomplete,
-           COALESCE(bool_or(self_scored), false) AS self_scored
-    FROM cells GROUP BY cycle_id, unit_id
+    SELECT m.cycle_id, m.unit_id, c.survey_held,
+           COALESCE(s.a_points, 0) AS appraised,
+           CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0) ELSE 0 END AS survey,
+           LEAST(COALESCE(s.b_points, 0), c.bonus_cap) AS bonus,
+           LEAST(COALESCE(s.p_points, 0), c.penalty_cap) AS penalty,
+           f.a_max - COALESCE(s.a_na_max, 0) AS max_appraised,
+           CASE WHEN c.survey_held THEN f.x_max - COALESCE(s.x_na_max, 0) ELSE 0 END AS max_survey,
+           COALESCE(s.a_own, 0) AS own_appraised,
+           LEAST(COALESCE(s.b_own, 0), c.bonus_cap) AS own_bonus,
+           LEAST(COALESCE(s.p_own, 0), c.penalty_cap) AS own_penalty,
+           f.a_max - COALESCE(s.a_own_na_max, 0) AS own_max_appraised,
+           f.a_leaves - COALESCE(s.a_rows, 0)
+               + CASE WHEN c.survey_held THEN f.x_leaves - COALESCE(s.x_rows, 0) ELSE 0 END > 0 AS incomplete,
+           COALESCE(s.self_scored, false) AS self_scored
+    FROM members m
+    JOIN cycles c ON c.cycle_id = m.cycle_id
+    LEFT JOIN frameworks f0 ON f0.framework_id = c.framework_id
+    -- A framework of bonus and penalty leaves only has no counted leaf at all.
+    CROSS JOIN LATERAL (SELECT COALESCE(f0.a_leaves, 0) AS a_leaves, COALESCE(f0.a_max, 0) AS a_max,
+                               COALESCE(f0.x_leaves, 0) AS x_leaves, COALESCE(f0.x_max, 0) AS x_max) f
+    LEFT JOIN file_sums s ON s.assessment_id = m.assessment_id
 ),
-totals AS (
-    SELECT p.*, c.block_id, c.framework_id, c.version, c.precision, c.survey_held, c.clamp_total,
-           p.max_appraised + p.max_survey AS max_total,
-           LEAST(p.bonus_claimed, c.bonus_cap) AS bonus, LEAST(p.penalty_claimed, c.penalty_cap) AS penalty,
-           LEAST(p.own_bonus_claimed, c.bonus_cap) AS own_bonus,
-           LEAST(p.own_penalty_claimed, c.penalty_cap) AS own_penalty
-    FROM parts p JOIN cycles c ON c.cycle_id = p.cycle_id
-),
-areas AS (
-    SELECT cycle_id, unit_id, area, MIN(first) AS first, SUM(points) AS points, SUM(applicable_max) AS max_points
-    FROM cells WHERE counted AND scored_method AND applicable > 0
-    GROUP BY cycle_id, unit_id, area
+-- Every member's areas: an area is listed when one of its counted slots has an applicable leaf, in the order of
+-- the first such slot's first leaf.
+unit_areas AS (
+    SELECT m.cycle_id, m.unit_id, fa.area, c.precision, c.scale,
+           COALESCE(s.a_points, 0) + CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0) ELSE 0 END AS points,
+           fa.a_max - COALESCE(s.a_na_max, 0)
+               + CASE WHEN c.survey_held THEN fa.x_max - COALESCE(s.x_na_max, 0) ELSE 0 END AS max_points,
+           LEAST(CASE WHEN fa.a_leaves - COALESCE(s.a_na, 0) > 0 THEN fa.a_first END,
+                 CASE WHEN c.survey_held AND fa.x_leaves - COALESCE(s.x_na, 0) > 0 THEN fa.x_first END) AS first
+    FROM members m
+    JOIN cycles c ON c.cycle_id = m.cycle_id
+    JOIN framework_areas fa ON fa.framework_id = c.framework_id
+    LEFT JOIN area_sums s ON s.assessment_id = m.assessment_id AND s.area = fa.area
 ),
 previous AS (
     SELECT r.unit_id, r.index, r.rank, r.areas, f.version
@@ -137,35 +149,52 @@ area_lists AS (
            jsonb_agg(jsonb_build_object('code', a.area, 'points', round(a.points, 3)::text,
                                         'max', round(a.max_points, 3)::text, 'index', i.index::text,
                                         'change', (i.index - pa.index)::text) ORDER BY a.first) AS areas
-    FROM areas a
-    JOIN cycles c ON c.cycle_id = a.cycle_id
+    FROM unit_areas a
     CROSS JOIN LATERAL (SELECT {area_index} AS index) i
     LEFT JOIN previous_areas pa ON pa.unit_id = a.unit_id AND pa.area = a.area
+    WHERE a.first IS NOT NULL
     GROUP BY a.cycle_id, a.unit_id
 )
-SELECT t.cycle_id, t.unit_id, t.block_id, t.framework_id, u."group", u.ranked,
+SELECT t.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked,
        round(t.appraised, 3) AS appraised, round(t.survey, 3) AS survey, round(t.bonus, 3) AS bonus,
-       round(t.penalty, 3) AS penalty, round(s.total, 3) AS total, round(t.max_total, 3) AS max_total,
-       i.index, CASE WHEN t.survey_held THEN {survey_index} END AS survey_index,
+       round(t.penalty, 3) AS penalty, round(s.total, 3) AS total, round(s.max_total, 3) AS max_total,
+       i.index, CASE WHEN c.survey_held THEN {survey_index} END AS survey_index,
        CASE WHEN t.self_scored THEN round(s.own_total, 3) END AS self_total,
        CASE WHEN t.self_scored THEN {own_index} END AS self_index,
        p.index AS previous_index, p.rank AS previous_rank, i.index - p.index AS index_change,
-       CASE WHEN p.unit_id IS NOT NULL THEN p.version = t.version END AS comparable,
+       CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version END AS comparable,
        t.incomplete, COALESCE(l.areas, '[]'::jsonb) AS areas, l.lowest_index
-FROM totals t
-CROSS JOIN LATERAL (SELECT {total} AS total, {own_total} AS own_total) s
+FROM parts t
+JOIN cycles c ON c.cycle_id = t.cycle_id
+CROSS JOIN LATERAL (SELECT t.max_appraised + t.max_survey AS max_total,
+                           t.own_max_appraised + t.max_survey AS own_max_total) m
+CROSS JOIN LATERAL (SELECT m.max_total, m.own_max_total, {total} AS total, {own_total} AS own_total) s
 CROSS JOIN LATERAL (SELECT {index} AS index) i
 JOIN scoring_unit u ON u.id = t.unit_id
 LEFT JOIN area_lists l ON l.cycle_id = t.cycle_id AND l.unit_id = t.unit_id
 LEFT JOIN previous p ON p.unit_id = t.unit_id
 """.format(
     table=RUN_TABLE,
-    area_index=_percent("a.points", "a.max_points", "c.precision"),
-    survey_index=_percent("t.survey", "t.max_survey", "t.precision"),
-    own_index=_percent("s.own_total", "t.own_max_total", "t.precision"),
-    index=_percent("s.total", "t.max_total", "t.precision"),
-    total=_clamped("t.appraised + t.survey + t.bonus - t.penalty", "t.max_total"),
-    own_total=_clamped("t.own_appraised + t.survey + t.own_bonus - t.own_penalty", "t.own_max_total"),
+    a_points=_leaf_sum("SUM(ls.final_score)", "appraised", "NOT ls.not_applicable") + " AS a_points",
+    x_points=_leaf_sum("SUM(ls.final_score)", "survey", "NOT ls.not_applicable") + " AS x_points",
+    b_points=_leaf_sum("SUM(ls.final_score)", "bonus", "NOT ls.not_applicable") + " AS b_points",
+    p_points=_leaf_sum("SUM(ls.final_score)", "penalty", "NOT ls.not_applicable") + " AS p_points",
+    a_scored=_leaf_sum("COUNT(ls.final_score)", "appraised", "NOT ls.not_applicable") + " AS a_scored",
+    x_scored=_leaf_sum("COUNT(ls.final_score)", "survey", "NOT ls.not_applicable") + " AS x_scored",
+    a_na=_leaf_sum("COUNT(*)", "appraised", "ls.not_applicable") + " AS a_na",
+    x_na=_leaf_sum("COUNT(*)", "survey", "ls.not_applicable") + " AS x_na",
+    a_na_max=_leaf_sum("SUM(cr.max_points)", "appraised", "ls.not_applicable") + " AS a_na_max",
+    x_na_max=_leaf_sum("SUM(cr.max_points)", "survey", "ls.not_applicable") + " AS x_na_max",
+    a_own=_leaf_sum("SUM(ls.self_score)", "appraised", "NOT ls.self_not_applicable") + " AS a_own",
+    b_own=_leaf_sum("SUM(ls.self_score)", "bonus", "NOT ls.self_not_applicable") + " AS b_own",
+    p_own=_leaf_sum("SUM(ls.self_score)", "penalty", "NOT ls.self_not_applicable") + " AS p_own",
+    a_own_na_max=_leaf_sum("SUM(cr.max_points)", "appraised", "ls.self_not_applicable") + " AS a_own_na_max",
+    area_index=_percent("a.points", "a.max_points", "a.precision", "a.scale"),
+    survey_index=_percent("t.survey", "t.max_survey", "c.precision", "c.scale"),
+    own_index=_percent("s.own_total", "s.own_max_total", "c.precision", "c.scale"),
+    index=_percent("s.total", "s.max_total", "c.precision", "c.scale"),
+    total=_clamped("t.appraised + t.survey + t.bonus - t.penalty", "m.max_total"),
+    own_total=_clamped("t.own_appraised + t.survey + t.own_bonus - t.own_penalty", "m.own_max_total"),
 )
 
 # The row the portable path writes (results.WRITE_COLUMNS), with the grade and rank Python gave.
@@ -195,6 +224,7 @@ def run_table_fill(*, cycles, year):
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{RUN_TABLE}")  # a second run in the same transaction
         cursor.execute(UNIT_RESULTS, {"cycles": [cycle.pk for cycle in cycles], "previous_year": year - 1})
         cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (cycle_id)")
+        cursor.execute(f"ANALYZE pg_temp.{RUN_TABLE}")  # for the plans of the writes and of the stale rows
 
 
 def run_table_drop():

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,7 +117,9 @@ def dashboard(request):
     scope = dashboards.dashboard_scope(results, choice.year, choice.block, choice.group)
     table = dashboards.dashboard_table(scope, **filters, sort=sort, grouped=bool(choice.groups) and not choice.group)
     page = Paginator(table, form.value("per_page", dashboards.PAGE_SIZE)).get_page(request.GET.get("page"))
-    rows = [_linked(dashboards.dashboard_row(result, choice.grades, choice.tones), choice.year) for result in page]
+    separator = get_format("DECIMAL_SEPARATOR")
+    rows = [_linked(dashboards.dashboard_row(result, choice.grades, choice.tones, separator), choice.year)
+            for result in page]
     trend_codes = _trend_codes(request)
     headline = _headline(choice, scope)
     trend = dashboards.cached("trend", (choice.block.pk, choice.group, trend_codes, sorted(choice.stamps.items())),
@@ -132,7 +135,10 @@ def dashboard(request):
     }
     return render(request, "scoring/dashboard.html", {
         "choice": choice, "page": page, "rows": rows, "headline": _linked_headline(headline, choice.year),
-        "heatmap": dashboards.heatmap_rows(rows, choice.legend.areas), "charts": charts, "sort": sort,
+        "heatmap": dashboards.heatmap_rows(rows, choice.legend.areas, separator),
+        "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
+                         for unit in charts["ranked"]["units"]] if charts["ranked"]["whole"] else None,
+        "charts": charts, "sort": sort,
         "columns": _columns(sort), "trend_codes": trend_codes,
         "trend_elsewhere": [code for code in trend_codes if code not in {row["unit_code"] for row in rows}],
         "filters": filters, "filtered": any(filters.values()),

@@ -99,8 +99,10 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
     assert "canbo.anlac" in out and "Cán bộ đơn vị" in out and "Huyện An Lạc" in out
     assert "mat-khau-demo-rieng" in out
     assert "3 khối, 5 cơ quan thẩm định, 65 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
-    # The whole province grows with each capability: two years scored and a completed survey.
-    assert "65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 1 cuộc điều tra" in out
+    # The whole province grows with each capability: two years scored, the 2026 cycle under way (19 departments and
+    # 8 districts) and a completed survey.
+    assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 27 hồ sơ kỳ đánh giá 2026, "
+            "1 cuộc điều tra") in out
     assert UnitResult.objects.filter(year=2025).count() == 65
     assert Survey.objects.get().responses.count() > 0
     assert User.objects.get(username="lanhdao").check_password("mat-khau-demo-rieng")

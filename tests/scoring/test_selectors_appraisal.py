@@ -211,14 +211,12 @@ def test_the_leaf_box_links_the_unit_to_its_answer_page_when_asked(cycle, own_un
 def test_the_leaf_history_includes_the_documents_cited_on_it(cycle, own_unit, unit_officer):
     from scoring.models import AuditEntry
 
-    mine = make_file(cycle, own_unit, scores={"1.1": Decimal(2)})
-    stored = EvidenceFile.objects.create(sha256="d" * 64, file="evidence/d.pdf", size=1, kind="pdf",
-                                         original_name="d.pdf")
-    cited = Evidence.objects.create(leaf_score=score_of(mine, "1.1"), file=stored, title="Kế hoạch")
-    AuditEntry.objects.create(entity="evidence", entity_id=cited.pk, field="file", new_value="Kế hoạch (dddd)",
-                              actor=unit_officer, assessment_id=mine.pk)
-    AuditEntry.objects.create(entity="evidence", entity_id=cited.pk + 1, field="file", new_value="Khác",
-                              assessment_id=mine.pk)
+    mine = make_file(cycle, own_unit, scores={"1.1": Decimal(2), "1.2": Decimal(1)})
+    # As services/evidence.py writes them: each citation's change is also keyed to its leaf.
+    AuditEntry.objects.create(entity="leaf_score", entity_id=score_of(mine, "1.1").pk, field="evidence",
+                              new_value="Kế hoạch (dddd)", actor=unit_officer, assessment_id=mine.pk)
+    AuditEntry.objects.create(entity="leaf_score", entity_id=score_of(mine, "1.2").pk, field="evidence",
+                              new_value="Khác", assessment_id=mine.pk)
 
     history = selectors.leaf_history(score_of(mine, "1.1"))
 

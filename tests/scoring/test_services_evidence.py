@@ -382,3 +382,32 @@ def test_a_link_must_come_from_an_earlier_year_and_hold_the_same_file(own_unit, 
         evidence_link(leaf_score=leaf, user=unit_officer, file=same_year.file, linked_from=same_year, title="x")
     with pytest.raises(EvidenceError, match="tài liệu kiểm chứng của đơn vị trong các năm trước"):
         evidence_link(leaf_score=leaf, user=unit_officer, file=same_year.file, linked_from=old, title="x")
+
+
+# --- The leaf's history ------------------------------------------------------------------------------------------
+
+
+def test_the_leaf_history_shows_a_document_added_and_removed_even_after_removal(leaf, unit_officer):
+    from scoring.selectors.appraisal import leaf_history
+
+    evidence = add(leaf, unit_officer)
+    label = f"Kế hoạch CCHC 2024 ({evidence.file.sha256[:12]})"
+    evidence_remove(evidence=evidence, user=unit_officer)
+
+    keyed_to_leaf = AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf.pk).order_by("id")
+    assert [(e.field, e.old_value, e.new_value, e.actor, e.assessment_id) for e in keyed_to_leaf] == [
+        ("evidence", "", label, unit_officer, leaf.assessment_id),
+        ("evidence", label, "", unit_officer, leaf.assessment_id)]
+    history = leaf_history(leaf)
+    assert [(row["field"], row["old"], row["new"]) for row in history] == [  # newest first
+        ("Tài liệu kiểm chứng", label, "—"), ("Tài liệu kiểm chứng", "—", label)]
+
+
+def test_a_document_cited_on_another_leaf_stays_out_of_this_leafs_history(leaf, unit_officer):
+    from scoring.selectors.appraisal import leaf_history
+
+    other_leaf = make_leaf_score(leaf.assessment, "1.2")
+    add(other_leaf, unit_officer)
+
+    assert len(leaf_history(leaf)) == 0
+    assert len(leaf_history(other_leaf)) == 1

@@ -91,7 +91,7 @@ def test_the_sql_percent_rounds_half_up_exactly_as_computation_does(require_post
     cases += [(D(rng.randint(-10**6, 10**6)) / 1000, D(rng.randint(1, 10**6)) / 1000, rng.randint(0, 3))
               for _ in range(2000)]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_percent('p', 'm', 'd')} FROM unnest(%s::numeric[], %s::numeric[], %s::int[]) "
+        cursor.execute(f"SELECT {_percent('p', 'm', 'd', 'power(10::numeric, d)')} FROM unnest(%s::numeric[], %s::numeric[], %s::int[]) "
                        f"AS v(p, m, d)", [[p for p, _m, _d in cases], [m for _p, m, _d in cases],
                                           [d for _p, _m, d in cases]])
         computed = [value for (value,) in cursor.fetchall()]
