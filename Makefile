@@ -56,3 +56,9 @@ RESPONSES ?= 500000
 .PHONY: bench-surveys
 bench-surveys: install
 	RESPONSES=$(RESPONSES) UNITS=$(UNITS) $(PY) bench/bench_survey_points.py
+
+# Leaders' pages under load: a block of 10,000 units, 20 concurrent sessions, wrk against gunicorn (needs
+# DATABASE_URL=postgres://… and wrk; see docs/benchmarks.md, "Dashboard and scorecard under load").
+.PHONY: bench-pages
+bench-pages: install
+	$(PY) bench/load_pages.py

@@ -6,8 +6,10 @@ It migrates the database it is given and loads (set-based: COPY) one block of UN
 with a UnitResult per unit for two years (2088, 2089; 8 area indices each, grades, ranks and year-over-year
 changes), a framework of 120 leaves per year, one unit's appraised file (its scorecard's criteria tree) and a
 leader account. It then starts gunicorn (WORKERS sync workers, DEBUG off) on a free port, signs CONNECTIONS
-sessions in through the login form, and runs `wrk` with one connection per session (CONNECTIONS concurrent users
-with no think time) for DURATION seconds on each page, after a short warm-up:
+sessions in through the login form, and runs `wrk` with one connection per session (CONNECTIONS concurrent users)
+for DURATION seconds on each page, after a short warm-up, twice: with no wait between a session's pages (the
+server saturated: its capacity) and with each session waiting THINK_MS (1 s, ± 50 %) between pages, as people
+reading a dashboard do:
 
 - the ranking dashboard of the block, first page (50 rows, headline figures, charts, heatmap);
 - the scorecard of one unit of the block, when that route exists.
@@ -36,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+os.environ.setdefault("STATIC_MANIFEST", "0")  # as the gunicorn below: no collectstatic needed
 
 PREFIX = "LOAD-"
 YEARS = (2088, 2089)
@@ -48,6 +51,7 @@ CONNECTIONS = int(os.environ.get("CONNECTIONS", "20"))
 DURATION = int(os.environ.get("DURATION", "20"))
 WARMUP = int(os.environ.get("WARMUP", "4"))
 WORKERS = int(os.environ.get("WORKERS", "4"))
+THINK_MS = int(os.environ.get("THINK_MS", "1000"))  # 0: saturation only
 TARGET_MS = 150
 
 
@@ -73,7 +77,9 @@ def main():
         server.start()
         cookies = [server.login() for _ in range(CONNECTIONS)]
         for name, path in pages:
-            measure(server, name, path, cookies)
+            cpu_per_request(name, path, cookies[0])
+            for think_ms in (0, THINK_MS) if THINK_MS else (0,):
+                measure(server, name, path, cookies, think_ms)
     finally:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -357,6 +363,11 @@ function setup(thread)
 end
 function init(args)
   wrk.headers["Cookie"] = cookie
+  math.randomseed(count * 7919)
+end
+function delay()
+  if %d == 0 then return 0 end
+  return math.random(%d, %d)
 end
 function done(summary, latency, requests)
   io.write(string.format("WRK requests=%%d seconds=%%.2f rps=%%.1f p50=%%.1f p95=%%.1f p99=%%.1f max=%%.1f "
@@ -369,9 +380,11 @@ end
 """
 
 
-def measure(server, name, path, cookies):
+def measure(server, name, path, cookies, think_ms):
+    """One wrk run on `path`, every session waiting think_ms (± 50 %) between its answer and its next request."""
     script = server.workdir / "load.lua"
-    script.write_text(WRK_SCRIPT % ", ".join(f'"{cookie}"' for cookie in cookies))
+    script.write_text(WRK_SCRIPT % (", ".join(f'"{cookie}"' for cookie in cookies), think_ms, think_ms // 2,
+                                    think_ms * 3 // 2))
     wrk = ["wrk", f"-t{CONNECTIONS}", f"-c{CONNECTIONS}", "--latency", "-s", str(script), "--timeout", "10s",
            server.url + path]
     subprocess.run([*wrk[:3], "-d", f"{WARMUP}s", *wrk[3:]], capture_output=True, check=True)  # warm-up
@@ -386,15 +399,45 @@ def measure(server, name, path, cookies):
     for status, _ms, _url in lines:
         statuses[status] = statuses.get(status, 0) + 1
     server_side = {p: percentile(times, p) for p in (50, 95, 99)}
-    print(f"{name}: GET {path}, {CONNECTIONS} concurrent sessions, {DURATION} s (load average {load:.2f})")
+    users = f"{CONNECTIONS} sessions, " + (f"each waiting ~{think_ms} ms between pages" if think_ms else
+                                            "no wait between pages (saturation)")
+    print(f"{name}: GET {path}, {users}, {DURATION} s (load average {load:.2f})")
     print(f"  client (wrk): {client['requests']} requests, {float(client['rps']):.1f} req/s, p50 "
           f"{client['p50']} ms, p95 {client['p95']} ms, p99 {client['p99']} ms, max {client['max']} ms, "
           f"errors {client['errors']}")
     print(f"  server (gunicorn request time): p50 {server_side[50]:.0f} ms, p95 {server_side[95]:.0f} ms, "
           f"p99 {server_side[99]:.0f} ms; statuses {statuses}")
     verdict = "met" if float(client["p95"]) < TARGET_MS else "missed"
-    print(f"  {name}_p95_ms={float(client['p95']):.1f} (client, target < {TARGET_MS}: {verdict}) "
+    mode = "think" if think_ms else "saturated"
+    print(f"  {name}_{mode}_p95_ms={float(client['p95']):.1f} (client, target < {TARGET_MS}: {verdict}) "
           f"server_p95_ms={server_side[95]:.0f} rps={float(client['rps']):.1f}")
+
+
+def cpu_per_request(name, path, cookie, times=30):
+    """The Python CPU time of one request, served in this process by Django's WSGI handler (the same middleware and
+    view as gunicorn's workers run; PostgreSQL's own work is not counted): what the machine's load barely moves."""
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler, target, query = WSGIHandler(), *(path.split("?", 1) + [""])[:2]
+
+    def request():
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": target, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
+                   "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": cookie, "wsgi.input": io.BytesIO(),
+                   "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr}
+        statuses = []
+        b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            sys.exit(f"bench-pages: {path} answered {statuses[0]} in process")
+
+    for _ in range(5):
+        request()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(times):
+        request()
+    print(f"{name}: one request at a time, in process: {1000 * (time.process_time() - cpu) / times:.1f} ms of "
+          f"Python CPU, {1000 * (time.perf_counter() - wall) / times:.1f} ms wall (database included)")
 
 
 def percentile(values, p):

@@ -11,22 +11,25 @@ from rest_framework.response import Response
 from .evidence_types import KINDS
 from .models import AuditSource, Criterion, Framework, GradeTier, Unit
 from .permissions import (
-    assessments_visible_to, cycles_visible_to, evidence_visible_to, frameworks_visible_to, get_assessment_for_user,
-    get_cycle_for_user, get_evidence_for_user, get_framework_for_user, get_leaf_score_for_user, get_unit_for_user,
-    leaf_scores_visible_to, results_visible_to, units_visible_to,
+    assessments_visible_to, evidence_visible_to, frameworks_visible_to, get_assessment_for_user, get_evidence_for_user,
+    get_framework_for_user, get_leaf_score_for_user, get_unit_for_user, leaf_scores_visible_to, results_visible_to,
+    units_visible_to,
 )
 from .rules import ScoreError
 from .selectors import block_find, result_row, results_table
 from .selectors.assessments import Progress, assessment_progress
+from .selectors.evidence import evidence_permit, evidence_sources
 from .serializers import (
     STATUSES, AcceptSerializer, AdjustSerializer, AnswerSerializer, AssessmentDetailSerializer, AssessmentSerializer,
-    ConfirmNotApplicableSerializer, CycleSerializer, ErrorSerializer, EvidenceSerializer, EvidenceUploadSerializer,
-    LeafScoreSerializer, RejectNotApplicableSerializer, RequestExplanationSerializer, SelfAssessmentSerializer,
+    ConfirmNotApplicableSerializer, ErrorSerializer, EvidenceReuseSerializer, EvidenceSerializer,
+    EvidenceSourcesSerializer, EvidenceUploadSerializer, LeafScoreSerializer, RejectNotApplicableSerializer,
+    RequestExplanationSerializer, SelfAssessmentSerializer,
 )
 from .services.appraisal import (
     ACCEPT, ADJUST, ASK, CONFIRM_NA, REJECT_NA, Decision, assessment_finalize, leaf_score_decide,
 )
-from .services.evidence import EvidenceError, evidence_add, evidence_remove
+from .services.cycles import CycleError
+from .services.evidence import EvidenceError, evidence_add, evidence_link, evidence_remove
 from .services.explanations import assessment_submit_explanation, leaf_score_answer
 from .services.self_assessment import (
     INPUT_KEYS, InputError, SelfAssessmentErrors, SubmissionRefused, assessment_submit, leaf_self_save, self_permit,
@@ -165,7 +168,8 @@ class ResultList(generics.ListAPIView):
 # --- The yearly cycle (issue 3) ----------------------------------------------------------------------------------
 # Same permissions as the pages: every object through permissions.get_<x>_for_user (another unit's: 404; a known
 # one the user may not change: 403). The services decide what a value means and whether the state allows it; their
-# refusals come back as 400 with the Vietnamese message, a concurrent save as 409.
+# refusals come back as 400 with the Vietnamese message, a concurrent save as 409. The cycles themselves and the
+# coordinator's and the board's acts on a whole cycle or file are in api_cycle.py.
 
 
 class CycleErrors:
@@ -185,34 +189,13 @@ class CycleErrors:
         if isinstance(exc, InputError):
             body["errors"] = [{"field": exc.field, "message": str(exc)}]
             return Response(body, status=400)
-        if isinstance(exc, (ScoreError, WorkflowError, EvidenceError)):
+        if isinstance(exc, (ScoreError, WorkflowError, EvidenceError, CycleError)):
             return Response(body, status=400)
         return super().handle_exception(exc)
 
 
 REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 WRITE_REFUSALS = {**REFUSALS, 409: ErrorSerializer}
-
-
-class CycleList(generics.ListAPIView):
-    serializer_class = CycleSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("year", int)], operation_id="cycles_list",
-                   description=_("Các kỳ đánh giá người dùng được xem (đơn vị: kỳ của khối mình)."))
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        cycles = cycles_visible_to(self.request.user).order_by("-year", "block__position")
-        year = self.request.query_params.get("year", "")
-        return cycles.filter(year=year) if year.isdigit() else cycles
-
-
-class CycleDetail(generics.RetrieveAPIView):
-    serializer_class = CycleSerializer
-
-    def get_object(self):
-        return get_cycle_for_user(self.request.user, self.kwargs["pk"])
 
 
 class AssessmentList(generics.ListAPIView):
@@ -421,6 +404,54 @@ class EvidenceList(CycleErrors, generics.ListAPIView):
                                 document_number=data["document_number"], issue_date=data["issue_date"],
                                 title=data["title"], source=AuditSource.API)
         return Response(EvidenceSerializer(_evidence(request.user).get(pk=evidence.pk)).data, status=201)
+
+
+class EvidenceSources(views.APIView):
+    @extend_schema(responses={200: EvidenceSourcesSerializer, 404: ErrorSerializer},
+                   operation_id="leaves_evidence_sources",
+                   description=_("Tài liệu đơn vị có thể dùng lại cho tiêu chí này: tệp đã gắn ở tiêu chí khác của "
+                                 "hồ sơ năm nay (attach) và tài liệu năm trước (last_year). Danh sách rỗng, kèm lý "
+                                 "do, khi người dùng không được thêm tài liệu lúc này."))
+    def get(self, request, pk):
+        leaf_score = get_leaf_score_for_user(request.user, pk)
+        permit = evidence_permit(request.user, leaf_score)
+        attach, last_year = evidence_sources(leaf_score) if permit else ([], [])
+        return Response(EvidenceSourcesSerializer({"allowed": permit.allowed, "reason": permit.reason,
+                                                   "attach": attach, "last_year": last_year}).data)
+
+
+class EvidenceReuse(CycleErrors, views.APIView):
+    """Cites on the leaf the file of one of the unit's documents, with its number, date and title, as the leaf
+    page's two reuse forms do; `from_last_year` is set per route."""
+
+    from_last_year = False
+
+    def post(self, request, pk):
+        leaf_score = get_leaf_score_for_user(request.user, pk, action="self")
+        source = get_evidence_for_user(request.user, _valid(EvidenceReuseSerializer, request)["source"])
+        evidence = evidence_link(leaf_score=leaf_score, user=request.user, file=source.file,
+                                 linked_from=source if self.from_last_year else None,
+                                 document_number=source.document_number, issue_date=source.issue_date,
+                                 title=source.title, source=AuditSource.API)
+        return Response(EvidenceSerializer(_evidence(request.user).get(pk=evidence.pk)).data, status=201)
+
+
+class EvidenceAttach(EvidenceReuse):
+    @extend_schema(request=EvidenceReuseSerializer, responses={201: EvidenceSerializer, **REFUSALS},
+                   operation_id="leaves_evidence_attach",
+                   description=_("Gắn vào tiêu chí này một tệp đơn vị đã tải lên (tệp được lưu một lần)."))
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+
+class EvidenceLink(EvidenceReuse):
+    from_last_year = True
+
+    @extend_schema(request=EvidenceReuseSerializer, responses={201: EvidenceSerializer, **REFUSALS},
+                   operation_id="leaves_evidence_link",
+                   description=_("Liên kết tài liệu kiểm chứng của đơn vị từ năm trước vào tiêu chí này."))
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
 class EvidenceDetail(CycleErrors, generics.RetrieveAPIView):

@@ -23,7 +23,7 @@ from .services.cycles import cycle_open
 from .services.evidence import evidence_add
 from .services.explanations import assessment_submit_explanation, leaf_score_answer
 from .services.frameworks import framework_import
-from .services.reminders import reminders_send
+from .services.reminders import reminder_days, reminders_send
 from .services.self_assessment import assessment_self_save_many, assessment_submit, leaf_rule
 
 YEAR = 2026
@@ -58,10 +58,13 @@ def seed_cycle() -> int:
         return 0
     _seed_reason_templates()
     today = timezone.localdate()
-    deadlines = {"self_assessment_deadline": today + timedelta(days=2),
-                 "appraisal_deadline": today + timedelta(days=20),
-                 "explanation_deadline": today + timedelta(days=30),
-                 "final_appraisal_deadline": today + timedelta(days=40)}
+    # The self-assessment deadline falls on a reminder day (REMINDER_DAYS_BEFORE, "3,1": in 3 days), so the units
+    # still drafting find today's reminder on their home page.
+    self_deadline = today + timedelta(days=max(reminder_days(), default=3))
+    deadlines = {"self_assessment_deadline": self_deadline,
+                 "appraisal_deadline": self_deadline + timedelta(days=17),
+                 "explanation_deadline": self_deadline + timedelta(days=27),
+                 "final_appraisal_deadline": self_deadline + timedelta(days=37)}
     coordinator = User.objects.filter(username="dieuphoi").first()
     walked = 0
     for block_code, states in STATES.items():

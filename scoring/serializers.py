@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .framework_display import describe_rule
-from .models import Assessment, AssessmentStatus, Cycle, Evidence, LeafScore
+from .models import Assessment, AssessmentStatus, Cycle, Evidence, LeafScore, ReasonTemplate
+from .selectors import block_find
 from .selectors.evidence import evidence_flags
 
 POINTS = {"max_digits": 9, "decimal_places": 3}
@@ -194,3 +195,97 @@ class ErrorSerializer(serializers.Serializer):
 
 
 STATUSES = [status.value for status in AssessmentStatus]
+
+
+# --- The coordinator's and the board's acts on a whole cycle or file (issue 3) --------------------------------
+
+DATE_INPUTS = ["iso-8601", "%d/%m/%Y"]
+
+
+def _deadline():
+    return serializers.DateField(
+        required=False, allow_null=True, input_formats=DATE_INPUTS,
+        help_text=_("yyyy-mm-dd hoặc dd/mm/yyyy; null: không đặt hạn"),
+        error_messages={"invalid": _("Ngày nhập theo dạng yyyy-mm-dd hoặc dd/mm/yyyy.")})
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    """The four deadlines in the order the cycle runs through them; the service checks that order."""
+
+    self_assessment_deadline = _deadline()
+    appraisal_deadline = _deadline()
+    explanation_deadline = _deadline()
+    final_appraisal_deadline = _deadline()
+
+
+class CycleOpenSerializer(DeadlinesSerializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, error_messages={
+        "required": _("Cần năm đánh giá, ví dụ 2025."), "invalid": _("Năm phải là một số, ví dụ 2025."),
+        "min_value": _("Năm phải từ 2000 đến 2100."), "max_value": _("Năm phải từ 2000 đến 2100.")})
+    block = serializers.CharField(help_text=_("mã khối, ví dụ SO"), error_messages={
+        "required": _("Cần mã khối, ví dụ SO."), "blank": _("Cần mã khối, ví dụ SO.")})
+
+    def validate_block(self, value):
+        block = block_find(value)
+        if block is None:
+            raise serializers.ValidationError(_("Không có khối «%(block)s».") % {"block": value})
+        return block
+
+
+class CycleDeadlinesSerializer(DeadlinesSerializer):
+    """A deadline left out keeps its saved value; null clears it."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class CycleActSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class CycleFinalizeSerializer(serializers.Serializer):
+    finalized = serializers.IntegerField(help_text=_("số đơn vị vừa hoàn tất thẩm định"))
+    assessments = serializers.ListField(child=serializers.IntegerField(), help_text=_("mã các hồ sơ đó"))
+
+
+class BulkAcceptSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField(help_text=_("số tiêu chí vừa được chấp nhận điểm tự đánh giá"))
+    skipped = serializers.ListField(child=serializers.CharField(), help_text=_(
+        "mã các tiêu chí đơn vị chưa tự chấm: cần nhập điểm thẩm định cho từng tiêu chí"))
+    assessment = AssessmentSerializer()
+
+
+class AssessmentReopenSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(
+        choices=[AssessmentStatus.DRAFT, AssessmentStatus.IN_APPRAISAL],
+        help_text=_("draft: đơn vị sửa và gửi lại; in_appraisal: Hội đồng điều chỉnh tiếp"),
+        error_messages={"required": _("Chọn trạng thái mở lại về: draft hoặc in_appraisal."),
+                        "invalid_choice": _("Chỉ mở lại về trạng thái draft hoặc in_appraisal.")})
+    # Blank reaches the service, which refuses it in the same words as the page.
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class EvidenceReuseSerializer(serializers.Serializer):
+    source = serializers.IntegerField(min_value=1, help_text=_(
+        "id của tài liệu kiểm chứng có tệp cần dùng lại (xem .../evidence/sources/); số, ngày, trích yếu lấy theo "
+        "tài liệu đó"), error_messages={"required": _("Chọn tài liệu cần dùng lại."),
+                                       "invalid": _("Chọn tài liệu cần dùng lại.")})
+
+
+class EvidenceChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    label = serializers.CharField()
+
+
+class EvidenceSourcesSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField(help_text=_("người dùng có được thêm tài liệu cho tiêu chí này lúc này"))
+    reason = serializers.CharField(help_text=_("vì sao không, bằng tiếng Việt"))
+    attach = EvidenceChoiceSerializer(many=True, help_text=_("tệp đã gắn ở tiêu chí khác của hồ sơ năm nay"))
+    last_year = EvidenceChoiceSerializer(many=True, help_text=_("tài liệu của năm trước, cùng mã tiêu chí trước"))
+
+
+class ReasonTemplateSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code", default=None, help_text=_("null: dùng chung"))
+
+    class Meta:
+        model = ReasonTemplate
+        fields = ["id", "text", "agency", "position"]

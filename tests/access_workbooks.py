@@ -58,4 +58,22 @@ MATRIX = {
        for action in ("accept", "adjust", "confirm_not_applicable", "reject_not_applicable", "request_explanation")},
     "scoring_api:leaf_answer": access(**REFUSED, unit_users_on_own=400, kwargs=API_LEAF, method="post",
                                       data={**VERSION, "answer": "Đã bổ sung kế hoạch"}),
+    # The cycle as a whole: the managers' (closing, reopening an open cycle, finalizing with nothing complete all
+    # succeed); unit users know the cycle of their block but may not run it (403).
+    "scoring_api:cycle_close": access(anonymous=LOGIN, managers=200, others=403, kwargs=API_CYCLE, method="post"),
+    "scoring_api:cycle_reopen": access(anonymous=LOGIN, managers=200, others=403, kwargs=API_CYCLE, method="post"),
+    "scoring_api:cycle_finalize_complete": access(anonymous=LOGIN, managers=200, others=403, kwargs=API_CYCLE,
+                                                  method="post"),
+    # The board's bulk acceptance and the managers' reopening: the draft refuses whoever may act on it (400).
+    "scoring_api:assessment_accept_untouched": access(**REFUSED, managers=400, appraiser=400, kwargs=WORKBOOK,
+                                                      method="post"),
+    "scoring_api:assessment_reopen": access(**REFUSED, managers=400, kwargs=WORKBOOK, method="post",
+                                            data={"target": "in_appraisal", "reason": "Đơn vị khiếu nại"}),
+    # Reusing a stored document: every reader sees the choices (empty unless they may add); only the unit's own
+    # users cite, and a request without a source is refused (400).
+    "scoring_api:evidence_sources": access(**OWN_UNIT_ONLY, kwargs=API_LEAF),
+    "scoring_api:evidence_attach": access(**REFUSED, unit_users_on_own=400, kwargs=API_LEAF, method="post"),
+    "scoring_api:evidence_link": access(**REFUSED, unit_users_on_own=400, kwargs=API_LEAF, method="post"),
+    # The board's reason templates: managers and appraisers.
+    "scoring_api:reason_template_list": access(anonymous=LOGIN, managers=200, appraiser=200, others=403),
 }

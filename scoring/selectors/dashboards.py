@@ -53,7 +53,7 @@ def results_stamps(results, years, block) -> dict:
     too), so the pair changes whenever a figure can: a cached figure is never stale, only unused. One query,
     through the (year, block, rank) index."""
     rows = (results.filter(block=block, year__in=years).order_by().values_list("year")
-            .annotate(n=Count("pk"), last=Max("computed_at")))
+            .annotate(n=Count("*"), last=Max("computed_at")))
     return {year: (n, last.isoformat()) for year, n, last in rows}
 
 
@@ -224,8 +224,8 @@ def _extremes(scope, order):
     ranked = scope.filter(rank__isnull=False, index__isnull=False)
     direction = F("index").desc() if order == "-index" else F("index").asc()
     rank = F("rank").asc() if order == "-index" else F("rank").desc()
-    return list(ranked.order_by(direction, rank, "unit__code")
-                .values("unit_id", "unit__code", "unit__name", "index", "rank", "group")[:TOP])
+    # Units are named by unit_labels after the cache: a renamed unit never shows its old name.
+    return list(ranked.order_by(direction, rank, "unit__code").values("unit_id", "index", "rank", "group")[:TOP])
 
 
 # --- Charts ----------------------------------------------------------------------------------------------------
@@ -251,8 +251,8 @@ def _chart_order(table):
 
 def dashboard_trend(results, block, group, codes, years) -> dict:
     """The block's (or group's) average index in every year held (of `years`), and the chosen units' index in each
-    of those years: {"years", "average", "units": [{"code", "name", "values"}]}, values aligned on years, None
-    where absent."""
+    of those years: {"years", "average", "units": [{"unit_id", "values"}]}, values aligned on years, None where
+    absent (name the units with unit_labels)."""
     scope = results.filter(block=block, year__in=years)
     scope = scope.filter(group=group) if group else scope
     sums = (scope.order_by().values_list("year", "framework__precision")
@@ -263,13 +263,24 @@ def dashboard_trend(results, block, group, codes, years) -> dict:
     units = {}
     if codes:
         chosen = (results.filter(unit__code__in=codes, year__in=years).order_by("unit__code", "year")
-                  .values_list("unit__code", "unit__name", "year", "index", "framework__precision"))
-        for code, name, year, index, precision in chosen:
-            units.setdefault(code, {"code": code, "name": name, "by_year": {}})["by_year"][year] = (
+                  .values_list("unit__code", "unit_id", "year", "index", "framework__precision"))
+        for code, unit_id, year, index, precision in chosen:
+            units.setdefault(code, {"unit_id": unit_id, "by_year": {}})["by_year"][year] = (
                 decimal_text(index, precision))
-    series = [{"code": unit["code"], "name": unit["name"], "values": [unit["by_year"].get(year) for year in years]}
+    series = [{"unit_id": unit["unit_id"], "values": [unit["by_year"].get(year) for year in years]}
               for code in codes if (unit := units.get(code))]
     return {"years": years, "average": [averages[year] for year in years], "units": series}
+
+
+def unit_labels(units, unit_ids) -> dict:
+    """{unit id: (code, name)} of these units, read now: cached figures hold ids, never names."""
+    return {pk: (code, name) for pk, code, name in units.filter(pk__in=unit_ids).values_list("pk", "code", "name")}
+
+
+def labelled(items, labels):
+    """`items` (dicts with a unit_id) with the unit's current code and name."""
+    return [{**item, "code": labels[item["unit_id"]][0], "name": labels[item["unit_id"]][1]}
+            for item in items if item["unit_id"] in labels]
 
 
 # --- What changed --------------------------------------------------------------------------------------------------

@@ -99,8 +99,8 @@ def _rules(framework, tiers, survey_held):
 
 def _survey_held(cycle):
     """A survey is held when any survey leaf of the cycle has a final score; otherwise A is rescaled (rule 6)."""
-    return LeafScore.objects.filter(assessment__cycle=cycle, criterion__method=SURVEY,
-                                    final_score__isnull=False).exists()
+    return LeafScore.objects.filter(assessment__cycle=cycle, criterion__framework=cycle.framework_id,
+                                    criterion__method=SURVEY, final_score__isnull=False).exists()
 
 
 # --- Leaf sums -------------------------------------------------------------------------------------------------

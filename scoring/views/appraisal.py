@@ -25,6 +25,7 @@ from ..rules import ScoreError
 from ..selectors import appraisal as selectors
 from ..services import appraisal as services
 from ..services.explanations import assessment_submit_explanation, leaf_score_answer
+from .assessments import rule_text
 
 FILES_PER_PAGE = 25
 LEAVES_PER_PAGE = 50
@@ -133,10 +134,16 @@ def appraisal_criterion(request, pk, criterion_pk):
     require_board_member(request.user)
     criterion = get_criterion_to_appraise(request.user, cycle.framework_id, criterion_pk)
     page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(request.GET.get("page"))
+    criteria = list(selectors.appraisable_criteria(request.user, cycle.framework_id).only("pk", "code", "title"))
+    index = next((i for i, c in enumerate(criteria) if c.pk == criterion.pk), 0)
     return render(request, "scoring/appraisal_criterion.html", {
-        "cycle": cycle, "criterion": criterion, "page": page,
+        "cycle": cycle, "criterion": criterion, "page": page, "rule_text": rule_text(criterion),
         "rows": selectors.criterion_rows(request.user, cycle, criterion, page.object_list),
         "templates": list(selectors.reason_templates_for(request.user)),
+        # The appraiser goes criterion by criterion, and back to the page of a unit's file holding this one.
+        "previous": criteria[index - 1] if index > 0 else None,
+        "next": criteria[index + 1] if index + 1 < len(criteria) else None,
+        "unit_page": index // LEAVES_PER_PAGE + 1,
     })
 
 
@@ -146,8 +153,10 @@ def appraisal_assessment(request, pk):
     criteria = selectors.appraisable_criteria(request.user, assessment.cycle.framework_id)
     page = Paginator(criteria, LEAVES_PER_PAGE).get_page(request.GET.get("page"))
     manager = is_manager(request.user)
+    # The page of the criterion-across-units view that holds this unit (files are listed by unit code).
+    before = selectors.cycle_assessments(assessment.cycle).filter(unit__code__lt=assessment.unit.code).count()
     return render(request, "scoring/appraisal_assessment.html", {
-        "assessment": assessment, "cycle": assessment.cycle, "page": page,
+        "assessment": assessment, "cycle": assessment.cycle, "page": page, "unit_page": before // FILES_PER_PAGE + 1,
         "rows": selectors.unit_rows(request.user, assessment, page.object_list),
         "templates": list(selectors.reason_templates_for(request.user)),
         "permit": workflow.appraisal_permit(assessment.status), "can_manage": manager,
@@ -293,7 +302,7 @@ def _explanation_page(request, assessment, *, bound=None, status=200):
         "rows": [{"score": score, "evidence": evidence.get(score.pk, []), "self_score": selectors.points(
             score.self_score), "form": bound[1] if bound and bound[0] == score.pk else None} for score in rows],
         "unanswered": sum(1 for score in rows if not score.explanation_answer),
-        "conflict": status == 409,
+        "conflict": status == 409, "is_board": may_act_on_assessment(request.user, assessment, "appraise"),
     }, status=status)
 
 

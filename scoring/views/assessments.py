@@ -1,10 +1,13 @@
 """A unit's assessment pages (issue 3): its to-do list (the framework tree with each leaf's score, evidence and
 what is missing), submission by the unit head, and one leaf's page where the unit scores it as its rule says.
 Other roles read them; the board's box on the leaf page is scoring/views/appraisal.py's."""
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -36,6 +39,7 @@ def assessment_detail(request, pk):
         "can_reopen": may_act_on_assessment(user, assessment, "manage") and assessment.status != AssessmentStatus.DRAFT,
         "can_appraise": (may_act_on_assessment(user, assessment, "appraise")
                          and bool(workflow.appraisal_permit(assessment.status))),
+        "questions": appraisal_selectors.explanation_rows(assessment).count(), "today": timezone.localdate(),
     })
 
 
@@ -43,7 +47,10 @@ def _read_only_note(assessment, permit, is_own):
     """Why the page is read-only, in plain Vietnamese; empty when the viewer may score."""
     if is_own:
         return "" if permit else permit.reason
-    return workflow.status_note(assessment.status)
+    # Someone else's file: its state says why, and a draft says who may change it.
+    return workflow.status_note(assessment.status) or _(
+        "Đơn vị đang tự đánh giá; chỉ cán bộ và thủ trưởng %(unit)s sửa được hồ sơ này.") % {
+        "unit": assessment.unit.name}
 
 
 @login_required
@@ -71,7 +78,8 @@ class LeafSelfForm(forms.Form):
                                         required=False)
     not_applicable_reason = forms.CharField(label=gettext_lazy("Lý do đề nghị không áp dụng"), required=False,
                                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, error_messages={
+        "invalid": gettext_lazy("Trang này đã cũ: hãy tải lại trang, xem điểm hiện tại rồi lưu lại.")})
 
     def __init__(self, *args, criterion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,32 +93,61 @@ class LeafSelfForm(forms.Form):
         self.input_names = keys
 
     def _input(self, key, criterion):
-        maximum = format(criterion.max_points.normalize(), "f")
         if key == "choice":
             return forms.ChoiceField(label=_("Mức đạt được"), required=False, widget=forms.RadioSelect,
                                      choices=[(label, f"{label} ({rules.format_decimal_vi(points)} "
                                                       f"{_('điểm')})") for label, points in self.rule.options])
         if key == "value":
-            step = format(self.rule.step.normalize(), "f") if getattr(self.rule, "step", None) else "any"
+            rule_step = getattr(self.rule, "step", None)
             label = _("Điểm đề nghị") if criterion.method != Method.APPRAISED else _("Điểm tự đánh giá")
-            return _number_field(label, {"min": "0", "max": maximum, "step": step})
+            return _number_field(label, _value_help(criterion, rule_step))
         if key == "occurrences":
-            return _number_field(_("Số lần vi phạm"), {"min": "0", "step": "1"})
-        label = _("Tử số (số đạt)") if key == "numerator" else _("Mẫu số (tổng số)")
-        return _number_field(label, {"min": "0", "step": "any"})
+            return _number_field(_("Số lần vi phạm"), _(
+                "Số nguyên, nhập 0 nếu không vi phạm; mỗi lần trừ %(points)s điểm.") % {
+                "points": rules.format_decimal_vi(self.rule.per_occurrence)})
+        if key == "numerator":
+            return _number_field(_("Tử số (số đạt)"),
+                                 _("Không lớn hơn mẫu số; điểm được tính theo tỷ lệ tử số / mẫu số."))
+        return _number_field(_("Mẫu số (tổng số)"), _("Lớn hơn 0."))
+
+    def clean(self):
+        data = super().clean()
+        for key in COUNT_INPUTS:
+            if key in self.fields and THOUSANDS.fullmatch(data.get(key) or ""):
+                # "1.250" is one thousand two hundred and fifty to a Vietnamese reader, 1.25 to the parser.
+                self.add_error(key, _("«%(value)s» dễ bị hiểu nhầm: viết %(whole)s nếu là số nguyên, hoặc %(decimal)s "
+                                      "nếu là số thập phân.") % {
+                    "value": data[key], "whole": data[key].replace(".", ""), "decimal": data[key].replace(".", ",")})
+        return data
 
     def inputs(self):
         return {key: self.cleaned_data.get(key) or "" for key in self.input_names}
 
 
-def _number_field(label, attrs):
+COUNT_INPUTS = ("numerator", "denominator", "occurrences")
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def _number_field(label, help_text=""):
     # A CharField: the service parses the number, so "1,5" is read as 1.5 and errors come in Vietnamese.
-    return forms.CharField(label=label, required=False, max_length=30,
-                           widget=forms.NumberInput(attrs={**attrs, "inputmode": "decimal"}))
+    # A text input, not type=number: the browser would drop "1,5" (typed the Vietnamese way) before the server saw it.
+    return forms.CharField(label=label, required=False, max_length=30, help_text=help_text,
+                           widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+
+
+def _value_help(criterion, step):
+    maximum = rules.format_decimal_vi(criterion.max_points)
+    if step:
+        return _("Từ 0 đến %(max)s, bước %(step)s.") % {
+            "max": maximum, "step": rules.format_decimal_vi(step)}
+    return _("Từ 0 đến %(max)s; dùng dấu phẩy cho phần thập phân (ví dụ 0,5).") % {"max": maximum}
 
 
 def _initial(leaf_score):
-    return {**leaf_score.self_inputs, "explanation": leaf_score.explanation,
+    # Numbers come back as the unit types them: "0,5", not the stored "0.5".
+    inputs = {key: value.replace(".", ",") if key != "choice" and isinstance(value, str) else value
+              for key, value in leaf_score.self_inputs.items()}
+    return {**inputs, "explanation": leaf_score.explanation,
             "not_applicable": leaf_score.self_not_applicable,
             "not_applicable_reason": leaf_score.self_not_applicable_reason, "version": leaf_score.version}
 
@@ -170,18 +207,20 @@ def _leaf_context(request, leaf_score, form):
     criterion = leaf_score.criterion
     return {
         "leaf_score": leaf_score, "criterion": criterion, "assessment": assessment, "form": form,
-        "rule": form.rule, "rule_text": _rule_text(criterion), "is_survey": criterion.method == Method.SURVEY,
+        "rule": form.rule, "rule_text": rule_text(criterion), "is_survey": criterion.method == Method.SURVEY,
         "can_edit": is_own and bool(permit) and criterion.method != Method.SURVEY,
         "read_only_note": _read_only_note(assessment, permit, is_own),
         "conflict": getattr(form, "conflict", False), "previous": previous, "next": following,
         "cap": _cap(assessment.cycle.framework, criterion.method),
+        "claimed_elsewhere": (selectors.claims_of_method(leaf_score, criterion.method)
+                              if criterion.method in (Method.BONUS, Method.PENALTY) else None),
         "evidence_panel": evidence_panel(user, leaf_score),
         "leaf_appraisal": appraisal_selectors.leaf_appraisal(user, leaf_score),
         "leaf_history": appraisal_selectors.leaf_history(leaf_score),
     }
 
 
-def _rule_text(criterion):
+def rule_text(criterion):
     return describe_rule(CriterionSpec(code=criterion.code, title=criterion.title, max_points=criterion.max_points,
                                        method=criterion.method, rule=criterion.rule))
 

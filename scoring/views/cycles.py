@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..models import AssessmentStatus, Block, Cycle
-from ..permissions import get_cycle_for_user, is_manager, require_manager
+from ..permissions import get_cycle_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
 from ..services import cycles as services
 
@@ -87,7 +87,7 @@ def cycle_detail(request, pk):
     return render(request, "scoring/cycle_detail.html", {
         "cycle": cycle, "page": page, "rows": selectors.with_progress(page), "status": status, "q": q,
         "status_counts": selectors.cycle_status_counts(request.user, cycle), "can_manage": is_manager(request.user),
-        "statuses": AssessmentStatus,
+        "can_appraise": is_board_member(request.user), "statuses": AssessmentStatus,
     })
 
 
@@ -108,14 +108,30 @@ def cycle_deadlines(request, pk):
     return render(request, "scoring/cycle_deadlines.html", {"cycle": cycle, "form": form})
 
 
+class CycleStateForm(forms.Form):
+    # A form, not request.POST.get(): it refuses what the database cannot store (NUL characters) with a message.
+    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=500, required=False)
+
+
+def _state_reason(request):
+    """The reason typed for closing or reopening a cycle, or None (with the error as a message) when refused."""
+    form = CycleStateForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["reason"]
+    messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return None
+
+
 @login_required
 @require_POST
 def cycle_close(request, pk):
     cycle = get_cycle_for_user(request.user, pk, write=True)
-    if services.cycle_close(cycle=cycle, user=request.user, reason=request.POST.get("reason", "")[:500]):
-        messages.success(request, _("Đã đóng kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
-    else:
-        messages.info(request, _("Kỳ đánh giá %(cycle)s đã đóng từ trước.") % {"cycle": cycle})
+    reason = _state_reason(request)
+    if reason is not None:
+        if services.cycle_close(cycle=cycle, user=request.user, reason=reason):
+            messages.success(request, _("Đã đóng kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
+        else:
+            messages.info(request, _("Kỳ đánh giá %(cycle)s đã đóng từ trước.") % {"cycle": cycle})
     return redirect("scoring:cycle_detail", pk=cycle.pk)
 
 
@@ -123,8 +139,10 @@ def cycle_close(request, pk):
 @require_POST
 def cycle_reopen(request, pk):
     cycle = get_cycle_for_user(request.user, pk, write=True)
-    if services.cycle_reopen(cycle=cycle, user=request.user, reason=request.POST.get("reason", "")[:500]):
-        messages.success(request, _("Đã mở lại kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
-    else:
-        messages.info(request, _("Kỳ đánh giá %(cycle)s đang mở.") % {"cycle": cycle})
+    reason = _state_reason(request)
+    if reason is not None:
+        if services.cycle_reopen(cycle=cycle, user=request.user, reason=reason):
+            messages.success(request, _("Đã mở lại kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
+        else:
+            messages.info(request, _("Kỳ đánh giá %(cycle)s đang mở.") % {"cycle": cycle})
     return redirect("scoring:cycle_detail", pk=cycle.pk)

@@ -11,11 +11,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..permissions import (assessments_visible_to, leaf_scores_visible_to, require_dashboard_reader,
-                           results_visible_to)
+                           results_visible_to, units_visible_to)
 from ..selectors import dashboards
 
 MARGIN = Decimal(1)
@@ -116,7 +117,10 @@ def dashboard(request):
     filters = {"grade": form.value("grade"), "q": form.value("q")}
     scope = dashboards.dashboard_scope(results, choice.year, choice.block, choice.group)
     table = dashboards.dashboard_table(scope, **filters, sort=sort, grouped=bool(choice.groups) and not choice.group)
-    page = Paginator(table, form.value("per_page", dashboards.PAGE_SIZE)).get_page(request.GET.get("page"))
+    paginator = Paginator(table, form.value("per_page", dashboards.PAGE_SIZE))
+    if not (choice.group or any(filters.values())) and choice.year in choice.stamps:
+        paginator.count = choice.stamps[choice.year][0]  # the whole block: counted by the stamps' query already
+    page = paginator.get_page(request.GET.get("page"))
     separator = get_format("DECIMAL_SEPARATOR")
     rows = [_linked(dashboards.dashboard_row(result, choice.grades, choice.tones, separator), choice.year)
             for result in page]
@@ -125,6 +129,12 @@ def dashboard(request):
     trend = dashboards.cached("trend", (choice.block.pk, choice.group, trend_codes, sorted(choice.stamps.items())),
                               lambda: dashboards.dashboard_trend(results, choice.block, choice.group, trend_codes,
                                                                  choice.years))
+    labels = dashboards.unit_labels(units_visible_to(request.user), [
+        item["unit_id"] for item in (*headline["top"], *headline["bottom"], *trend["units"])])
+    headline = {**headline, **{name: [{**unit, "url": unit_link(unit["unit_id"], choice.year)}
+                                      for unit in dashboards.labelled(headline[name], labels)]
+                               for name in ("top", "bottom")}}
+    trend = {**trend, "units": dashboards.labelled(trend["units"], labels)}
     charts = {
         "bands": [band.__dict__ for band in choice.bands],
         "ranked": dashboards.ranked_chart(table, page.paginator.count, rows, choice.precision),
@@ -134,14 +144,16 @@ def dashboard(request):
         "text": {"index": _("Chỉ số (%)"), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
     }
     return render(request, "scoring/dashboard.html", {
-        "choice": choice, "page": page, "rows": rows, "headline": _linked_headline(headline, choice.year),
-        "heatmap": dashboards.heatmap_rows(rows, choice.legend.areas, separator),
+        "choice": choice, "page": page, "rows": rows, "headline": headline,
+        "heatmap": [(row, _heat_cells(cells)) for row, cells in dashboards.heatmap_rows(rows, choice.legend.areas,
+                                                                                        separator)],
         "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
                          for unit in charts["ranked"]["units"]] if charts["ranked"]["whole"] else None,
         "charts": charts, "sort": sort,
         "columns": _columns(sort), "trend_codes": trend_codes,
         "trend_elsewhere": [code for code in trend_codes if code not in {row["unit_code"] for row in rows}],
         "filters": filters, "filtered": any(filters.values()),
+        "trend_label": _("Vẽ xu hướng của"),  # + the unit's name: one translation, not one per row
     })
 
 
@@ -154,13 +166,14 @@ def _headline(choice, scope):
                              lambda: dashboards.dashboard_headline(scope, choice.precision, choice.bands))
 
 
+def _heat_cells(cells):
+    """One heatmap row's cells as HTML: a template loop over 50 units × 8 areas cost a third of the page. Safe
+    without escaping: each cell is a printed decimal (digits, sign, separator) or a dash, and a level number."""
+    return mark_safe("".join(f'<td class="num heat-{level}">{text}</td>' for text, level in cells))  # noqa: S308
+
+
 def _linked(row, year):
     return {**row, "url": unit_link(row["unit_id"], year)}
-
-
-def _linked_headline(headline, year):
-    return {**headline, **{name: [{**unit, "url": unit_link(unit["unit_id"], year)} for unit in headline[name]]
-                           for name in ("top", "bottom")}}
 
 
 def _trend_codes(request):

@@ -419,7 +419,7 @@ def test_the_schema_documents_every_endpoint_of_the_cycle(client, personas):
     paths = client.get(reverse("api_schema"), {"format": "json"}).json()["paths"]
 
     expected = {
-        "/api/v1/cycles/": {"get"}, "/api/v1/cycles/{id}/": {"get"}, "/api/v1/assessments/": {"get"},
+        "/api/v1/cycles/": {"get", "post"}, "/api/v1/cycles/{id}/": {"get", "patch"}, "/api/v1/assessments/": {"get"},
         "/api/v1/assessments/{id}/": {"get"}, "/api/v1/assessments/{id}/leaves/": {"get"},
         "/api/v1/assessments/{id}/submit/": {"post"}, "/api/v1/assessments/{id}/submit-explanation/": {"post"},
         "/api/v1/assessments/{id}/finalize/": {"post"}, "/api/v1/leaves/{id}/": {"get", "patch"},

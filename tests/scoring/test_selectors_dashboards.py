@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from scoring import computation
-from scoring.models import Assessment, AssessmentStatus, Block, Framework, LeafScore, Publication, Role, UnitResult
+from scoring.models import (Assessment, AssessmentStatus, Block, Framework, LeafScore, Publication, Role, Unit,
+                            UnitResult)
 from scoring.permissions import (assessments_visible_to, leaf_scores_visible_to, public_publications,
                                  results_visible_to)
 from scoring.selectors import dashboards
@@ -46,6 +47,11 @@ def codes(rows, key="unit_code"):
     return [row[key] for row in rows]
 
 
+def named(items):
+    """Cached figures name their units by id; the pages label them with the units' current code and name."""
+    return dashboards.labelled(items, dashboards.unit_labels(Unit.objects.all(), [i["unit_id"] for i in items]))
+
+
 def bands(year=2025, block=None):
     return dashboards.grade_bands(Framework.objects.get(year=year, block=block or so()))
 
@@ -74,8 +80,8 @@ def test_the_headline_figures_are_the_engines_block_statistics(reader):
 def test_the_top_and_bottom_five_are_ranked_units_by_index_ties_by_rank_then_code(reader):
     headline = dashboards.dashboard_headline(scope(reader), 2, bands())
 
-    assert codes(headline["top"], "unit__code") == ["SNV", "SCT", "SXD", "STP", "SYT"]  # BQLKCN (98) not ranked
-    assert codes(headline["bottom"], "unit__code") == ["SGTVT", "SVH", "SKHDT", "STC", "SYT"]
+    assert codes(named(headline["top"]), "code") == ["SNV", "SCT", "SXD", "STP", "SYT"]  # BQLKCN (98): not ranked
+    assert codes(named(headline["bottom"]), "code") == ["SGTVT", "SVH", "SKHDT", "STC", "SYT"]
     assert [row["index"] for row in headline["top"][:2]] == [D("100"), D("95")]
 
 
@@ -83,7 +89,7 @@ def test_a_groups_headline_counts_only_that_groups_units(reader):
     headline = dashboards.dashboard_headline(scope(reader, xa(), "Xã"), 2, bands(block=xa()))
 
     assert (headline["units"], headline["average"]) == (3, "66.67")  # (100 + 50 + 50) / 3, half up
-    assert codes(headline["top"], "unit__code") == ["X2", "X1", "X3"]
+    assert codes(named(headline["top"]), "code") == ["X2", "X1", "X3"]
 
 
 def test_the_grade_bands_run_from_the_best_tone_to_the_worst_with_their_floors(reader):
@@ -185,10 +191,17 @@ def test_the_trend_holds_the_block_average_and_the_chosen_units_in_every_year(re
 
     assert trend["years"] == [2024, 2025]
     assert trend["average"] == ["66.67", "69.80"]  # 600 / 9 (2024), 698 / 10 (2025)
-    assert trend["units"] == [
-        {"code": "SCT", "name": "Đơn vị SCT", "values": [None, "95.00"]},  # new in 2025: no 2024 point
-        {"code": "SNV", "name": "Đơn vị SNV", "values": ["90.00", "100.00"]},
+    assert [(unit["code"], unit["name"], unit["values"]) for unit in named(trend["units"])] == [
+        ("SCT", "Đơn vị SCT", [None, "95.00"]),  # new in 2025: no 2024 point
+        ("SNV", "Đơn vị SNV", ["90.00", "100.00"]),
     ]
+
+
+def test_units_are_named_as_they_are_now(reader):
+    headline = dashboards.dashboard_headline(scope(reader), 2, bands())
+    Unit.objects.filter(code="SNV").update(name="Sở Nội vụ (tên mới)")
+
+    assert named(headline["top"])[0]["name"] == "Sở Nội vụ (tên mới)"
 
 
 # --- What changed ----------------------------------------------------------------------------------------------

@@ -157,9 +157,9 @@ def test_cached_figures_follow_a_recomputation_and_spare_the_aggregates(client, 
                                                                          django_assert_max_num_queries):
     client = signed_in(client, leader)
     first = client.get(DASHBOARD, {"year": 2025, "block": "SO", "trend": "SNV"})
-    # Session, user, years, blocks, stamps, count, page, the small block's whole ranked chart, and the session
-    # write in its savepoint.
-    with django_assert_max_num_queries(11):
+    # Session, user, years, blocks, stamps, count, page, the small block's whole ranked chart, the names of the
+    # units listed, and the session write in its savepoint.
+    with django_assert_max_num_queries(12):
         again = client.get(DASHBOARD, {"year": 2025, "block": "SO", "trend": "SNV"})
     import_scores(2025, "SO", {"SVH": {"1.1": "10", "1.2": "10", "2.1": "20", "3.1": "10"}})  # SVH: 0 -> 100
     results_compute(year=2025, block_code="SO")
@@ -169,6 +169,17 @@ def test_cached_figures_follow_a_recomputation_and_spare_the_aggregates(client, 
     assert after.context["headline"]["average"] == "79.80"  # (698 + 100) / 10
     assert chart_data(after)["trend"]["average"] == ["66.67", "79.80"]
     assert shown(after)[0] == "SNV" and "SVH" in shown(after)[:3]
+
+
+def test_a_renamed_unit_shows_its_new_name_in_the_cached_top_five(client, leader, province):
+    client = signed_in(client, leader)
+    client.get(DASHBOARD, {"year": 2025, "block": "SO"})
+    Unit.objects.filter(code="SNV").update(name="Sở Nội vụ (tên mới)")
+
+    page = client.get(DASHBOARD, {"year": 2025, "block": "SO"}).content.decode()
+
+    top = re.search(r'data-list="top">(.*?)</ol>', page, re.S).group(1)
+    assert "Sở Nội vụ (tên mới)</a>" in top
 
 
 # --- Sorting, filtering, pages -----------------------------------------------------------------------------------
@@ -267,9 +278,9 @@ def test_the_chart_data_is_the_engines_numbers_as_strings(client, leader, provin
     assert [(unit["code"], unit["index"]) for unit in data["ranked"]["units"][:3]] == [
         ("SNV", "100.00"), ("BQLKCN", "98.00"), ("SCT", "95.00")]
     assert [band["min_index"] for band in data["bands"]] == ["90.00", "70.00", "0.00"]
-    assert data["trend"] == {"years": [2024, 2025], "average": ["66.67", "69.80"], "units": [
-        {"code": "SNV", "name": "Đơn vị SNV", "values": ["90.00", "100.00"]},
-        {"code": "SCT", "name": "Đơn vị SCT", "values": [None, "95.00"]}]}
+    assert (data["trend"]["years"], data["trend"]["average"]) == ([2024, 2025], ["66.67", "69.80"])
+    assert [(unit["code"], unit["name"], unit["values"]) for unit in data["trend"]["units"]] == [
+        ("SNV", "Đơn vị SNV", ["90.00", "100.00"]), ("SCT", "Đơn vị SCT", [None, "95.00"])]
 
 
 def test_every_chart_has_a_table_equivalent_and_the_heatmap_is_a_table(client, leader, province):
