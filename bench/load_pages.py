@@ -189,7 +189,8 @@ def copy_units(block):
     from bench.bench_results import copy
     from scoring.models import Unit
 
-    rows = (f"{PREFIX}U{number:05d}\tĐơn vị đo tải {number:05d}\t{block.pk}\t\tt\tt\n" for number in range(1, UNITS + 1))
+    rows = (f"{PREFIX}U{number:05d}\tĐơn vị đo tải {number:05d}\t{block.pk}\t\tt\tt\n"
+            for number in range(1, UNITS + 1))
     copy("scoring_unit", ("code", "name", "block_id", '"group"', "ranked", "active"), rows)
     return list(Unit.objects.filter(code__startswith=PREFIX).order_by("pk").values_list("pk", flat=True))
 

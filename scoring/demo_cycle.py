@@ -52,6 +52,8 @@ QUESTIONS = [
 ]
 
 
+# All or nothing: a run cut short would leave a half-walked cycle that the next run, seeing it, would never finish.
+@transaction.atomic
 def seed_cycle() -> int:
     """Opens the 2026 cycles of blocks SO and HUYEN and walks their units to their demo states; 0 if done before."""
     if Cycle.objects.filter(year=YEAR).exists():
@@ -93,8 +95,8 @@ def _framework(block, user):
 @transaction.atomic
 def _walk(assessment, state, coordinator):
     rng = random.Random(f"{SEED}-{assessment.unit.code}")
-    scores = list(LeafScore.objects.filter(assessment=assessment).select_related("criterion", "assessment__cycle__framework")
-                  .order_by("criterion__position"))
+    scores = list(LeafScore.objects.filter(assessment=assessment)
+                  .select_related("criterion", "assessment__cycle__framework").order_by("criterion__position"))
     complete = state != "draft"
     officer = User.objects.filter(unit=assessment.unit, role="unit_officer").first()
     assessment_self_save_many(assessment=assessment, user=officer, source=AuditSource.SYSTEM,

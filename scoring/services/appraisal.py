@@ -12,6 +12,7 @@ reads, always follows: round 2 if set, else round 1, none when the leaf is confi
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from .. import workflow
 from ..models import Assessment, AuditSource, Criterion, LeafScore, Method
 from ..models.assessments import AssessmentStatus as S
-from ..permissions import criteria_appraisable_by
+from ..permissions import criteria_appraisable_by, may_appraise_criterion
 from ..rules import ManualRule, RuleError, ScoreError, check_score, parse_rule
 from ..selectors.appraisal import leaves_lacking_final_score, scored_leaves_of
 from .audit import audit_entry, audit_write
@@ -69,6 +70,9 @@ def leaf_score_decide(*, assessment: Assessment, criterion: Criterion, user, ver
     the unit left the leaf without a row); ScoreError or WorkflowError (ConflictError) say why nothing changed."""
     if decision.kind not in DECISIONS:
         raise ValueError(decision.kind)
+    # The views check this first; the service checks again so that no caller (API, script) can skip it.
+    if user is not None and not may_appraise_criterion(user, criterion):
+        raise PermissionDenied
     with transaction.atomic():
         assessment = _locked(assessment.pk)
         _require_appraisable(assessment)

@@ -46,10 +46,16 @@ def parse_points(text):
     return value
 
 
+# The version rides in a hidden field: when it is missing or garbled, the page the user sees is out of date.
+STALE_PAGE = gettext_lazy("Trang này đã cũ: hãy tải lại trang, xem giá trị hiện tại rồi lưu lại.")
+VERSION_ERRORS = {"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE}
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(kind, kind) for kind in services.DECISIONS],
-                                 error_messages={"required": gettext_lazy("Hãy chọn một quyết định.")})
-    version = forms.IntegerField(min_value=0)
+                                 error_messages={"required": gettext_lazy("Hãy chọn một quyết định."),
+                                                 "invalid_choice": gettext_lazy("Hãy chọn một quyết định.")})
+    version = forms.IntegerField(min_value=0, error_messages=VERSION_ERRORS)
     score = forms.CharField(required=False, max_length=20)
     reason_template = forms.IntegerField(required=False)
     reason = forms.CharField(required=False, max_length=2000)
@@ -85,7 +91,7 @@ class ReopenForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, error_messages=VERSION_ERRORS)
     answer = forms.CharField(max_length=8000, error_messages={
         "required": gettext_lazy("Hãy nhập nội dung giải trình.")})
 

@@ -125,7 +125,7 @@ class LeafSelfForm(forms.Form):
 
 
 COUNT_INPUTS = ("numerator", "denominator", "occurrences")
-THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 
 
 def _number_field(label, help_text=""):

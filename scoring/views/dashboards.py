@@ -113,6 +113,29 @@ def dashboard(request):
     choice = _choice(request, results)
     if choice.block is None:
         return render(request, "scoring/dashboard.html", {"choice": choice, "page": None})
+    separator = get_format("DECIMAL_SEPARATOR")
+    ranking = _ranking(request, choice, results, separator)
+    figures = _figures(request, choice, results, ranking["scope"])
+    ranked = dashboards.ranked_chart(ranking["table"], ranking["page"].paginator.count, ranking["rows"],
+                                     choice.precision)
+    charts = {
+        "bands": [band.__dict__ for band in choice.bands], "ranked": ranked, "trend": figures["trend"],
+        "distribution": [{"code": band.code, "label": band.label, "tone": band.tone, "count": count}
+                         for band, count in figures["headline"]["distribution"]],
+        "text": {"index": _("Chỉ số (%)"), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
+    }
+    return render(request, "scoring/dashboard.html", {
+        **ranking, **figures, "choice": choice, "charts": charts,
+        "heatmap": [(row, _heat_cells(cells))
+                    for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator)],
+        "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
+                         for unit in ranked["units"]] if ranked["whole"] else None,
+        "trend_label": _("Vẽ xu hướng của"),  # + the unit's name: one translation, not one per row
+    })
+
+
+def _ranking(request, choice, results, separator):
+    """The table: the page of rows asked for (filters, sort, page size), each linked to its unit's scorecard."""
     form, sort = choice.form, choice.form.value("sort", dashboards.DEFAULT_SORT)
     filters = {"grade": form.value("grade"), "q": form.value("q")}
     scope = dashboards.dashboard_scope(results, choice.year, choice.block, choice.group)
@@ -121,40 +144,25 @@ def dashboard(request):
     if not (choice.group or any(filters.values())) and choice.year in choice.stamps:
         paginator.count = choice.stamps[choice.year][0]  # the whole block: counted by the stamps' query already
     page = paginator.get_page(request.GET.get("page"))
-    separator = get_format("DECIMAL_SEPARATOR")
     rows = [_linked(dashboards.dashboard_row(result, choice.grades, choice.tones, separator), choice.year)
             for result in page]
-    trend_codes = _trend_codes(request)
+    return {"scope": scope, "table": table, "page": page, "rows": rows, "sort": sort, "columns": _columns(sort),
+            "filters": filters, "filtered": any(filters.values()), "page_codes": {row["unit_code"] for row in rows}}
+
+
+def _figures(request, choice, results, scope):
+    """The headline figures and the trend, cached by the results' stamps; their units named as they are now."""
+    codes = _trend_codes(request)
     headline = _headline(choice, scope)
-    trend = dashboards.cached("trend", (choice.block.pk, choice.group, trend_codes, sorted(choice.stamps.items())),
-                              lambda: dashboards.dashboard_trend(results, choice.block, choice.group, trend_codes,
+    trend = dashboards.cached("trend", (choice.block.pk, choice.group, codes, sorted(choice.stamps.items())),
+                              lambda: dashboards.dashboard_trend(results, choice.block, choice.group, codes,
                                                                  choice.years))
     labels = dashboards.unit_labels(units_visible_to(request.user), [
         item["unit_id"] for item in (*headline["top"], *headline["bottom"], *trend["units"])])
-    headline = {**headline, **{name: [{**unit, "url": unit_link(unit["unit_id"], choice.year)}
-                                      for unit in dashboards.labelled(headline[name], labels)]
-                               for name in ("top", "bottom")}}
+    named = {name: [{**unit, "url": unit_link(unit["unit_id"], choice.year)}
+                    for unit in dashboards.labelled(headline[name], labels)] for name in ("top", "bottom")}
     trend = {**trend, "units": dashboards.labelled(trend["units"], labels)}
-    charts = {
-        "bands": [band.__dict__ for band in choice.bands],
-        "ranked": dashboards.ranked_chart(table, page.paginator.count, rows, choice.precision),
-        "distribution": [{"code": band.code, "label": band.label, "tone": band.tone, "count": count}
-                         for band, count in headline["distribution"]],
-        "trend": trend,
-        "text": {"index": _("Chỉ số (%)"), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
-    }
-    return render(request, "scoring/dashboard.html", {
-        "choice": choice, "page": page, "rows": rows, "headline": headline,
-        "heatmap": [(row, _heat_cells(cells)) for row, cells in dashboards.heatmap_rows(rows, choice.legend.areas,
-                                                                                        separator)],
-        "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
-                         for unit in charts["ranked"]["units"]] if charts["ranked"]["whole"] else None,
-        "charts": charts, "sort": sort,
-        "columns": _columns(sort), "trend_codes": trend_codes,
-        "trend_elsewhere": [code for code in trend_codes if code not in {row["unit_code"] for row in rows}],
-        "filters": filters, "filtered": any(filters.values()),
-        "trend_label": _("Vẽ xu hướng của"),  # + the unit's name: one translation, not one per row
-    })
+    return {"headline": {**headline, **named}, "trend": trend, "trend_codes": codes}
 
 
 def _headline(choice, scope):

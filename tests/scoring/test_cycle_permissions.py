@@ -163,9 +163,10 @@ UNIT_OBJECTS = {"assessment", "leaf", "evidence"}
 
 
 def route_url(name, world, unit):
-    values = {"cycle": world.cycle.pk, "assessment": assessment_of(world, unit).pk,
-              "leaf": score_of(world.cycle, unit, "1.1").pk, "criterion": score_of(world.cycle, unit, "1.1").criterion_id,
-              "evidence": Evidence.objects.get(leaf_score__assessment__unit=unit).pk, "token": "a" * 32}
+    leaf = score_of(world.cycle, unit, "1.1")
+    values = {"cycle": world.cycle.pk, "assessment": assessment_of(world, unit).pk, "leaf": leaf.pk,
+              "criterion": leaf.criterion_id, "evidence": Evidence.objects.get(leaf_score__assessment__unit=unit).pk,
+              "token": "a" * 32}
     return reverse(name, kwargs={kwarg: values[key] for kwarg, key in ROUTE_OBJECTS[name].items()})
 
 

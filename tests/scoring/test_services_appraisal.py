@@ -492,3 +492,21 @@ def test_two_appraisers_saving_the_same_leaf_at_once_only_one_wins(require_postg
     assert sorted(outcomes) == ["conflict", "saved"]
     assert fresh(assessment).version == 2
     assert AuditEntry.objects.filter(entity="leaf_score", field="final_score").count() == 1
+
+
+def test_the_service_refuses_an_appraiser_outside_the_leafs_agency_even_when_a_caller_skips_the_view(submitted):
+    from django.core.exceptions import PermissionDenied
+
+    from scoring.models import Agency
+    from tests.conftest import make_user
+
+    outsider = make_user("thamdinh.stc", Role.APPRAISER, agency=Agency.objects.create(code="STC-X", name="Sở khác"))
+    score = fresh(submitted)
+
+    with pytest.raises(PermissionDenied):
+        service.leaf_score_adjust(leaf_score=score, user=outsider, version=score.version, score=Decimal("1"),
+                                  reason="Không đủ tài liệu")
+
+    unchanged = fresh(submitted)
+    assert (unchanged.appraised_score, unchanged.final_score, unchanged.version) == (None, None, score.version)
+    assert not AuditEntry.objects.filter(entity="leaf_score", entity_id=score.pk).exists()

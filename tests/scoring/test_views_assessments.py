@@ -63,7 +63,7 @@ def test_the_todo_list_shows_the_tree_with_each_leafs_max_rule_guidance_and_what
     assert "Chọn mức: Đúng hạn = 1; Chậm = 0,5; Không ban hành = 0" in page
     assert "từ điều tra XHH" in page
     assert f'href="{leaf_url(leaf("1.2"))}"' in page
-    assert '<td class="num score">0,5</td>' in page
+    assert '<td class="num score" data-label="Điểm tự đánh giá">0,5</td>' in page
 
 
 def test_the_progress_figure_counts_the_same_leaves_the_rows_flag(client, unit_officer, assessment, leaf):
@@ -194,11 +194,11 @@ def test_nobody_self_scores_after_submission(client, unit_officer, assessment, l
 
 
 @pytest.mark.parametrize(("code", "expected"), [
-    ("1.1", ['name="value"', 'step="0.25"', 'max="2"']),
+    ("1.1", ['name="value"', 'inputmode="decimal"', "Từ 0 đến 2, bước 0,25."]),
     ("1.2", ['type="radio" name="choice" value="Đúng hạn"', 'value="Chậm"', "Chậm (0,5 điểm)"]),
     ("1.3", ['name="numerator"', 'name="denominator"', 'data-bands="100=2;90=1.5;70=1;0=0"']),
     ("1.4", ['name="numerator"', 'name="denominator"', 'data-rule-kind="proportional"']),
-    ("1.5", ['name="occurrences"', 'step="1"', 'data-per-occurrence="0.25"']),
+    ("1.5", ['name="occurrences"', "mỗi lần trừ 0,25 điểm", 'data-per-occurrence="0.25"']),
     ("3.1", ['name="value"', "Điểm đề nghị", "Trần của bộ chỉ số"]),
 ])
 def test_the_leaf_form_asks_what_the_rule_needs(client, unit_officer, leaf, code, expected):
