@@ -2,9 +2,10 @@
 "what changed" summary, and the public page of a published year.
 
 Set-based: every figure is one aggregate query over the block, never a loop over its rows, and tables read one page
-at a time, so a block of 10,000 units costs the same number of queries as a block of 20. Every query starts from a
-permissions.*_visible_to queryset handed in by the view. Decimals leave here as strings (selectors.decimal_text), so
-what a chart draws is exactly what the table prints.
+at a time, so a block of 10,000 units costs the same number of queries as a block of 20. The block's figures are
+cached under the results' own stamps (results_stamps), so they are computed once per state of the results and never
+served stale. Every query starts from a permissions.*_visible_to queryset handed in by the view. Decimals leave here
+as strings (selectors.decimal_text), so what a chart draws is exactly what the table prints.
 """
 import hashlib
 from dataclasses import dataclass
@@ -50,8 +51,8 @@ def results_stamps(results, years, block) -> dict:
 
     Every write of the results engine sets computed_at on the rows it writes (a run rewrites every row of its
     blocks and deletes only in a run; a refresh rewrites the rows whose scores or ranks moved; the admin's save
-    too), so the pair changes whenever a figure can: a cached figure is never stale, only unused. One query,
-    through the (year, block, rank) index."""
+    too), so the pair changes whenever a figure can: a cached figure is never stale, only unused. One query per
+    page, which reads the index result_block_year_stamp alone (not the wide rows) once that index is migrated."""
     rows = (results.filter(block=block, year__in=years).order_by().values_list("year")
             .annotate(n=Count("*"), last=Max("computed_at")))
     return {year: (n, last.isoformat()) for year, n, last in rows}
@@ -88,6 +89,12 @@ def dashboard_years():
     return list(Framework.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
+def newest_year_with_results(results, years):
+    """The year a dashboard opens on: the newest with results (a new year's framework comes months before its
+    results), else the newest year. One index probe per year tried."""
+    return next((year for year in years if results.filter(year=year).exists()), years[0] if years else None)
+
+
 def dashboard_blocks():
     return list(Block.objects.order_by("position", "code"))
 
@@ -112,7 +119,7 @@ def grade_bands(framework) -> list[GradeBand]:
 # --- The ranking table -------------------------------------------------------------------------------------------
 
 SORTS = {
-    # key: (column label key, order); "-key" reverses. Ranks are per group, so rank orders keep groups together.
+    # ?sort= value: its ORDER BY. Ranks are per group, so rank orders keep the groups together.
     "rank": ("group", F("rank").asc(nulls_last=True), "unit__code"),
     "-rank": ("group", F("rank").desc(nulls_last=True), "unit__code"),
     "unit": ("unit__name", "unit__code"),
@@ -235,18 +242,14 @@ def ranked_chart(table, total, page_rows, precision) -> dict:
     """The ranked bar chart's units: the whole filtered table in rank order while it is small, else the page."""
     whole = total <= CHART_UNITS
     if whole:
-        rows = list(table.order_by(*_chart_order(table)).values_list("unit__code", "unit__name", "index", "grade",
-                                                                      "rank"))
+        rows = list(table.order_by(F("index").desc(nulls_last=True), F("rank").asc(nulls_last=True), "unit__code")
+                    .values_list("unit__code", "unit__name", "index", "grade", "rank"))
         units = [{"code": code, "name": name, "index": decimal_text(index, precision), "grade": grade, "rank": rank}
                  for code, name, index, grade, rank in rows]
     else:
         units = [{"code": row["unit_code"], "name": row["unit_name"], "index": row["index"], "grade": row["grade"],
                   "rank": row["rank"]} for row in page_rows]
     return {"whole": whole, "units": units}
-
-
-def _chart_order(table):
-    return (F("index").desc(nulls_last=True), F("rank").asc(nulls_last=True), "unit__code")
 
 
 def dashboard_trend(results, block, group, codes, years) -> dict:

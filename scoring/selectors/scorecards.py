@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Avg, Count, Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
 from ..framework_display import tree_rows
@@ -112,9 +113,9 @@ def rank_change_text(change) -> str:
     if change is None:
         return ""
     if change > 0:
-        return _("tăng %(n)s bậc") % {"n": change}
+        return ngettext("tăng %(n)s bậc", "tăng %(n)s bậc", change) % {"n": change}
     if change < 0:
-        return _("giảm %(n)s bậc") % {"n": -change}
+        return ngettext("giảm %(n)s bậc", "giảm %(n)s bậc", -change) % {"n": -change}
     return _("giữ nguyên")
 
 

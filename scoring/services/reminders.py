@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import AssessmentStatus as S, Cycle, DeadlineKind, Reminder, Role, User
 from ..models.accounts import UNIT_ROLES
@@ -71,7 +72,7 @@ def concerned_users(cycle, kind):
 
 
 def reminder_message(cycle, kind, due, days_left) -> str:
-    left = _("còn %(n)s ngày") % {"n": days_left} if days_left else _("hôm nay")
+    left = ngettext("còn %(n)s ngày", "còn %(n)s ngày", days_left) % {"n": days_left} if days_left else _("hôm nay")
     return _("%(deadline)s kỳ đánh giá %(block)s năm %(year)s là ngày %(date)s (%(left)s).") % {
         "deadline": DeadlineKind(kind).label, "block": cycle.block.name, "year": cycle.year,
         "date": vn_date(due), "left": left}

@@ -169,13 +169,14 @@ def _members(cycles, unit_ids=None):
 
 
 def _compute_set_based(cycles, year, block_ids, report):
-    """A run on PostgreSQL: the database computes the units (results_sql), Python grades and ranks each block."""
-    results_sql.run_table_fill(cycles=cycles, year=year)
-    tiers, units = portable.grade_tiers({cycle.framework_id for cycle in cycles}), results_sql.run_ranking_inputs()
+    """A run on PostgreSQL: per block, the database computes the units (results_sql) and Python grades and ranks
+    them; returns the number of rows written."""
+    tiers = portable.grade_tiers({cycle.framework_id for cycle in cycles})
+    results_sql.run_table_create()
     for number, cycle in enumerate(cycles):
-        report(number * 100 // len(cycles), _("Khối %(block)s: đang ghi") % {"block": cycle.block.code})
-        unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units.get(cycle.pk, ()),
-                                                                     tiers[cycle.framework_id])
+        report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
+        units = results_sql.block_compute(cycle=cycle)
+        unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units, tiers[cycle.framework_id])
         results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
     written = results_sql.stale_delete(year=year, block_ids=block_ids)
     results_sql.run_table_drop()

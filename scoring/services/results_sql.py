@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import computation
 
-RUN_TABLE, SUMS_TABLE = "results_run", "results_leaf_sums"
+RUN_TABLE = "results_run"
 
 
 def _percent(points, max_points, places, scale):
@@ -28,128 +28,115 @@ def _clamped(total, max_total):
     return f"CASE WHEN c.clamp_total THEN LEAST(GREATEST({total}, 0), {max_total}) ELSE {total} END"
 
 
-# The one pass over the leaf scores: per file, area and method, the official side's points, scored leaves, N/A
-# leaves and their maximum, then the self-scored side's points and N/A maximum, and whether anything was
-# self-scored. Methods become numbers (1 appraised, 2 survey, 3 bonus, 4 penalty) and areas group on the "C"
-# collation (bytes, no locale): ~17 groups per file. Method 0 gathers what the portable path's per-block query leaves
-# out (a leaf of another framework than its cycle's, a score on a node that is no leaf) and is never read: as a
-# join condition or a filter, that test would make the planner expect a few hundred rows instead of a million.
-LEAF_SUMS = """
-CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS
-SELECT ls.assessment_id, cr.area_code COLLATE "C" AS area, {method} AS method,
-       SUM(ls.final_score) FILTER (WHERE NOT ls.not_applicable) AS points,
-       COUNT(ls.final_score) FILTER (WHERE NOT ls.not_applicable) AS scored,
-       COUNT(*) FILTER (WHERE ls.not_applicable) AS na,
-       SUM(cr.max_points) FILTER (WHERE ls.not_applicable) AS na_max,
-       SUM(ls.self_score) FILTER (WHERE NOT ls.self_not_applicable) AS own_points,
-       SUM(cr.max_points) FILTER (WHERE ls.self_not_applicable) AS own_na_max,
-       bool_or(ls.self_not_applicable OR ls.self_score IS NOT NULL) AS self_scored
-FROM scoring_leafscore ls
-JOIN scoring_assessment a ON a.id = ls.assessment_id
-JOIN scoring_cycle c ON c.id = a.cycle_id
-JOIN scoring_criterion cr ON cr.id = ls.criterion_id
-WHERE a.cycle_id = ANY(%(cycles)s)
-GROUP BY ls.assessment_id, cr.area_code COLLATE "C", {method}
-""".format(table=SUMS_TABLE, method="""CASE WHEN cr.framework_id <> c.framework_id THEN 0 WHEN cr.method = 'appraised' THEN 1
-     WHEN cr.method = 'survey' THEN 2 WHEN cr.method = 'bonus' THEN 3 WHEN cr.method = 'penalty' THEN 4 ELSE 0 END""")
-
-
 def _by_method(value, method):
     return f"SUM({value}) FILTER (WHERE method = {method})"
 
 
-# Every unit of the run's cycles (active units of the block, and any unit with a file in the cycle), one row each,
-# from LEAF_SUMS. The rules are those of results_portable.unit_result (computation.aggregate_leaves made from sums):
-# a leaf N/A counts in neither points nor maximum, so a maximum is the framework's minus the N/A leaves' (rule 2); a
-# leaf without a row or a final score counts 0 and leaves the result incomplete (rule 3); without a survey held,
-# survey leaves vanish (rule 6); LEAST ignores a NULL cap.
-UNIT_RESULTS = """
-CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS
-WITH cycles AS (
+# One block's units (active units of the block, and any unit with a file in the cycle), one row each. The rules are
+# those of results_portable.unit_result (computation.aggregate_leaves made from sums): a leaf N/A counts in neither
+# points nor maximum, so a maximum is the framework's minus the N/A leaves' (rule 2); a leaf without a row or a final
+# score counts 0 and leaves the result incomplete (rule 3); without a survey held, survey leaves vanish (rule 6);
+# LEAST ignores a NULL cap. Zeros are written 0.000 so that points keep 3 decimals in the areas' texts.
+BLOCK_UNITS = """
+WITH cycle AS (
     SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, f.precision,
-           power(10::numeric, f.precision) AS scale, f.bonus_cap, f.penalty_cap, f.clamp_total,
+           (10 ^ f.precision)::numeric AS scale, f.bonus_cap, f.penalty_cap, f.clamp_total,
            -- A survey is held when any survey leaf of the cycle has a final score.
            EXISTS (SELECT 1 FROM scoring_criterion cr JOIN scoring_leafscore ls ON ls.criterion_id = cr.id
                    JOIN scoring_assessment a ON a.id = ls.assessment_id
                    WHERE cr.framework_id = c.framework_id AND cr.method = 'survey' AND a.cycle_id = c.id
                          AND ls.final_score IS NOT NULL) AS survey_held
     FROM scoring_cycle c JOIN scoring_framework f ON f.id = c.framework_id
-    WHERE c.id = ANY(%(cycles)s)
+    WHERE c.id = %(cycle)s
+),
+-- The framework's leaves, methods as numbers (1 appraised, 2 survey, 3 bonus, 4 penalty), areas on the "C"
+-- collation (compared and grouped as bytes). Leaf scores of any other criterion are left out, as in the portable
+-- path.
+leaves AS MATERIALIZED (
+    SELECT cr.id, cr.area_code COLLATE "C" AS area, cr.max_points, ARRAY[cr.position::bigint, cr.id] AS first,
+           CASE cr.method WHEN 'appraised' THEN 1 WHEN 'survey' THEN 2 WHEN 'bonus' THEN 3 ELSE 4 END AS method
+    FROM scoring_criterion cr
+    WHERE cr.framework_id = %(framework)s AND cr.method IN ('appraised', 'survey', 'bonus', 'penalty')
+),
+-- The one pass over the block's leaf scores: per file, area and method.
+sums AS (
+    SELECT ls.assessment_id, l.area, l.method,
+           SUM(ls.final_score) FILTER (WHERE NOT ls.not_applicable) AS points,
+           COUNT(ls.final_score) FILTER (WHERE NOT ls.not_applicable) AS scored,
+           COUNT(*) FILTER (WHERE ls.not_applicable) AS na,
+           SUM(l.max_points) FILTER (WHERE ls.not_applicable) AS na_max,
+           SUM(ls.self_score) FILTER (WHERE NOT ls.self_not_applicable) AS own_points,
+           SUM(l.max_points) FILTER (WHERE ls.self_not_applicable) AS own_na_max,
+           bool_or(ls.self_not_applicable OR ls.self_score IS NOT NULL) AS self_scored
+    FROM scoring_assessment a
+    JOIN scoring_leafscore ls ON ls.assessment_id = a.id
+    JOIN leaves l ON l.id = ls.criterion_id
+    WHERE a.cycle_id = %(cycle)s
+    GROUP BY ls.assessment_id, l.area, l.method
 ),
 -- Each member with its file, if any.
 members AS (
-    SELECT COALESCE(a.cycle_id, u.cycle_id) AS cycle_id, COALESCE(a.unit_id, u.unit_id) AS unit_id,
-           a.id AS assessment_id
-    FROM (SELECT c.cycle_id, u.id AS unit_id FROM cycles c JOIN scoring_unit u ON u.block_id = c.block_id
-          WHERE u.active) u
-    FULL JOIN (SELECT id, cycle_id, unit_id FROM scoring_assessment WHERE cycle_id = ANY(%(cycles)s)) a
-         ON a.cycle_id = u.cycle_id AND a.unit_id = u.unit_id
+    SELECT COALESCE(a.unit_id, u.id) AS unit_id, a.id AS assessment_id
+    FROM (SELECT u.id FROM scoring_unit u JOIN cycle c ON u.block_id = c.block_id WHERE u.active) u
+    FULL JOIN (SELECT id, unit_id FROM scoring_assessment WHERE cycle_id = %(cycle)s) a ON a.unit_id = u.id
 ),
--- Per framework and area, its appraised and survey leaves (count, Σ max, first leaf, which orders the areas).
+-- Per area, its appraised and survey leaves (count, Σ max, first leaf, which orders the areas).
 framework_areas AS (
-    SELECT cr.framework_id, cr.area_code COLLATE "C" AS area,
-           COUNT(*) FILTER (WHERE cr.method = 'appraised') AS a_leaves,
-           COALESCE(SUM(cr.max_points) FILTER (WHERE cr.method = 'appraised'), 0) AS a_max,
-           MIN(ARRAY[cr.position::bigint, cr.id]) FILTER (WHERE cr.method = 'appraised') AS a_first,
-           COUNT(*) FILTER (WHERE cr.method = 'survey') AS x_leaves,
-           COALESCE(SUM(cr.max_points) FILTER (WHERE cr.method = 'survey'), 0) AS x_max,
-           MIN(ARRAY[cr.position::bigint, cr.id]) FILTER (WHERE cr.method = 'survey') AS x_first
-    FROM scoring_criterion cr
-    WHERE cr.framework_id IN (SELECT framework_id FROM cycles) AND cr.method IN ('appraised', 'survey')
-    GROUP BY cr.framework_id, cr.area_code COLLATE "C"
+    SELECT area,
+           COUNT(*) FILTER (WHERE method = 1) AS a_leaves,
+           COALESCE(SUM(max_points) FILTER (WHERE method = 1), 0.000) AS a_max,
+           MIN(first) FILTER (WHERE method = 1) AS a_first,
+           COUNT(*) FILTER (WHERE method = 2) AS x_leaves,
+           COALESCE(SUM(max_points) FILTER (WHERE method = 2), 0.000) AS x_max,
+           MIN(first) FILTER (WHERE method = 2) AS x_first
+    FROM leaves WHERE method IN (1, 2) GROUP BY area
 ),
-frameworks AS (
-    SELECT framework_id, SUM(a_leaves) AS a_leaves, SUM(a_max) AS a_max, SUM(x_leaves) AS x_leaves,
-           SUM(x_max) AS x_max
-    FROM framework_areas GROUP BY framework_id
+framework AS (
+    SELECT COALESCE(SUM(a_leaves), 0) AS a_leaves, COALESCE(SUM(a_max), 0.000) AS a_max,
+           COALESCE(SUM(x_leaves), 0) AS x_leaves, COALESCE(SUM(x_max), 0.000) AS x_max
+    FROM framework_areas
 ),
 file_sums AS (
     SELECT assessment_id, {a_points} AS a_points, {x_points} AS x_points, {b_points} AS b_points,
            {p_points} AS p_points, {a_rows} AS a_rows, {x_rows} AS x_rows, {a_na_max} AS a_na_max,
            {x_na_max} AS x_na_max, {a_own} AS a_own, {b_own} AS b_own, {p_own} AS p_own,
            {a_own_na_max} AS a_own_na_max, bool_or(self_scored) AS self_scored
-    FROM {sums} GROUP BY assessment_id
+    FROM sums GROUP BY assessment_id
 ),
 area_sums AS (
     SELECT assessment_id, area, {a_points} AS a_points, {x_points} AS x_points, {a_na} AS a_na, {x_na} AS x_na,
            {a_na_max} AS a_na_max, {x_na_max} AS x_na_max
-    FROM {sums} WHERE method IN (1, 2) GROUP BY assessment_id, area
+    FROM sums WHERE method IN (1, 2) GROUP BY assessment_id, area
 ),
 parts AS (
-    SELECT m.cycle_id, m.unit_id,
-           COALESCE(s.a_points, 0) AS appraised,
-           CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0) ELSE 0 END AS survey,
-           LEAST(COALESCE(s.b_points, 0), c.bonus_cap) AS bonus,
-           LEAST(COALESCE(s.p_points, 0), c.penalty_cap) AS penalty,
-           f.a_max - COALESCE(s.a_na_max, 0) AS max_appraised,
-           CASE WHEN c.survey_held THEN f.x_max - COALESCE(s.x_na_max, 0) ELSE 0 END AS max_survey,
-           COALESCE(s.a_own, 0) AS own_appraised,
-           LEAST(COALESCE(s.b_own, 0), c.bonus_cap) AS own_bonus,
-           LEAST(COALESCE(s.p_own, 0), c.penalty_cap) AS own_penalty,
-           f.a_max - COALESCE(s.a_own_na_max, 0) AS own_max_appraised,
+    SELECT m.unit_id,
+           COALESCE(s.a_points, 0.000) AS appraised,
+           CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0.000) ELSE 0.000 END AS survey,
+           LEAST(COALESCE(s.b_points, 0.000), c.bonus_cap) AS bonus,
+           LEAST(COALESCE(s.p_points, 0.000), c.penalty_cap) AS penalty,
+           f.a_max - COALESCE(s.a_na_max, 0.000) AS max_appraised,
+           CASE WHEN c.survey_held THEN f.x_max - COALESCE(s.x_na_max, 0.000) ELSE 0.000 END AS max_survey,
+           COALESCE(s.a_own, 0.000) AS own_appraised,
+           LEAST(COALESCE(s.b_own, 0.000), c.bonus_cap) AS own_bonus,
+           LEAST(COALESCE(s.p_own, 0.000), c.penalty_cap) AS own_penalty,
+           f.a_max - COALESCE(s.a_own_na_max, 0.000) AS own_max_appraised,
            f.a_leaves - COALESCE(s.a_rows, 0)
                + CASE WHEN c.survey_held THEN f.x_leaves - COALESCE(s.x_rows, 0) ELSE 0 END > 0 AS incomplete,
            COALESCE(s.self_scored, false) AS self_scored
-    FROM members m
-    JOIN cycles c ON c.cycle_id = m.cycle_id
-    LEFT JOIN frameworks f0 ON f0.framework_id = c.framework_id
-    -- A framework of bonus and penalty leaves only has no counted leaf at all.
-    CROSS JOIN LATERAL (SELECT COALESCE(f0.a_leaves, 0) AS a_leaves, COALESCE(f0.a_max, 0) AS a_max,
-                               COALESCE(f0.x_leaves, 0) AS x_leaves, COALESCE(f0.x_max, 0) AS x_max) f
+    FROM members m CROSS JOIN cycle c CROSS JOIN framework f
     LEFT JOIN file_sums s ON s.assessment_id = m.assessment_id
 ),
 -- Every member's areas: an area is listed when one of its counted slots has an applicable leaf, in the order of
 -- the first such slot's first leaf.
 unit_areas AS (
-    SELECT m.cycle_id, m.unit_id, fa.area, c.precision, c.scale,
-           COALESCE(s.a_points, 0) + CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0) ELSE 0 END AS points,
-           fa.a_max - COALESCE(s.a_na_max, 0)
-               + CASE WHEN c.survey_held THEN fa.x_max - COALESCE(s.x_na_max, 0) ELSE 0 END AS max_points,
+    SELECT m.unit_id, fa.area,
+           COALESCE(s.a_points, 0.000) + CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0.000) ELSE 0.000 END
+               AS points,
+           fa.a_max - COALESCE(s.a_na_max, 0.000)
+               + CASE WHEN c.survey_held THEN fa.x_max - COALESCE(s.x_na_max, 0.000) ELSE 0.000 END AS max_points,
            LEAST(CASE WHEN fa.a_leaves - COALESCE(s.a_na, 0) > 0 THEN fa.a_first END,
                  CASE WHEN c.survey_held AND fa.x_leaves - COALESCE(s.x_na, 0) > 0 THEN fa.x_first END) AS first
-    FROM members m
-    JOIN cycles c ON c.cycle_id = m.cycle_id
-    JOIN framework_areas fa ON fa.framework_id = c.framework_id
+    FROM members m CROSS JOIN cycle c CROSS JOIN framework_areas fa
     LEFT JOIN area_sums s ON s.assessment_id = m.assessment_id AND s.area = fa.area
 ),
 previous AS (
@@ -158,52 +145,57 @@ previous AS (
     WHERE r.year = %(previous_year)s AND r.unit_id IN (SELECT unit_id FROM members)
 ),
 previous_areas AS (
-    SELECT p.unit_id, e->>'code' AS area, (e->>'index')::numeric AS index
-    FROM previous p CROSS JOIN jsonb_array_elements(p.areas) e WHERE e->>'index' IS NOT NULL
+    SELECT p.unit_id, e.code COLLATE "C" AS area, e.index
+    FROM previous p CROSS JOIN jsonb_to_recordset(p.areas) AS e(code text, index numeric)
+    WHERE e.index IS NOT NULL
 ),
+-- The areas as JSON text, parsed once per unit: building jsonb value by value costs several times more.
 area_lists AS (
-    SELECT a.cycle_id, a.unit_id, MIN(i.index) AS lowest_index,
-           jsonb_agg(jsonb_build_object('code', a.area, 'points', round(a.points, 3)::text,
-                                        'max', round(a.max_points, 3)::text, 'index', i.index::text,
-                                        'change', (i.index - pa.index)::text) ORDER BY a.first) AS areas
+    SELECT a.unit_id, MIN(i.index) AS lowest_index,
+           ('[' || string_agg('{{"code":' || to_json(a.area::text)::text || ',"points":"' || a.points::text
+                              || '","max":"' || a.max_points::text || '","index":'
+                              || COALESCE('"' || i.index::text || '"', 'null') || ',"change":'
+                              || COALESCE('"' || (i.index - pa.index)::text || '"', 'null') || '}}',
+                              ',' ORDER BY a.first) || ']')::jsonb AS areas
     FROM unit_areas a
+    CROSS JOIN cycle c
     CROSS JOIN LATERAL (SELECT {area_index} AS index) i
     LEFT JOIN previous_areas pa ON pa.unit_id = a.unit_id AND pa.area = a.area
     WHERE a.first IS NOT NULL
-    GROUP BY a.cycle_id, a.unit_id
+    GROUP BY a.unit_id
 )
-SELECT t.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked,
-       round(t.appraised, 3) AS appraised, round(t.survey, 3) AS survey, round(t.bonus, 3) AS bonus,
-       round(t.penalty, 3) AS penalty, round(s.total, 3) AS total, round(s.max_total, 3) AS max_total,
-       i.index, CASE WHEN c.survey_held THEN {survey_index} END AS survey_index,
-       CASE WHEN t.self_scored THEN round(s.own_total, 3) END AS self_total,
+SELECT c.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked, t.appraised, t.survey, t.bonus,
+       t.penalty, s.total, s.max_total, i.index,
+       CASE WHEN c.survey_held THEN {survey_index} END AS survey_index,
+       CASE WHEN t.self_scored THEN s.own_total END AS self_total,
        CASE WHEN t.self_scored THEN {own_index} END AS self_index,
        p.index AS previous_index, p.rank AS previous_rank, i.index - p.index AS index_change,
        CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version END AS comparable,
        t.incomplete, COALESCE(l.areas, '[]'::jsonb) AS areas, l.lowest_index
 FROM parts t
-JOIN cycles c ON c.cycle_id = t.cycle_id
+CROSS JOIN cycle c
 CROSS JOIN LATERAL (SELECT t.max_appraised + t.max_survey AS max_total,
                            t.own_max_appraised + t.max_survey AS own_max_total) m
 CROSS JOIN LATERAL (SELECT m.max_total, m.own_max_total, {total} AS total, {own_total} AS own_total) s
 CROSS JOIN LATERAL (SELECT {index} AS index) i
 JOIN scoring_unit u ON u.id = t.unit_id
-LEFT JOIN area_lists l ON l.cycle_id = t.cycle_id AND l.unit_id = t.unit_id
+LEFT JOIN area_lists l ON l.unit_id = t.unit_id
 LEFT JOIN previous p ON p.unit_id = t.unit_id
 """.format(
-    table=RUN_TABLE, sums=SUMS_TABLE,
     a_points=_by_method("points", 1), x_points=_by_method("points", 2), b_points=_by_method("points", 3),
     p_points=_by_method("points", 4), a_rows=_by_method("scored + na", 1), x_rows=_by_method("scored + na", 2),
     a_na=_by_method("na", 1), x_na=_by_method("na", 2), a_na_max=_by_method("na_max", 1),
     x_na_max=_by_method("na_max", 2), a_own=_by_method("own_points", 1), b_own=_by_method("own_points", 3),
     p_own=_by_method("own_points", 4), a_own_na_max=_by_method("own_na_max", 1),
-    area_index=_percent("a.points", "a.max_points", "a.precision", "a.scale"),
+    area_index=_percent("a.points", "a.max_points", "c.precision", "c.scale"),
     survey_index=_percent("t.survey", "t.max_survey", "c.precision", "c.scale"),
     own_index=_percent("s.own_total", "s.own_max_total", "c.precision", "c.scale"),
     index=_percent("s.total", "s.max_total", "c.precision", "c.scale"),
     total=_clamped("t.appraised + t.survey + t.bonus - t.penalty", "m.max_total"),
     own_total=_clamped("t.own_appraised + t.survey + t.own_bonus - t.own_penalty", "m.own_max_total"),
 )
+# What grading and ranking need of each unit the block statement computed, a few numbers per unit.
+RANKING_INPUTS = 'unit_id, "group", ranked, index, lowest_index, survey_index, penalty'
 
 # The row the portable path writes (results.WRITE_COLUMNS), with the grade and rank Python gave.
 BLOCK_WRITE = """
@@ -226,35 +218,28 @@ ON CONFLICT (year, unit_id) DO UPDATE SET {updates}
         "previous_rank", "index_change", "rank_change", "comparable", "incomplete", "areas", "computed_at")))
 
 
-def run_table_fill(*, cycles, year):
-    """Computes every unit of these cycles into the run's temporary table (dropped when the transaction ends)."""
-    params = {"cycles": [cycle.pk for cycle in cycles], "previous_year": year - 1}
+def run_table_create():
+    """The run's temporary table (dropped when the transaction ends), with the columns of BLOCK_UNITS."""
     run_table_drop()  # a second run in the same transaction
     with connection.cursor() as cursor:
-        cursor.execute(LEAF_SUMS, params)
-        # Fresh statistics, so that the next plans know the row counts: a temporary table has none of its own.
-        cursor.execute(f"ANALYZE pg_temp.{SUMS_TABLE}")
-        cursor.execute(UNIT_RESULTS, params)
+        cursor.execute(f"CREATE TEMPORARY TABLE {RUN_TABLE} ON COMMIT DROP AS {BLOCK_UNITS} WITH NO DATA",
+                       {"cycle": None, "framework": None, "previous_year": None})
         cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (cycle_id)")
         cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (unit_id)")
-        cursor.execute(f"ANALYZE pg_temp.{RUN_TABLE}")
 
 
 def run_table_drop():
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{RUN_TABLE}, pg_temp.{SUMS_TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{RUN_TABLE}")
 
 
-def run_ranking_inputs():
-    """{cycle id: [(unit id, group, ranked, index, lowest area index, survey index, penalty)]}: what grading and
-    ranking need, a few numbers per unit."""
-    inputs = {}
+def block_compute(*, cycle):
+    """Computes the block's units into the run table; returns what grading and ranking need of them:
+    [(unit id, group, ranked, index, lowest area index, survey index, penalty)] by unit id."""
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT cycle_id, unit_id, "group", ranked, index, lowest_index, survey_index, penalty '
-                       f"FROM pg_temp.{RUN_TABLE} ORDER BY cycle_id, unit_id")
-        for cycle_id, *row in cursor.fetchall():
-            inputs.setdefault(cycle_id, []).append(row)
-    return inputs
+        cursor.execute(f"INSERT INTO pg_temp.{RUN_TABLE} {BLOCK_UNITS} RETURNING {RANKING_INPUTS}",
+                       {"cycle": cycle.pk, "framework": cycle.framework_id, "previous_year": cycle.year - 1})
+        return sorted(cursor.fetchall())
 
 
 def block_grades_and_ranks(units, tiers):
@@ -279,6 +264,7 @@ def stale_delete(*, year, block_ids):
     the run wrote (one per block and unit)."""
     scope = "" if block_ids is None else " AND s.block_id = ANY(%(blocks)s)"
     with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE pg_temp.{RUN_TABLE}")  # a temporary table has no statistics of its own
         cursor.execute(f"DELETE FROM scoring_unitresult s WHERE s.year = %(year)s{scope} AND NOT EXISTS "
                        f"(SELECT 1 FROM pg_temp.{RUN_TABLE} r WHERE r.unit_id = s.unit_id "
                        f"AND r.block_id = s.block_id)", {"year": year, "blocks": block_ids})

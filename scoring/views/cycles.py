@@ -18,9 +18,19 @@ CYCLES_PAGE_SIZE = 20
 ASSESSMENTS_PAGE_SIZE = 50
 
 
+# Dates typed as officials write them (dd/mm/yyyy): a browser's date picker follows the browser's language and
+# shows mm/dd/yyyy on an English one. ISO dates are still read, for scripts and older bookmarks.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
 def _date_field(name):
-    return forms.DateField(label=Cycle._meta.get_field(name).verbose_name.capitalize(),
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    return forms.DateField(
+        label=Cycle._meta.get_field(name).verbose_name.capitalize(), input_formats=DATE_INPUT_FORMATS,
+        help_text=gettext_lazy("dd/mm/yyyy"),
+        error_messages={"invalid": gettext_lazy("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 15/12/2026."),
+                        "required": gettext_lazy("Nhập ngày theo dạng dd/mm/yyyy.")},
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                          "maxlength": 10, "autocomplete": "off"}))
 
 
 class DeadlinesForm(forms.Form):

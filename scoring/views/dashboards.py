@@ -86,7 +86,7 @@ class Choice:
 def _choice(request, results):
     form = DashboardForm(request.GET)
     years, blocks = dashboards.dashboard_years(), dashboards.dashboard_blocks()
-    year = form.value("year") or (years[0] if years else timezone.localdate().year)
+    year = form.value("year") or dashboards.newest_year_with_results(results, years) or timezone.localdate().year
     code = form.value("block")
     block = next((block for block in blocks if block.code == code), blocks[0] if blocks else None)
     choice = Choice(year, block, years, blocks, form)

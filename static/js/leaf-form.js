@@ -53,4 +53,14 @@
 
   form.addEventListener("input", show);
   show();
+
+  // The reason for "not applicable" is asked only once the unit claims it (kept in view when it holds text).
+  var claim = form.elements.not_applicable;
+  var reason = form.querySelector(".field-not_applicable_reason");
+  if (claim && reason) {
+    var text = reason.querySelector("textarea");
+    var toggle = function () { reason.hidden = !claim.checked && !text.value.trim(); };
+    claim.addEventListener("change", toggle);
+    toggle();
+  }
 })();

@@ -369,3 +369,76 @@ def test_the_board_link_shows_for_the_board_only(client, appraiser, leader):
 
     assert home in signed_in(client, appraiser).get(reverse("home")).content.decode()
     assert home not in signed_in(client, leader).get(reverse("home")).content.decode()
+
+
+# --- Navigation, wording and bad input (helper ux) ---------------------------------------------------------------
+
+
+def test_the_criterion_page_says_the_rule_in_words_and_steps_to_the_neighbouring_criteria(client, appraiser, cycle,
+                                                                                          mine):
+    page = signed_in(client, appraiser).get(criterion_url(cycle, "1.2")).content.decode()
+
+    assert "Chấm trực tiếp, bước 0,25" in page and "manual 0.25" not in page
+    assert f'href="{criterion_url(cycle, "1.1")}" rel="prev"' in page
+    assert 'rel="next"' not in page  # 1.2 is the last leaf of Sở Tư pháp's area
+
+
+def test_the_unit_page_and_the_criterion_page_link_each_other_at_the_right_page_and_row(client, appraiser, cycle):
+    files = many_files(cycle, 26)  # U25 is on the criterion page's second page (25 units a page)
+    last, criterion = files[-1], leaf(cycle, "1.1")
+    anchor = f"#leaf-{last.pk}-{criterion.pk}"
+    unit_url = reverse("scoring:appraisal_assessment", args=[last.pk])
+
+    unit_page = signed_in(client, appraiser).get(unit_url).content.decode()
+    criterion_page = client.get(criterion_url(cycle, "1.1"), {"page": 2}).content.decode()
+
+    assert f'href="{criterion_url(cycle, "1.1")}?page=2{anchor}">so sánh các đơn vị</a>' in unit_page
+    assert f'href="{unit_url}?page=1{anchor}">cả hồ sơ đơn vị</a>' in criterion_page
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1"])
+def test_a_missing_or_garbled_version_says_the_page_is_out_of_date_and_keeps_the_input(client, appraiser, mine,
+                                                                                       version):
+    response = signed_in(client, appraiser).post(leaf_url(mine, "1.2"), {
+        "decision": "adjust", "version": version, "score": "1,5", "reason": "Thiếu quyết định"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Trang này đã cũ: hãy tải lại trang, xem giá trị hiện tại rồi lưu lại." in page
+    assert 'value="1,5"' in page and "Thiếu quyết định" in page
+    assert score_of(mine, "1.2").final_score is None
+
+
+def test_an_unknown_decision_is_refused_in_words(client, appraiser, mine):
+    response = signed_in(client, appraiser).post(leaf_url(mine, "1.1"), {"decision": "delete", "version": "1"})
+
+    assert response.status_code == 400 and "Hãy chọn một quyết định." in response.content.decode()
+
+
+def test_a_finalized_file_shows_no_empty_decision_column(client, coordinator, cycle, own_unit):
+    done = make_file(cycle, own_unit, S.APPRAISED, scores=self_scored())
+
+    page = signed_in(client, coordinator).get(reverse("scoring:appraisal_assessment", args=[done.pk])).content.decode()
+
+    assert 'class="table appraisal-table read-only"' in page
+    assert "Hồ sơ đã thẩm định xong; cần mở lại để điều chỉnh." in page
+
+
+def test_an_answer_without_its_version_says_the_page_is_out_of_date_and_keeps_the_text(client, unit_officer, asked):
+    score = score_of(asked, "1.1")
+
+    response = signed_in(client, unit_officer).post(reverse("scoring:explanation_answer", args=[score.pk]),
+                                                    {"answer": "Đã ban hành tại QĐ 12"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Trang này đã cũ: hãy tải lại trang, xem giá trị hiện tại rồi lưu lại." in page
+    assert "Đã ban hành tại QĐ 12" in page and score_of(asked, "1.1").explanation_answer == ""
+
+
+@pytest.mark.parametrize(("role", "linked"), [(Role.APPRAISER, True), (Role.UNIT_OFFICER, False)])
+def test_the_explanation_page_takes_the_board_back_to_its_appraisal(client, personas, asked, role, linked):
+    page = signed_in(client, personas[role]).get(reverse("scoring:explanation_list", args=[asked.pk]))
+
+    assert (reverse("scoring:appraisal_assessment", args=[asked.pk]) in page.content.decode()) == linked
+    assert "chưa trả lời" in page.content.decode()

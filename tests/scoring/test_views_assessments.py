@@ -371,3 +371,99 @@ def test_the_board_sees_how_many_submitted_assessments_wait_for_it(client, perso
 
 def test_a_leader_gets_no_todo_box(client, leader, cycle):
     assert 'id="todo"' not in signed_in(client, leader).get(reverse("home")).content.decode()
+
+
+# --- Wording, numbers and bad input (helper ux) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["numerator", "denominator"])
+def test_a_count_written_with_a_thousands_dot_is_refused_beside_it_and_kept(client, unit_officer, leaf, field):
+    typed = {"numerator": "950", "denominator": "1000", field: "1.250", "explanation": "Theo báo cáo năm"}
+
+    response = signed_in(client, unit_officer).post(leaf_url(leaf("1.3")), {**typed, "version": "1"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [
+        "«1.250» dễ bị hiểu nhầm: viết 1250 nếu là số nguyên, hoặc 1,250 nếu là số thập phân."]
+    page = response.content.decode()
+    assert 'value="1.250"' in page and "Theo báo cáo năm" in page
+    assert leaf("1.3").self_score is None and leaf("1.3").self_inputs == {}
+
+
+def test_a_decimal_comma_is_read_and_shown_back_as_typed(client, unit_officer, leaf):
+    saved = signed_in(client, unit_officer).post(leaf_url(leaf("1.1")), {"value": "1,75", "version": "1"})
+
+    assert saved.status_code == 302 and leaf("1.1").self_score == Decimal("1.75")
+    assert 'name="value" value="1,75"' in client.get(leaf_url(leaf("1.1"))).content.decode()
+
+
+@pytest.mark.parametrize("version", ["abc", "1.5", "x" * 40])
+def test_a_garbled_version_says_the_page_is_out_of_date_and_keeps_the_input(client, unit_officer, leaf, version):
+    response = signed_in(client, unit_officer).post(leaf_url(leaf("1.1")), {"value": "1,5", "version": version,
+                                                                            "explanation": "Giữ lại"})
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "Trang này đã cũ: hãy tải lại trang, xem điểm hiện tại rồi lưu lại." in page
+    assert 'value="1,5"' in page and "Giữ lại" in page and leaf("1.1").self_score is None
+
+
+def test_each_number_input_says_its_range_and_accepts_a_comma(client, unit_officer, leaf):
+    page = signed_in(client, unit_officer).get(leaf_url(leaf("1.1"))).content.decode()
+
+    assert 'type="number"' not in page  # a number input drops "1,5" to "15" before the server sees it
+    assert 'aria-describedby="id_value_helptext"' in page and "Từ 0 đến 2, bước 0,25." in page
+
+
+def test_a_bonus_leaf_says_what_the_other_bonus_leaves_already_claim(client, unit_officer, leaf):
+    leaf_self_save(leaf_score=leaf("3.1"), user=unit_officer, inputs={"value": "1.5"})
+
+    page = text(signed_in(client, unit_officer).get(leaf_url(leaf("3.2"))))
+
+    assert "Trần của bộ chỉ số</dt><dd>3 <small" in page
+    assert "đơn vị đã đề nghị 1,5 điểm ở các tiêu chí điểm thưởng khác" in page
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.APPRAISER, Role.COORDINATOR])
+def test_someone_elses_draft_says_why_it_is_read_only(client, personas, assessment, leaf, role):
+    signed_in(client, personas[role])
+    note = "Đơn vị đang tự đánh giá; chỉ cán bộ và thủ trưởng Sở Nội vụ sửa được hồ sơ này."
+
+    assert note in text(client.get(todo_url(assessment)))
+    assert note in text(client.get(leaf_url(leaf("1.1"))))
+
+
+def test_the_todo_list_sends_the_unit_to_the_boards_questions(client, unit_officer, assessment, leaf):
+    LeafScore.objects.filter(pk=leaf("1.2").pk).update(explanation_question="Bổ sung quyết định?")
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.EXPLANATION_REQUESTED)
+    explanations = reverse("scoring:explanation_list", args=[assessment.pk])
+
+    page = text(signed_in(client, unit_officer).get(todo_url(assessment)))
+    home = text(client.get(reverse("home")))
+
+    assert "Hội đồng thẩm định yêu cầu giải trình 1 tiêu chí." in page
+    assert f'<a class="button primary" href="{explanations}">Trả lời yêu cầu giải trình</a>' in page
+    assert f'href="{explanations}">Trả lời yêu cầu giải trình</a>' in home
+
+
+def test_the_todo_list_offers_the_workbook_to_the_unit_only(client, personas, assessment):
+    workbook = reverse("scoring:workbook_upload", args=[assessment.pk])
+
+    assert workbook in signed_in(client, personas[Role.UNIT_OFFICER]).get(todo_url(assessment)).content.decode()
+    assert workbook not in signed_in(client, personas[Role.LEADER]).get(todo_url(assessment)).content.decode()
+
+
+def test_a_file_submitted_by_the_system_shows_when_without_a_500(client, leader, assessment):
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.SUBMITTED,
+                                                       submitted_at=timezone.now(), submitted_by=None)
+
+    response = signed_in(client, leader).get(todo_url(assessment))
+
+    assert response.status_code == 200 and "gửi lúc" in text(response)
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.APPRAISER])
+def test_the_boards_home_box_leads_to_the_appraisal_work_list(client, personas, cycle, role):
+    page = text(signed_in(client, personas[role]).get(reverse("home")))
+
+    assert f'<a href="{reverse("scoring:appraisal_home")}">Đi tới trang thẩm định</a>' in page

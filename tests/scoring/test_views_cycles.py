@@ -190,7 +190,7 @@ def test_the_coordinator_moves_a_deadline_with_a_reason_and_it_is_audited(client
 def test_the_deadlines_form_shows_the_current_dates(client, coordinator, cycle):
     html = signed_in(client, coordinator).get(reverse("scoring:cycle_deadlines", args=[cycle.pk])).content.decode()
 
-    assert f'value="{cycle.self_assessment_deadline.isoformat()}"' in html
+    assert f'value="{cycle.self_assessment_deadline.strftime("%d/%m/%Y")}"' in html
 
 
 @pytest.mark.parametrize("role", [Role.APPRAISER, Role.LEADER, Role.UNIT_OFFICER])
@@ -222,3 +222,64 @@ def test_an_empty_installation_shows_the_empty_list(client, db):
     coordinator = make_user("dieuphoi", Role.COORDINATOR)
 
     assert "Chưa có kỳ đánh giá nào." in signed_in(client, coordinator).get(LIST).content.decode()
+
+
+# --- Bad input and navigation (helper ux) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["scoring:cycle_close", "scoring:cycle_reopen"])
+def test_a_reason_the_database_cannot_store_is_refused_with_a_message(client, coordinator, cycle, route):
+    if route == "scoring:cycle_reopen":
+        Cycle.objects.filter(pk=cycle.pk).update(is_open=False)
+    audited = AuditEntry.objects.filter(entity="cycle", field="is_open").count()
+
+    response = signed_in(client, coordinator).post(reverse(route, args=[cycle.pk]), {"reason": "a\x00b"}, follow=True)
+
+    assert response.status_code == 200 and "message-error" in response.content.decode()
+    assert Cycle.objects.get(pk=cycle.pk).is_open == (route == "scoring:cycle_close")
+    assert AuditEntry.objects.filter(entity="cycle", field="is_open").count() == audited
+
+
+def test_deadlines_are_typed_and_shown_as_dd_mm_yyyy(client, coordinator, cycle):
+    dates = deadlines()
+    dates["final_appraisal_deadline"] += timedelta(days=3)
+    typed = {field: day.strftime("%d/%m/%Y") for field, day in dates.items()}
+
+    response = signed_in(client, coordinator).post(reverse("scoring:cycle_deadlines", args=[cycle.pk]), typed)
+
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.final_appraisal_deadline == dates["final_appraisal_deadline"]
+    html = client.get(reverse("scoring:cycle_deadlines", args=[cycle.pk])).content.decode()
+    assert 'placeholder="dd/mm/yyyy"' in html and 'type="date"' not in html
+
+
+@pytest.mark.parametrize("typed", ["12/31/2026", "31-12-2026", "abc", "31/02/2026"])
+def test_a_date_that_is_not_dd_mm_yyyy_is_refused_beside_its_field_and_kept(client, coordinator, cycle, typed):
+    before = cycle.self_assessment_deadline
+    form = {**iso(deadlines()), "self_assessment_deadline": typed, "reason": "Công văn 12"}
+
+    response = signed_in(client, coordinator).post(reverse("scoring:cycle_deadlines", args=[cycle.pk]), form)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["self_assessment_deadline"] == [
+        "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 15/12/2026."]
+    html = response.content.decode()
+    assert f'value="{typed}"' in html and 'value="Công văn 12"' in html
+    cycle.refresh_from_db()
+    assert cycle.self_assessment_deadline == before
+
+
+@pytest.mark.parametrize(("role", "linked"), [(Role.APPRAISER, True), (Role.COORDINATOR, True), (Role.LEADER, False)])
+def test_the_cycle_page_takes_the_board_to_its_appraisal(client, personas, cycle, role, linked):
+    html = signed_in(client, personas[role]).get(reverse("scoring:cycle_detail", args=[cycle.pk])).content.decode()
+
+    assert (reverse("scoring:appraisal_cycle", args=[cycle.pk]) in html) == linked
+
+
+def test_a_closed_cycle_says_what_closing_stops(client, leader, cycle):
+    Cycle.objects.filter(pk=cycle.pk).update(is_open=False)
+
+    html = signed_in(client, leader).get(reverse("scoring:cycle_detail", args=[cycle.pk])).content.decode()
+
+    assert "Kỳ đánh giá đã đóng: các đơn vị không tự chấm điểm và không thêm tài liệu kiểm chứng được nữa." in html

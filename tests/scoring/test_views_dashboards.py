@@ -140,10 +140,14 @@ def test_units_link_to_their_scorecard_of_the_year(client, leader, province):
     assert f'<a href="{scorecard}">' in top
 
 
-def test_without_a_choice_the_dashboard_opens_the_newest_year_and_first_block(client, leader, province):
+def test_without_a_choice_the_dashboard_opens_the_newest_year_with_results_and_the_first_block(client, leader,
+                                                                                                province):
+    make_framework(year=2026, block=make_block("SO"))  # next year's framework, no results yet
+
     response = signed_in(client, leader).get(DASHBOARD)
 
     assert (response.context["choice"].year, response.context["choice"].block.code) == (2025, "SO")
+    assert response.context["choice"].years == [2026, 2025, 2024]
 
 
 def test_a_year_without_results_shows_the_empty_state_without_charts(client, leader, province):
