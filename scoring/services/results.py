@@ -10,6 +10,7 @@ A run replaces its scope in one transaction, so a crash leaves the previous resu
 PostgreSQL advisory lock per (year, block) in block-code order before reading: runs over the same or over
 overlapping scopes (a year and one of its blocks, a refresh) queue behind each other and can't deadlock.
 """
+from contextlib import closing
 from itertools import groupby
 from operator import itemgetter
 
@@ -46,12 +47,18 @@ def results_compute(*, year: int, block_code: str | None = None, progress=None) 
     cycles = _cycles(year, block_code)
     report = progress or (lambda percent, message: None)
     block_ids = None if block_code is None else [cycle.block_id for cycle in cycles]
+    set_based = connection.vendor in SET_BASED_VENDORS
+    # Other connections see only committed scores: not from inside a caller's transaction (tests, a service that
+    # just wrote scores), where the run computes every block on its own connection.
+    read_ahead = set_based and len(cycles) > 1 and not connection.in_atomic_block
     with transaction.atomic():
         _tune_for_aggregates()
         for cycle in cycles:  # every block's lock, in block-code order, before any score is read
             _block_lock(cycle)
-        compute = _compute_set_based if connection.vendor in SET_BASED_VENDORS else _compute_block_by_block
-        written = compute(cycles, year, block_ids, report)
+        if set_based:
+            written = _compute_set_based(cycles, year, block_ids, report, read_ahead)
+        else:
+            written = _compute_block_by_block(cycles, year, block_ids, report)
     report(100, _("Xong: %(units)s đơn vị") % {"units": written})
     return {"units": written, "blocks": [cycle.block.code for cycle in cycles]}
 
@@ -168,19 +175,25 @@ def _members(cycles, unit_ids=None):
     return members
 
 
-def _compute_set_based(cycles, year, block_ids, report):
+def _compute_set_based(cycles, year, block_ids, report, read_ahead):
     """A run on PostgreSQL: per block, the database computes the units (results_sql) and Python grades and ranks
     them; returns the number of rows written."""
     tiers = portable.grade_tiers({cycle.framework_id for cycle in cycles})
     results_sql.run_table_create()
-    for number, cycle in enumerate(cycles):
-        report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
-        units = results_sql.block_compute(cycle=cycle)
-        unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units, tiers[cycle.framework_id])
-        results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
+    with closing(results_sql.blocks_read_ahead(cycles) if read_ahead else _blocks_here(cycles)) as blocks:
+        for number, (cycle, rows) in enumerate(blocks):
+            report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
+            units = results_sql.block_load(cycle=cycle, rows=rows) if read_ahead else results_sql.block_compute(
+                cycle=cycle)
+            unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units, tiers[cycle.framework_id])
+            results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
     written = results_sql.stale_delete(year=year, block_ids=block_ids)
     results_sql.run_table_drop()
     return written
+
+
+def _blocks_here(cycles):
+    yield from ((cycle, None) for cycle in cycles)
 
 
 def _compute_block_by_block(cycles, year, block_ids, report):
@@ -242,11 +255,9 @@ def _update_ranks(others, ranks):
 
 
 def _tune_for_aggregates():
-    # For this transaction only: a run's sums sort hundreds of thousands of leaves, which spills to disk with the
-    # default 4 MB; and JIT compiling costs more than it saves on these plans.
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":  # for this transaction only
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+            cursor.execute(results_sql.TUNING.format(scope="LOCAL"))
 
 
 # --- Locks -----------------------------------------------------------------------------------------------------

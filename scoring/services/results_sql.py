@@ -8,20 +8,43 @@ per block writes them. No leaf and no area crosses into Python: only a handful o
 It gives exactly the rows of the portable path (results.py, leaf sums through scoring.computation), which SQLite
 and the one-unit refresh use: tests/scoring/test_services_results_sql.py compares the two on random data.
 """
+import io
+import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+
 from django.db import connection
 from django.utils import timezone
 
 from .. import computation
 
 RUN_TABLE = "results_run"
+# Connections computing blocks ahead of the run's own (the floor's parallel query has two workers too), and how
+# many blocks they may hold ready: memory stays that of a few blocks' rows.
+READERS, AHEAD = 2, 4
+# For the run's transaction and its readers' sessions: a large block's sums sort ~50,000 leaves, more than the
+# default 4 MB; and JIT compiling costs more than it saves on these plans.
+TUNING = "SET {scope} work_mem = '64MB'; SET {scope} jit = off"
 
 
-def _percent(points, max_points, places, scale):
+def _percent(points, max_points, signed=True):
     """SQL of computation.percent: points / max × 100 rounded half up (ties away from zero, as ROUND_HALF_UP) at
-    `places` decimals (`scale` = 10^places), NULL when max is 0. An integer division of the exact values, so
-    nothing is rounded twice: floor((2·|p|·100·10^d + |m|) / (2·|m|)) is |p|·100/|m| · 10^d rounded half up."""
-    return (f"CASE WHEN {max_points} = 0 THEN NULL ELSE round(sign({points}) * sign({max_points}) * "
-            f"div(200 * abs({points}) * {scale} + abs({max_points}), 2 * abs({max_points})) / {scale}, {places}) END")
+    the cycle's precision, NULL when max is 0. An integer division of the exact values, so nothing is rounded twice:
+    floor((2·|p|·100·10^d + |m|) / (2·|m|)) is |p|·100/|m| · 10^d rounded half up; times 10^-d (c.unit, a numeric
+    of d decimals) it has the scale Decimal.quantize gives. `signed=False` for points and maxima that can't be
+    negative (areas, the survey part)."""
+    if not signed:
+        return (f"CASE WHEN {max_points} = 0 THEN NULL "
+                f"ELSE div(200 * {points} * c.scale + {max_points}, 2 * {max_points}) * c.unit END")
+    return (f"CASE WHEN {max_points} = 0 THEN NULL ELSE sign({points}) * sign({max_points}) * "
+            f"div(200 * abs({points}) * c.scale + abs({max_points}), 2 * abs({max_points})) * c.unit END")
+
+
+def _scale(precision):
+    # 10^d and 10^-d as exact numerics (the framework's precision d is 0 to 3, a check constraint).
+    return (f"(10 ^ {precision})::numeric AS scale, "
+            f"CASE {precision} WHEN 0 THEN 1 WHEN 1 THEN 0.1 WHEN 2 THEN 0.01 ELSE 0.001 END AS unit")
 
 
 def _clamped(total, max_total):
@@ -39,8 +62,7 @@ def _by_method(value, method):
 # LEAST ignores a NULL cap. Zeros are written 0.000 so that points keep 3 decimals in the areas' texts.
 BLOCK_UNITS = """
 WITH cycle AS (
-    SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, f.precision,
-           (10 ^ f.precision)::numeric AS scale, f.bonus_cap, f.penalty_cap, f.clamp_total,
+    SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, {scale}, f.bonus_cap, f.penalty_cap, f.clamp_total,
            -- A survey is held when any survey leaf of the cycle has a final score.
            EXISTS (SELECT 1 FROM scoring_criterion cr JOIN scoring_leafscore ls ON ls.criterion_id = cr.id
                    JOIN scoring_assessment a ON a.id = ls.assessment_id
@@ -82,7 +104,7 @@ members AS (
 ),
 -- Per area, its appraised and survey leaves (count, Σ max, first leaf, which orders the areas).
 framework_areas AS (
-    SELECT area,
+    SELECT area, to_json(area::text)::text AS code_json,
            COUNT(*) FILTER (WHERE method = 1) AS a_leaves,
            COALESCE(SUM(max_points) FILTER (WHERE method = 1), 0.000) AS a_max,
            MIN(first) FILTER (WHERE method = 1) AS a_first,
@@ -129,7 +151,7 @@ parts AS (
 -- Every member's areas: an area is listed when one of its counted slots has an applicable leaf, in the order of
 -- the first such slot's first leaf.
 unit_areas AS (
-    SELECT m.unit_id, fa.area,
+    SELECT m.unit_id, fa.area, fa.code_json,
            COALESCE(s.a_points, 0.000) + CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0.000) ELSE 0.000 END
                AS points,
            fa.a_max - COALESCE(s.a_na_max, 0.000)
@@ -152,7 +174,7 @@ previous_areas AS (
 -- The areas as JSON text, parsed once per unit: building jsonb value by value costs several times more.
 area_lists AS (
     SELECT a.unit_id, MIN(i.index) AS lowest_index,
-           ('[' || string_agg('{{"code":' || to_json(a.area::text)::text || ',"points":"' || a.points::text
+           ('[' || string_agg('{{"code":' || a.code_json || ',"points":"' || a.points::text
                               || '","max":"' || a.max_points::text || '","index":'
                               || COALESCE('"' || i.index::text || '"', 'null') || ',"change":'
                               || COALESCE('"' || (i.index - pa.index)::text || '"', 'null') || '}}',
@@ -187,10 +209,11 @@ LEFT JOIN previous p ON p.unit_id = t.unit_id
     a_na=_by_method("na", 1), x_na=_by_method("na", 2), a_na_max=_by_method("na_max", 1),
     x_na_max=_by_method("na_max", 2), a_own=_by_method("own_points", 1), b_own=_by_method("own_points", 3),
     p_own=_by_method("own_points", 4), a_own_na_max=_by_method("own_na_max", 1),
-    area_index=_percent("a.points", "a.max_points", "c.precision", "c.scale"),
-    survey_index=_percent("t.survey", "t.max_survey", "c.precision", "c.scale"),
-    own_index=_percent("s.own_total", "s.own_max_total", "c.precision", "c.scale"),
-    index=_percent("s.total", "s.max_total", "c.precision", "c.scale"),
+    scale=_scale("f.precision"),
+    area_index=_percent("a.points", "a.max_points", signed=False),
+    survey_index=_percent("t.survey", "t.max_survey", signed=False),
+    own_index=_percent("s.own_total", "s.own_max_total"),
+    index=_percent("s.total", "s.max_total"),
     total=_clamped("t.appraised + t.survey + t.bonus - t.penalty", "m.max_total"),
     own_total=_clamped("t.own_appraised + t.survey + t.own_bonus - t.own_penalty", "m.own_max_total"),
 )
@@ -233,13 +256,60 @@ def run_table_drop():
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{RUN_TABLE}")
 
 
+def _block_params(cycle):
+    return {"cycle": cycle.pk, "framework": cycle.framework_id, "previous_year": cycle.year - 1}
+
+
 def block_compute(*, cycle):
     """Computes the block's units into the run table; returns what grading and ranking need of them:
     [(unit id, group, ranked, index, lowest area index, survey index, penalty)] by unit id."""
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO pg_temp.{RUN_TABLE} {BLOCK_UNITS} RETURNING {RANKING_INPUTS}",
-                       {"cycle": cycle.pk, "framework": cycle.framework_id, "previous_year": cycle.year - 1})
+                       _block_params(cycle))
         return sorted(cursor.fetchall())
+
+
+def blocks_read_ahead(cycles):
+    """Yields, in order, each cycle with its BLOCK_UNITS rows as COPY text, computed on READERS connections of
+    their own while the caller writes the blocks before it: PostgreSQL works on several cores, as the floor's
+    parallel query does. Python only moves the bytes. The readers see committed data only: not for a run inside a
+    caller's transaction. Close the generator (contextlib.closing) to close the readers."""
+    params, local, opened, lock = connection.get_connection_params(), threading.local(), [], threading.Lock()
+
+    def compute(cycle):
+        if not hasattr(local, "reader"):
+            local.reader = connection.get_new_connection(params)
+            with lock:
+                opened.append(local.reader)
+            local.reader.autocommit = True  # one statement per block, read only
+            with local.reader.cursor() as cursor:
+                cursor.execute(TUNING.format(scope="SESSION"))
+        data = io.BytesIO()
+        with local.reader.cursor() as cursor:
+            query = cursor.mogrify(BLOCK_UNITS, _block_params(cycle)).decode()
+            cursor.copy_expert(f"COPY ({query}) TO STDOUT", data)
+        return data.getvalue()
+
+    pool, pending, waiting = ThreadPoolExecutor(max_workers=READERS), deque(), iter(cycles)
+    try:
+        pending.extend((cycle, pool.submit(compute, cycle)) for cycle in islice(waiting, AHEAD))
+        while pending:
+            cycle, rows = pending.popleft()
+            pending.extend((following, pool.submit(compute, following)) for following in islice(waiting, 1))
+            yield cycle, rows.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for reader in opened:
+            reader.close()
+
+
+def block_load(*, cycle, rows):
+    """Loads a block's rows (COPY text of blocks_read_ahead) into the run table; returns what block_compute does."""
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY pg_temp.{RUN_TABLE} FROM STDIN", io.BytesIO(rows))
+        cursor.execute(f"SELECT {RANKING_INPUTS} FROM pg_temp.{RUN_TABLE} WHERE cycle_id = %s ORDER BY unit_id",
+                       [cycle.pk])
+        return cursor.fetchall()
 
 
 def block_grades_and_ranks(units, tiers):
@@ -264,7 +334,6 @@ def stale_delete(*, year, block_ids):
     the run wrote (one per block and unit)."""
     scope = "" if block_ids is None else " AND s.block_id = ANY(%(blocks)s)"
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE pg_temp.{RUN_TABLE}")  # a temporary table has no statistics of its own
         cursor.execute(f"DELETE FROM scoring_unitresult s WHERE s.year = %(year)s{scope} AND NOT EXISTS "
                        f"(SELECT 1 FROM pg_temp.{RUN_TABLE} r WHERE r.unit_id = s.unit_id "
                        f"AND r.block_id = s.block_id)", {"year": year, "blocks": block_ids})

@@ -28,8 +28,10 @@ def leaf_scores_insert(rows: Sequence[tuple[int, int, Decimal]]) -> dict[tuple[i
     for cte, params in _ctes(("assessment_id", "bigint"), ("criterion_id", "bigint"), ("score", "numeric"), rows=rows):
         ids.update({(assessment, criterion): pk for pk, assessment, criterion in _fetch(
             f"WITH {cte} INSERT INTO {LEAF_SCORE} (assessment_id, criterion_id, final_score, updated_at, "
-            "self_not_applicable, self_inputs, explanation, appraisal_reason, not_applicable, version) "
-            f"SELECT v.assessment_id, v.criterion_id, v.score, %s, FALSE, {empty_json}, '', '', FALSE, 1 FROM v "
+            "self_not_applicable, self_inputs, explanation, appraisal_reason, not_applicable, version, "
+            "self_not_applicable_reason, explanation_question, explanation_answer, second_reason) "
+            f"SELECT v.assessment_id, v.criterion_id, v.score, %s, FALSE, {empty_json}, '', '', FALSE, 1, "
+            "'', '', '', '' FROM v "
             "RETURNING id, assessment_id, criterion_id", [*params, _now()])})
     return ids
 

@@ -1,14 +1,16 @@
-"""Reading the demo province's pages (a small tree built with html.parser, queried by the markers the templates
-already carry) and printing the engine's figures as the pages print them (decimal comma, the framework's precision
-for indices, 3 decimals for points). Used by test_demo_numbers.py."""
-from decimal import ROUND_HALF_UP, Decimal
+"""For test_demo_numbers.py: reading the demo province's pages (a small tree built with html.parser, queried by the
+markers the templates already carry), printing the engine's figures as the pages print them (decimal comma, the
+framework's precision for indices, 3 decimals for points), and the planner's goals worked out from the engine's
+results and the grade tiers, independently of scoring/planning.py."""
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from scoring.models import GradeTier, UnitResult
+from scoring.models import Criterion, GradeTier, UnitResult
 
 POINTS = 3
+PLACES = 5  # the planner's default "gain N places"
 
 
 # --- Reading pages -----------------------------------------------------------------------------------------------
@@ -132,3 +134,88 @@ def area_averages(results, places):
         for area in result.areas:
             by_area.setdefault(area["code"], []).append(area.get("index"))
     return {code: mean(values, places) for code, values in by_area.items()}
+
+
+# --- The planner's goals, from the engine's results and the grade tiers (domain.md rules 7-9) ----------------------
+
+THOUSANDTH = Decimal("0.001")
+
+
+def least_total(index, max_total, places):
+    """The least total (to the thousandth) whose index, rounded half up, reaches `index`; checked, not trusted."""
+    least = max(((index - Decimal(1).scaleb(-places) / 2) * max_total / 100).quantize(THOUSANDTH, ROUND_CEILING),
+                Decimal(0))
+    assert half_up(least / max_total * 100, places) >= index
+    assert least == 0 or half_up((least - THOUSANDTH) / max_total * 100, places) < index
+    return least
+
+
+def gap_cells(result, target, places):
+    least = least_total(target, result.max_total, places)
+    return [shown(target, places), shown(max(target - result.index, 0), places),
+            shown(max(least - result.total, 0), POINTS)], least <= result.max_total
+
+
+def expected_goals(result, results, tiers, places):
+    return {"grade": grade_goal(result, tiers, places), "above": above_goal(result, results, places),
+            "places": places_goal(result, results, places)}
+
+
+def grade_goal(result, tiers, places):
+    codes = [tier.code for tier in tiers]
+    if codes.index(result.grade) == 0:
+        return ["Lên xếp loại cao hơn", "—", "—", "—"], ["Đơn vị đã ở xếp loại cao nhất."], []
+    tier = tiers[codes.index(result.grade) - 1]
+    assert tier.min_survey_index is None and tier.max_penalty is None  # the demo's only condition: area indices
+    cells, reachable = gap_cells(result, tier.min_index, places)
+    notes = [] if reachable else ["Không thể đạt: vượt điểm tối đa."]
+    blocking = [area for area in result.areas if tier.min_area_index is not None
+                and area.get("index") is not None and Decimal(area["index"]) < tier.min_area_index]
+    if blocking:
+        notes.append("Chỉ số đã đạt nhưng còn vướng điều kiện:" if result.index >= tier.min_index
+                     else "Ngoài chỉ số, còn cần đạt điều kiện:")
+    titles = dict(Criterion.objects.filter(framework=result.framework, depth=0).values_list("area_code", "title"))
+    conditions = [f"{area['code']}. {titles[area['code']]}: chỉ số {shown(area['index'], places)}, cần từ "
+                  f"{shown(tier.min_area_index, places)} — thêm {shown(area_points_needed(area, tier, places), 3)}"
+                  f" điểm trong lĩnh vực" for area in blocking]
+    return [f"Lên xếp loại “{tier.label}”", *cells], notes, conditions
+
+
+def area_points_needed(area, tier, places):
+    return least_total(tier.min_area_index, Decimal(area["max"]), places) - Decimal(area["points"])
+
+
+def rivals(result, results):
+    return [other for other in results if other.unit_id != result.unit_id and other.ranked
+            and other.group == result.group and other.index is not None]
+
+
+def above_goal(result, results, places):
+    others = rivals(result, results)
+    above = [other.index for other in others if other.index > result.index]
+    if not result.ranked or not above:
+        note = "Đơn vị không xếp hạng." if not result.ranked else "Đơn vị đang đứng đầu."
+        return ["Vượt đơn vị xếp ngay trên", "—", "—", "—"], [note], []
+    nearest = min(above)
+    target = nearest + Decimal(1).scaleb(-places)
+    cells, reachable = gap_cells(result, target, places)
+    names = ", ".join(other.unit.name for other in others if other.index == nearest)
+    notes = [f"{names}, chỉ số {shown(nearest, places)}",
+             f"Sau đó: hạng {1 + sum(other.index > target for other in others)}"]
+    notes += [] if reachable else ["Không thể đạt: vượt điểm tối đa."]
+    return ["Vượt đơn vị xếp ngay trên", *cells], notes, []
+
+
+def places_goal(result, results, places):
+    others = rivals(result, results)
+    rank = 1 + sum(other.index > result.index for other in others)
+    title = f"Tăng {PLACES} bậc"
+    if not result.ranked or rank == 1:
+        return [title, "—", "—", "—"], ["Đơn vị không xếp hạng." if not result.ranked else "Đơn vị đang đứng đầu."], []
+    target = sorted((other.index for other in others), reverse=True)[max(1, rank - PLACES) - 1]
+    cells, reachable = gap_cells(result, target, places)
+    reached = 1 + sum(other.index > target for other in others)
+    notes = [f"Lên hạng {reached} (tăng {rank - reached} bậc)"]
+    if rank - PLACES < 1:
+        notes.append(f"Chỉ còn {rank - 1} bậc để lên hạng 1.")
+    return [title, *cells], notes + ([] if reachable else ["Không thể đạt: vượt điểm tối đa."]), []

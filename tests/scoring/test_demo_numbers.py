@@ -11,7 +11,7 @@ Seeding the province, its two scored years and the survey takes about 20 seconds
 module, inside a transaction rolled back at the end (each test still runs in a savepoint of its own).
 """
 from collections import Counter
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -31,13 +31,12 @@ from scoring.services.publications import publication_create
 from scoring.services.results import results_compute
 from scoring.services.scores import scores_import
 
-from .demo_pages import (POINTS, Element, area_averages, half_up, mean, page_of, rank_move, ranked_count, results_of,
-                         shown, tiers_of)
+from .demo_pages import (POINTS, Element, area_averages, expected_goals, grade_goal, half_up, mean, page_of,
+                         rank_move, ranked_count, results_of, shown, tiers_of)
 
 YEAR, LAST_YEAR = 2025, 2024
 XA_SAMPLE = ("XA-001", "XA-003", "XA-012", "XA-021", "XA-036", "XA-038")  # both groups, first, last, incomplete
 PLANNED = ("STNMT", "SNV", "SXD", "STC", "SKHCN", "SGTVT", "BQLKCN", "XA-021", "XA-019", "XA-036")
-PLACES = 5  # the planner's default "gain N places"
 
 
 @pytest.fixture(scope="module")
@@ -153,16 +152,20 @@ def shown_survey(page):
 
 def scorecard_mismatches(client, result, results, labels):
     page = page_of(client, "scoring:scorecard", {"pk": result.unit_id, "year": result.year})
-    wanted = {"headline": expected_headline(result, results, labels),
-              "areas": expected_areas(result, area_averages(results, result.framework.precision)),
-              "survey": expected_survey(result),
-              "incomplete badge": result.incomplete}
-    got = {"headline": headline_figures(page), "areas": shown_areas(page), "survey": shown_survey(page),
-           "incomplete badge": "chưa đủ điểm" in page.find("p", cls="lead").text()}
-    return [(result.unit.code, part, key, got[part].get(key) if isinstance(got[part], dict) else got[part], value)
-            for part, expected in wanted.items()
-            for key, value in (expected.items() if isinstance(expected, dict) else [(None, expected)])
-            if (got[part].get(key) if isinstance(got[part], dict) else got[part]) != value]
+    wanted = flat({"headline": expected_headline(result, results, labels),
+                   "areas": expected_areas(result, area_averages(results, result.framework.precision)),
+                   "survey": expected_survey(result), "incomplete badge": result.incomplete})
+    got = flat({"headline": headline_figures(page), "areas": shown_areas(page), "survey": shown_survey(page),
+                "incomplete badge": "chưa đủ điểm" in page.find("p", cls="lead").text()})
+    return [(result.unit.code, *key, got.get(key), wanted.get(key)) for key in sorted(wanted.keys() | got.keys(),
+                                                                                        key=str)
+            if got.get(key) != wanted.get(key)]
+
+
+def flat(parts):
+    """{(part, key): value}, so a row the page shows and the engine lacks counts as a mismatch too."""
+    return {(part, key): value for part, values in parts.items()
+            for key, value in (values.items() if isinstance(values, dict) else [(None, values)])}
 
 
 def headline_figures(page):
@@ -205,6 +208,55 @@ def test_scorecards_of_2024_show_no_change_against_a_year_without_results(client
     assert len(checked) == 3 and mismatches == []
 
 
+def expected_tree(result):
+    """{code: [max, self, round 1, round 2, final, lost]} of every row of the criteria tree, from the leaf scores:
+    a leaf's points lost are max − final (unscored counts 0; a penalty leaf: the points deducted); an area or a
+    criterion sums its applicable appraised and survey leaves."""
+    scores = {score.criterion.code: score for score in LeafScore.objects.filter(
+        assessment__unit=result.unit, assessment__cycle__year=result.year).select_related("criterion")}
+    rows, sums = {}, {}
+    for criterion in Criterion.objects.filter(framework=result.framework).order_by("position"):
+        score = scores.get(criterion.code)
+        if not criterion.method:
+            rows[criterion.code] = [shown(criterion.max_points, POINTS), "", "", "", "", ""]  # no leaf: no sums
+            continue
+        final = score.final_score if score else None
+        lost = (None if score and score.not_applicable or criterion.method == "bonus" else final
+                if criterion.method == "penalty" else criterion.max_points - (final or 0))
+        rows[criterion.code] = [
+            shown(criterion.max_points, POINTS),
+            "KAD" if score and score.self_not_applicable else shown(score and score.self_score, POINTS, none=""),
+            shown(score and score.appraised_score, POINTS, none=""), shown(score and score.second_score, POINTS, none=""),
+            "KAD" if score and score.not_applicable else shown(final, POINTS), shown(lost or None, POINTS, none="")]
+        if criterion.method in ("appraised", "survey") and not (score and score.not_applicable):
+            for node in ancestors(criterion.code):
+                total, lost_sum = sums.get(node, (Decimal(0), Decimal(0)))
+                sums[node] = (total + (final or 0), lost_sum + lost)
+    for node, (total, lost_sum) in sums.items():
+        rows[node][4:] = [shown(total, POINTS), shown(lost_sum or None, POINTS, none="")]
+    return rows
+
+
+def ancestors(code):
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+@pytest.mark.parametrize("code", ["SNV", "SGTVT"])
+def test_the_scorecards_criteria_tree_adds_up_to_the_engines_area_points(client, leader, code):
+    result = UnitResult.objects.select_related("framework", "unit").get(year=YEAR, unit__code=code)
+    page = page_of(signed_in(client, leader), "scoring:scorecard", {"pk": result.unit_id, "year": YEAR})
+    tree = page.find("table", cls="scorecard-tree")
+    expected = expected_tree(result)
+
+    assert {row.attrs["data-code"]: row.cells()[2:8] for row in tree.find_all("tr", data_code=True)} == expected
+    assert {area["code"]: expected[area["code"]][4] for area in result.areas} == {
+        area["code"]: shown(area["points"], POINTS) for area in result.areas}
+    unscored = LeafScore.objects.filter(assessment__unit=result.unit, assessment__cycle__year=YEAR, final_score=None,
+                                        not_applicable=False, criterion__method__in=["appraised", "survey"])
+    assert result.incomplete == unscored.exists() == (code == "SGTVT")  # shown "—" in the tree, counted 0
+
+
 def test_the_engines_survey_points_follow_the_answers(demo):
     """The survey leaves' points (rule 11): max × mean weight of the counted answers / 100, 3 decimals."""
     for result in results_of(YEAR, "SO"):
@@ -243,89 +295,6 @@ def test_the_scorecard_pdf_and_workbook_carry_the_engines_index_and_rank(client,
 
 
 # --- 2. The planner ------------------------------------------------------------------------------------------------
-
-THOUSANDTH = Decimal("0.001")
-
-
-def least_total(index, max_total, places):
-    """The least total (to the thousandth) whose index, rounded half up, reaches `index`; checked, not trusted."""
-    least = max(((index - Decimal(1).scaleb(-places) / 2) * max_total / 100).quantize(THOUSANDTH, ROUND_CEILING),
-                Decimal(0))
-    assert half_up(least / max_total * 100, places) >= index
-    assert least == 0 or half_up((least - THOUSANDTH) / max_total * 100, places) < index
-    return least
-
-
-def gap_cells(result, target, places):
-    least = least_total(target, result.max_total, places)
-    return [shown(target, places), shown(max(target - result.index, 0), places),
-            shown(max(least - result.total, 0), POINTS)], least <= result.max_total
-
-
-def expected_goals(result, results, tiers, places):
-    return {"grade": grade_goal(result, tiers, places), "above": above_goal(result, results, places),
-            "places": places_goal(result, results, places)}
-
-
-def grade_goal(result, tiers, places):
-    codes = [tier.code for tier in tiers]
-    if codes.index(result.grade) == 0:
-        return ["Lên xếp loại cao hơn", "—", "—", "—"], ["Đơn vị đã ở xếp loại cao nhất."], []
-    tier = tiers[codes.index(result.grade) - 1]
-    assert tier.min_survey_index is None and tier.max_penalty is None  # the demo's only condition: area indices
-    cells, reachable = gap_cells(result, tier.min_index, places)
-    notes = [] if reachable else ["Không thể đạt: vượt điểm tối đa."]
-    blocking = [area for area in result.areas if tier.min_area_index is not None
-                and area.get("index") is not None and Decimal(area["index"]) < tier.min_area_index]
-    if blocking:
-        notes.append("Chỉ số đã đạt nhưng còn vướng điều kiện:" if result.index >= tier.min_index
-                     else "Ngoài chỉ số, còn cần đạt điều kiện:")
-    titles = dict(Criterion.objects.filter(framework=result.framework, depth=0).values_list("area_code", "title"))
-    conditions = [f"{area['code']}. {titles[area['code']]}: chỉ số {shown(area['index'], places)}, cần từ "
-                  f"{shown(tier.min_area_index, places)} — thêm {shown(area_points_needed(area, tier, places), 3)}"
-                  f" điểm trong lĩnh vực" for area in blocking]
-    return [f"Lên xếp loại “{tier.label}”", *cells], notes, conditions
-
-
-def area_points_needed(area, tier, places):
-    return least_total(tier.min_area_index, Decimal(area["max"]), places) - Decimal(area["points"])
-
-
-def rivals(result, results):
-    return [other for other in results if other.unit_id != result.unit_id and other.ranked
-            and other.group == result.group and other.index is not None]
-
-
-def above_goal(result, results, places):
-    others = rivals(result, results)
-    above = [other.index for other in others if other.index > result.index]
-    if not result.ranked or not above:
-        note = "Đơn vị không xếp hạng." if not result.ranked else "Đơn vị đang đứng đầu."
-        return ["Vượt đơn vị xếp ngay trên", "—", "—", "—"], [note], []
-    nearest = min(above)
-    target = nearest + Decimal(1).scaleb(-places)
-    cells, reachable = gap_cells(result, target, places)
-    names = ", ".join(other.unit.name for other in others if other.index == nearest)
-    notes = [f"{names}, chỉ số {shown(nearest, places)}",
-             f"Sau đó: hạng {1 + sum(other.index > target for other in others)}"]
-    notes += [] if reachable else ["Không thể đạt: vượt điểm tối đa."]
-    return ["Vượt đơn vị xếp ngay trên", *cells], notes, []
-
-
-def places_goal(result, results, places):
-    others = rivals(result, results)
-    rank = 1 + sum(other.index > result.index for other in others)
-    title = f"Tăng {PLACES} bậc"
-    if not result.ranked or rank == 1:
-        return [title, "—", "—", "—"], ["Đơn vị không xếp hạng." if not result.ranked else "Đơn vị đang đứng đầu."], []
-    target = sorted((other.index for other in others), reverse=True)[max(1, rank - PLACES) - 1]
-    cells, reachable = gap_cells(result, target, places)
-    reached = 1 + sum(other.index > target for other in others)
-    notes = [f"Lên hạng {reached} (tăng {rank - reached} bậc)"]
-    if rank - PLACES < 1:
-        notes.append(f"Chỉ còn {rank - 1} bậc để lên hạng 1.")
-    return [title, *cells], notes + ([] if reachable else ["Không thể đạt: vượt điểm tối đa."]), []
-
 
 def shown_goals(page):
     goals = {}
@@ -439,14 +408,14 @@ def extremes(results, places, *, best):
     return [f"{r.unit.name} {shown(r.index, places)}" for r in order[:5]]
 
 
-@pytest.mark.parametrize("block", ["SO", "XA"])
-def test_the_ranking_dashboard_shows_the_engines_ranking_and_figures(client, leader, block):
-    results = results_of(YEAR, block)
+@pytest.mark.parametrize(("block", "group"), [("SO", ""), ("XA", ""), ("XA", "Xã")])
+def test_the_ranking_dashboard_shows_the_engines_ranking_and_figures(client, leader, block, group):
+    results = [r for r in results_of(YEAR, block) if r.group == group or not group]
     framework, places = results[0].framework, results[0].framework.precision
     tiers = tiers_of(framework)
     labels = {tier.code: tier.label for tier in tiers}
     page = page_of(signed_in(client, leader), "scoring:dashboard",
-                   query={"year": YEAR, "block": block, "per_page": 100, "trend": ["SNV", "XA-001"]})
+                   query={"year": YEAR, "block": block, "group": group, "per_page": 100})
     rows = page.find("table", cls="ranking-table").find_all("tr", data_unit=True)
 
     assert [row.attrs["data-unit"] for row in rows] == [r.unit.code for r in table_order(results)]
@@ -490,6 +459,51 @@ def test_the_dashboards_trend_shows_each_years_block_average_and_the_chosen_unit
         *([names[code], *(shown(index[(code, y)], places[y]) for y in years)] for code in ("SNV", "SGTVT"))]
 
 
+def movers(results, name, places):
+    key, keep = {"rose": ("rank_change", 1), "fell": ("rank_change", -1), "gained": ("index_change", 1),
+                 "lost": ("index_change", -1)}[name]
+    moved = sorted((r for r in results if getattr(r, key) is not None and getattr(r, key) * keep > 0),
+                   key=lambda r: (-getattr(r, key) * keep, r.unit.code))[:10]
+    change = {"rose": lambda r: rank_move(r.rank_change), "fell": lambda r: rank_move(r.rank_change)}.get(
+        name, lambda r: shown(r.index_change, places, sign=True))
+    return [[f"{r.unit.name}{' không so sánh được' if r.comparable is False else ''}",
+             f"{r.previous_rank or '—'} → {r.rank or '—'}", shown(r.index, places), change(r)] for r in moved]
+
+
+def plain(value):
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
+def test_what_changed_shows_the_engines_movers_losses_and_units_near_the_next_grade(client, leader):
+    results = results_of(YEAR, "SO")
+    places, tiers = results[0].framework.precision, tiers_of(results[0].framework)
+    page = page_of(signed_in(client, leader), "scoring:dashboard_changes", query={"year": YEAR, "block": "SO"})
+
+    for name in ("rose", "fell", "gained", "lost"):
+        table = page.find("div", data_movers=name)
+        assert [row.cells() for row in table.find_all("tr")[1:]] == movers(results, name, places), name
+    labels = {tier.code: tier.label for tier in tiers}
+    above = {tier.code: higher for higher, tier in zip(tiers, tiers[1:])}  # the tier above each grade
+    near = sorted((r for r in results if r.grade in above and 0 < above[r.grade].min_index - r.index <= 1),
+                  key=lambda r: (above[r.grade].min_index - r.index, r.unit.code))
+    assert near and [row.cells() for row in page.find("table", cls="near-table").find_all("tr", data_unit=True)] == [
+        [r.unit.name, shown(r.index, places), labels[r.grade], above[r.grade].label,
+         shown(above[r.grade].min_index, places), shown(above[r.grade].min_index - r.index, places)] for r in near]
+    lost = {}
+    for code, max_points, final in LeafScore.objects.filter(
+            assessment__cycle__year=YEAR, assessment__cycle__block=results[0].block, not_applicable=False,
+            final_score__isnull=False, criterion__method__in=["appraised", "survey"]).values_list(
+            "criterion__code", "criterion__max_points", "final_score"):
+        if final < max_points:
+            units, points = lost.get(code, (0, Decimal(0)))
+            lost[code] = (units + 1, points + max_points - final)
+    leaves = {code: (maximum, position) for code, maximum, position in Criterion.objects.filter(
+        framework=results[0].framework).values_list("code", "max_points", "position")}
+    worst = sorted(lost, key=lambda code: (-lost[code][0], -lost[code][1], leaves[code][1]))[:15]
+    assert [[row.attrs["data-criterion"], *row.cells()[2:]] for row in page.find_all("tr", data_criterion=True)] == [
+        [code, plain(leaves[code][0]), f"{lost[code][0]} / {len(results)}", plain(lost[code][1])] for code in worst]
+
+
 # --- 4. Who sees which unit's pages, before and after publication -------------------------------------------------
 
 UNIT_PAGES = ("scoring:scorecard", "scoring:scorecard_pdf", "scoring:scorecard_xlsx", "scoring:planner")
@@ -519,6 +533,17 @@ def test_before_publication_a_unit_sees_only_its_own_scorecard_and_plan(client, 
     assert not Publication.objects.exists()
     assert_only_own_unit(signed_in(client, snv_officer), snv_officer)
     assert client.get(reverse("scoring:dashboard")).status_code == 403
+
+
+def test_a_units_own_pages_name_no_other_unit(client, snv_officer):
+    """The planner tells a unit the index of the unit above it, not who that is (the leader's page names it)."""
+    others = [r.unit.name for r in results_of(YEAR, "SO") if r.unit_id != snv_officer.unit_id]
+    kwargs = {"pk": snv_officer.unit_id, "year": YEAR}
+    for name in ("scoring:scorecard", "scoring:planner"):
+        text = page_of(signed_in(client, snv_officer), name, kwargs).text()
+        assert [other for other in others if other in text] == [], name
+    goal = shown_goals(page_of(client, "scoring:planner", kwargs))["above"]
+    assert goal[1][0].startswith("Đơn vị xếp ngay trên có chỉ số ")
 
 
 def test_the_leader_sees_every_units_scorecard_and_plan(client, leader):

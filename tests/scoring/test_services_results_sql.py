@@ -17,7 +17,7 @@ from scoring import computation
 from scoring.models import Assessment, Criterion, Cycle, GradeTier, LeafScore, Unit, UnitResult
 from scoring.services import results as results_service
 from scoring.services.results import results_compute
-from scoring.services.results_sql import _percent
+from scoring.services.results_sql import _percent, _scale
 from tests.conftest import make_block, make_framework
 
 D = Decimal
@@ -91,13 +91,20 @@ def test_the_sql_percent_rounds_half_up_exactly_as_computation_does(require_post
     cases += [(D(rng.randint(-10**6, 10**6)) / 1000, D(rng.randint(1, 10**6)) / 1000, rng.randint(0, 3))
               for _ in range(2000)]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_percent('p', 'm', 'd', 'power(10::numeric, d)')} FROM unnest(%s::numeric[], %s::numeric[], %s::int[]) "
-                       f"AS v(p, m, d)", [[p for p, _m, _d in cases], [m for _p, m, _d in cases],
-                                          [d for _p, _m, d in cases]])
+        cursor.execute(f"SELECT {_percent('c.p', 'c.m')} FROM (SELECT p, m, {_scale('d')} FROM "
+                       f"unnest(%s::numeric[], %s::numeric[], %s::int[]) AS v(p, m, d)) c",
+                       [[p for p, _m, _d in cases], [m for _p, m, _d in cases], [d for _p, _m, d in cases]])
         computed = [value for (value,) in cursor.fetchall()]
 
     expected = [computation.percent(points, maximum, places) for points, maximum, places in cases]
     assert computed == expected
+    # The unsigned form, for points and maxima that can't be negative, on the non-negative cases.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_percent('c.p', 'c.m', signed=False)} FROM (SELECT p, m, {_scale('d')} FROM "
+                       f"unnest(%s::numeric[], %s::numeric[], %s::int[]) AS v(p, m, d)) c",
+                       [[abs(p) for p, _m, _d in cases], [m for _p, m, _d in cases], [d for _p, _m, d in cases]])
+        unsigned = [value for (value,) in cursor.fetchall()]
+    assert unsigned == [computation.percent(abs(points), maximum, places) for points, maximum, places in cases]
     assert [str(value) for value in computed[:8]] == ["12.50", "-12.50", "12.5", "-12.5", "67", "33.333", "0.00",
                                                       "None"]
 
