@@ -5,9 +5,11 @@ results and the grade tiers, independently of scoring/planning.py."""
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
+from django.apps import apps
+from django.db.models import Count, Sum
 from django.urls import reverse
 
-from scoring.models import Criterion, GradeTier, UnitResult
+from scoring.models import Criterion, GradeTier, LeafScore, UnitResult
 
 POINTS = 3
 PLACES = 5  # the planner's default "gain N places"
@@ -134,6 +136,124 @@ def area_averages(results, places):
         for area in result.areas:
             by_area.setdefault(area["code"], []).append(area.get("index"))
     return {code: mean(values, places) for code, values in by_area.items()}
+
+
+# --- The scorecard's figures, from the engine's results and the leaf scores ---------------------------------------
+
+
+def expected_headline(result, results, labels):
+    places = result.framework.precision
+    rank = (f"{result.rank}/{ranked_count(result, results)}" if result.rank
+            else "không xếp hạng" if not result.ranked else "—")
+    survey = shown(result.survey, POINTS) + (
+        f" · chỉ số điều tra {shown(result.survey_index, places)}%" if result.survey_index is not None else "")
+    change = shown(result.index_change, places, sign=True)
+    if result.previous_index is not None:
+        change += f" năm trước: {shown(result.previous_index, places)}"
+    if result.comparable is False:
+        change += " không so sánh được"
+    return {
+        "index": shown(result.index, places),
+        "block-average": shown(mean([other.index for other in results], places), places),
+        "grade": labels.get(result.grade, result.grade or "—"),
+        "rank": rank,
+        "rank-change": rank_move(result.rank_change, none="chưa có thứ hạng năm trước"),
+        "index-change": change,
+        "appraised": shown(result.appraised, POINTS), "survey": survey,
+        "bonus": shown(result.bonus, POINTS), "penalty": shown(result.penalty, POINTS),
+        "total": f"{shown(result.total, POINTS)} / {shown(result.max_total, POINTS)}",
+        # What the applicable appraised and survey leaves could have brought and did not: Max_total − A − X.
+        "points-lost": shown(result.max_total - result.appraised - result.survey, POINTS),
+        "self": (f"{shown(result.self_total, POINTS)} · chỉ số {shown(result.self_index, places)}%"
+                 if result.self_total is not None else "—"),
+    }
+
+
+def expected_areas(result, averages):
+    places = result.framework.precision
+    return {area["code"]: [shown(area["points"], POINTS), shown(area["max"], POINTS),
+                           shown(area.get("index"), places), shown(averages.get(area["code"]), places),
+                           shown(area.get("change"), places, sign=True, none="")]
+            for area in result.areas}
+
+
+def shown_areas(page):
+    return {row.attrs["data-area"]: row.cells()[1:] for row in page.find_all("tr", data_area=True)}
+
+
+def expected_survey(result):
+    """{code: [max, points, responses]} of the unit's survey leaves: the points the survey engine wrote as the
+    leaves' final scores, and the responses with a counted answer to a question mapped to the leaf."""
+    scores = {score.criterion.code: score for score in LeafScore.objects.filter(
+        assessment__unit=result.unit, assessment__cycle__year=result.year, criterion__framework=result.framework,
+        criterion__method="survey").select_related("criterion")}
+    tallies = answer_tallies(result)
+    leaves = Criterion.objects.filter(framework=result.framework, method="survey").order_by("position")
+    return {leaf.code: [shown(leaf.max_points, POINTS),
+                        shown(scores[leaf.code].final_score if leaf.code in scores else None, POINTS),
+                        str(tallies.get(leaf.code, (0, 0, None))[0])] for leaf in leaves}
+
+
+def answer_tallies(result):
+    """{leaf code: (responses, valid answers, Σ weights)} of the survey answers about the unit that year."""
+    Answer = apps.get_model("surveys", "Answer")
+    rows = (Answer.objects.filter(response__survey__year=result.year, response__unit=result.unit,
+                                  option__weight__isnull=False).exclude(question__criterion_code="")
+            .values_list("question__criterion_code").order_by()
+            .annotate(responses=Count("response", distinct=True), valid=Count("pk"), weights=Sum("option__weight")))
+    return {code: (responses, valid, weights) for code, responses, valid, weights in rows}
+
+
+def shown_survey(page):
+    tables = page.find_all("table", cls="survey-table")
+    if not tables:
+        return {}
+    return {row.attrs["data-code"]: row.cells()[1:] for row in tables[0].find_all("tr", data_code=True)}
+
+
+def headline_figures(page):
+    figures = {name: page.find(data_figure=name).text()
+               for name in ("index", "block-average", "grade", "rank", "rank-change", "appraised", "survey", "bonus",
+                            "penalty", "total", "points-lost", "self")}
+    tile = next(tile for tile in page.find_all("div", cls="tile") if tile.find_all(data_figure="index-change"))
+    figures["index-change"] = " ".join(part.text() for part in tile.children
+                                       if isinstance(part, Element) and part.tag in ("strong", "small")).strip()
+    return figures
+
+
+def expected_tree(result):
+    """{code: [max, self, round 1, round 2, final, lost]} of every row of the criteria tree, from the leaf scores:
+    a leaf's points lost are max − final (unscored counts 0; a penalty leaf: the points deducted); an area or a
+    criterion sums its applicable appraised and survey leaves."""
+    scores = {score.criterion.code: score for score in LeafScore.objects.filter(
+        assessment__unit=result.unit, assessment__cycle__year=result.year).select_related("criterion")}
+    rows, sums = {}, {}
+    for criterion in Criterion.objects.filter(framework=result.framework).order_by("position"):
+        score = scores.get(criterion.code)
+        if not criterion.method:
+            rows[criterion.code] = [shown(criterion.max_points, POINTS), "", "", "", "", ""]  # no leaf: no sums
+            continue
+        final = score.final_score if score else None
+        lost = (None if score and score.not_applicable or criterion.method == "bonus" else final
+                if criterion.method == "penalty" else criterion.max_points - (final or 0))
+        rows[criterion.code] = [
+            shown(criterion.max_points, POINTS),
+            "KAD" if score and score.self_not_applicable else shown(score and score.self_score, POINTS, none=""),
+            shown(score and score.appraised_score, POINTS, none=""),
+            shown(score and score.second_score, POINTS, none=""),
+            "KAD" if score and score.not_applicable else shown(final, POINTS), shown(lost or None, POINTS, none="")]
+        if criterion.method in ("appraised", "survey") and not (score and score.not_applicable):
+            for node in ancestors(criterion.code):
+                total, lost_sum = sums.get(node, (Decimal(0), Decimal(0)))
+                sums[node] = (total + (final or 0), lost_sum + lost)
+    for node, (total, lost_sum) in sums.items():
+        rows[node][4:] = [shown(total, POINTS), shown(lost_sum or None, POINTS, none="")]
+    return rows
+
+
+def ancestors(code):
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
 
 
 # --- The planner's goals, from the engine's results and the grade tiers (domain.md rules 7-9) ----------------------

@@ -3,9 +3,9 @@ the results engine's own rows (UnitResult) for 2024 and 2025; and who sees which
 the year is published (issue 6: "units see only their own scorecards before publication").
 
 The pages are read as HTML through the markers the templates already carry (data-figure, data-area, data-goal,
-data-unit, table classes; see demo_pages.py); expectations are computed here from UnitResult, GradeTier, LeafScore
-and the survey answers, formatted as the pages print them (decimal comma, the framework's precision for indices,
-3 decimals for points).
+data-unit, table classes); expectations are computed from UnitResult, GradeTier, LeafScore and the survey answers,
+formatted as the pages print them (decimal comma, the framework's precision for indices, 3 decimals for points).
+demo_pages.py holds the page reader and the expectations of the scorecard and the planner.
 
 Seeding the province, its two scored years and the survey takes about 20 seconds, so it is done once for the
 module, inside a transaction rolled back at the end (each test still runs in a savepoint of its own).
@@ -17,7 +17,6 @@ from io import BytesIO
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -31,8 +30,10 @@ from scoring.services.publications import publication_create
 from scoring.services.results import results_compute
 from scoring.services.scores import scores_import
 
-from .demo_pages import (POINTS, Element, area_averages, expected_goals, grade_goal, half_up, mean, page_of,
-                         rank_move, ranked_count, results_of, shown, tiers_of)
+from .demo_pages import (POINTS, Element, answer_tallies, area_averages, expected_areas, expected_goals,
+                         expected_headline, expected_survey, expected_tree, grade_goal, half_up, headline_figures,
+                         mean, page_of, rank_move, ranked_count, results_of, shown, shown_areas, shown_survey,
+                         tiers_of)
 
 YEAR, LAST_YEAR = 2025, 2024
 XA_SAMPLE = ("XA-001", "XA-003", "XA-012", "XA-021", "XA-036", "XA-038")  # both groups, first, last, incomplete
@@ -80,76 +81,6 @@ def signed_in(client, user):
 # --- 1. The scorecard ----------------------------------------------------------------------------------------------
 
 
-def expected_headline(result, results, labels):
-    places = result.framework.precision
-    rank = (f"{result.rank}/{ranked_count(result, results)}" if result.rank
-            else "không xếp hạng" if not result.ranked else "—")
-    survey = shown(result.survey, POINTS) + (
-        f" · chỉ số điều tra {shown(result.survey_index, places)}%" if result.survey_index is not None else "")
-    change = shown(result.index_change, places, sign=True)
-    if result.previous_index is not None:
-        change += f" năm trước: {shown(result.previous_index, places)}"
-    if result.comparable is False:
-        change += " không so sánh được"
-    return {
-        "index": shown(result.index, places),
-        "block-average": shown(mean([other.index for other in results], places), places),
-        "grade": labels.get(result.grade, result.grade or "—"),
-        "rank": rank,
-        "rank-change": rank_move(result.rank_change, none="chưa có thứ hạng năm trước"),
-        "index-change": change,
-        "appraised": shown(result.appraised, POINTS), "survey": survey,
-        "bonus": shown(result.bonus, POINTS), "penalty": shown(result.penalty, POINTS),
-        "total": f"{shown(result.total, POINTS)} / {shown(result.max_total, POINTS)}",
-        # What the applicable appraised and survey leaves could have brought and did not: Max_total − A − X.
-        "points-lost": shown(result.max_total - result.appraised - result.survey, POINTS),
-        "self": (f"{shown(result.self_total, POINTS)} · chỉ số {shown(result.self_index, places)}%"
-                 if result.self_total is not None else "—"),
-    }
-
-
-def expected_areas(result, averages):
-    places = result.framework.precision
-    return {area["code"]: [shown(area["points"], POINTS), shown(area["max"], POINTS),
-                           shown(area.get("index"), places), shown(averages.get(area["code"]), places),
-                           shown(area.get("change"), places, sign=True, none="")]
-            for area in result.areas}
-
-
-def shown_areas(page):
-    return {row.attrs["data-area"]: row.cells()[1:] for row in page.find_all("tr", data_area=True)}
-
-
-def expected_survey(result):
-    """{code: [max, points, responses]} of the unit's survey leaves: the points the survey engine wrote as the
-    leaves' final scores, and the responses with a counted answer to a question mapped to the leaf."""
-    scores = {score.criterion.code: score for score in LeafScore.objects.filter(
-        assessment__unit=result.unit, assessment__cycle__year=result.year, criterion__framework=result.framework,
-        criterion__method="survey").select_related("criterion")}
-    tallies = answer_tallies(result)
-    leaves = Criterion.objects.filter(framework=result.framework, method="survey").order_by("position")
-    return {leaf.code: [shown(leaf.max_points, POINTS),
-                        shown(scores[leaf.code].final_score if leaf.code in scores else None, POINTS),
-                        str(tallies.get(leaf.code, (0, 0, None))[0])] for leaf in leaves}
-
-
-def answer_tallies(result):
-    """{leaf code: (responses, valid answers, Σ weights)} of the survey answers about the unit that year."""
-    Answer = apps.get_model("surveys", "Answer")
-    rows = (Answer.objects.filter(response__survey__year=result.year, response__unit=result.unit,
-                                  option__weight__isnull=False).exclude(question__criterion_code="")
-            .values_list("question__criterion_code").order_by()
-            .annotate(responses=Count("response", distinct=True), valid=Count("pk"), weights=Sum("option__weight")))
-    return {code: (responses, valid, weights) for code, responses, valid, weights in rows}
-
-
-def shown_survey(page):
-    tables = page.find_all("table", cls="survey-table")
-    if not tables:
-        return {}
-    return {row.attrs["data-code"]: row.cells()[1:] for row in tables[0].find_all("tr", data_code=True)}
-
-
 def scorecard_mismatches(client, result, results, labels):
     page = page_of(client, "scoring:scorecard", {"pk": result.unit_id, "year": result.year})
     wanted = flat({"headline": expected_headline(result, results, labels),
@@ -166,16 +97,6 @@ def flat(parts):
     """{(part, key): value}, so a row the page shows and the engine lacks counts as a mismatch too."""
     return {(part, key): value for part, values in parts.items()
             for key, value in (values.items() if isinstance(values, dict) else [(None, values)])}
-
-
-def headline_figures(page):
-    figures = {name: page.find(data_figure=name).text()
-               for name in ("index", "block-average", "grade", "rank", "rank-change", "appraised", "survey", "bonus",
-                            "penalty", "total", "points-lost", "self")}
-    tile = next(tile for tile in page.find_all("div", cls="tile") if tile.find_all(data_figure="index-change"))
-    figures["index-change"] = " ".join(part.text() for part in tile.children
-                                       if isinstance(part, Element) and part.tag in ("strong", "small")).strip()
-    return figures
 
 
 def scorecards_checked(client, year, block_code, codes=None):
@@ -206,40 +127,6 @@ def test_scorecards_of_2024_show_no_change_against_a_year_without_results(client
 
     assert all(result.rank_change is None and result.index_change is None for result in checked)
     assert len(checked) == 3 and mismatches == []
-
-
-def expected_tree(result):
-    """{code: [max, self, round 1, round 2, final, lost]} of every row of the criteria tree, from the leaf scores:
-    a leaf's points lost are max − final (unscored counts 0; a penalty leaf: the points deducted); an area or a
-    criterion sums its applicable appraised and survey leaves."""
-    scores = {score.criterion.code: score for score in LeafScore.objects.filter(
-        assessment__unit=result.unit, assessment__cycle__year=result.year).select_related("criterion")}
-    rows, sums = {}, {}
-    for criterion in Criterion.objects.filter(framework=result.framework).order_by("position"):
-        score = scores.get(criterion.code)
-        if not criterion.method:
-            rows[criterion.code] = [shown(criterion.max_points, POINTS), "", "", "", "", ""]  # no leaf: no sums
-            continue
-        final = score.final_score if score else None
-        lost = (None if score and score.not_applicable or criterion.method == "bonus" else final
-                if criterion.method == "penalty" else criterion.max_points - (final or 0))
-        rows[criterion.code] = [
-            shown(criterion.max_points, POINTS),
-            "KAD" if score and score.self_not_applicable else shown(score and score.self_score, POINTS, none=""),
-            shown(score and score.appraised_score, POINTS, none=""), shown(score and score.second_score, POINTS, none=""),
-            "KAD" if score and score.not_applicable else shown(final, POINTS), shown(lost or None, POINTS, none="")]
-        if criterion.method in ("appraised", "survey") and not (score and score.not_applicable):
-            for node in ancestors(criterion.code):
-                total, lost_sum = sums.get(node, (Decimal(0), Decimal(0)))
-                sums[node] = (total + (final or 0), lost_sum + lost)
-    for node, (total, lost_sum) in sums.items():
-        rows[node][4:] = [shown(total, POINTS), shown(lost_sum or None, POINTS, none="")]
-    return rows
-
-
-def ancestors(code):
-    parts = code.split(".")
-    return [".".join(parts[:n]) for n in range(1, len(parts))]
 
 
 @pytest.mark.parametrize("code", ["SNV", "SGTVT"])
@@ -293,8 +180,8 @@ def test_the_scorecard_pdf_and_workbook_carry_the_engines_index_and_rank(client,
     assert Decimal(str(facts["Tổng điểm"])) == result.total
 
 
-
 # --- 2. The planner ------------------------------------------------------------------------------------------------
+
 
 def shown_goals(page):
     goals = {}
@@ -505,6 +392,7 @@ def test_what_changed_shows_the_engines_movers_losses_and_units_near_the_next_gr
 
 
 # --- 4. Who sees which unit's pages, before and after publication -------------------------------------------------
+
 
 UNIT_PAGES = ("scoring:scorecard", "scoring:scorecard_pdf", "scoring:scorecard_xlsx", "scoring:planner")
 
