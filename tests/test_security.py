@@ -210,3 +210,15 @@ def test_an_expired_session_says_so_on_the_login_page(client, personas, monkeypa
 
     assert response.redirect_chain[-1][0].startswith("/accounts/login/")
     assert "Phiên làm việc đã hết hạn" in response.content.decode()
+
+
+def test_requests_within_a_minute_do_not_rewrite_the_session_row(session_client):
+    from django.contrib.sessions.models import Session
+
+    shift_clock(session_client, idle=10, since_login=HOUR)
+    key = session_client.session.session_key
+    before = Session.objects.get(session_key=key).session_data
+
+    session_client.get(reverse("home"))
+
+    assert Session.objects.get(session_key=key).session_data == before

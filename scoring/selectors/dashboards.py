@@ -154,11 +154,25 @@ def dashboard_table(scope, *, grade="", q="", sort=DEFAULT_SORT, grouped=True):
     return scope.order_by(*order)
 
 
+# What dashboard_row reads of a result (QuerySet.only): the page's rows leave the points and the JSON of the
+# published row in the database.
+ROW_FIELDS = ("unit__code", "unit__name", "framework__precision", "group", "ranked", "index", "grade", "rank",
+              "index_change", "rank_change", "comparable", "incomplete", "areas")
+
+
 def dashboard_row(result, grades, tones, separator=",") -> dict:
     """A result as the dashboard shows it: the published row, its index and change printed with the language's
     decimal separator (a template filter per number costs more than the rest of the row), its grade's tone and
-    one heat level per area."""
-    row = result_shown(result, grades)
+    one heat level per area. Only what the table, heatmap and chart show: the points of each part are not printed
+    (their 34 decimals per row were a fifth of the page)."""
+    precision = result.framework.precision
+    row = {"unit_code": result.unit.code, "unit_name": result.unit.name, "group": result.group,
+           "ranked": result.ranked, "index": decimal_text(result.index, precision), "grade": result.grade,
+           "rank": result.rank, "index_change": decimal_text(result.index_change, precision),
+           "rank_change": result.rank_change, "comparable": result.comparable, "incomplete": result.incomplete,
+           "areas": [{"code": area["code"], "index": decimal_text(area["index"], precision)}
+                     for area in result.areas], "unit_id": result.unit_id}
+    row = result_display(row, grades)
     delta = row["index_delta"]
     return {**row, "tone": tones.get(row["grade"]), "index_text": printed(row["index"], separator),
             "delta_text": None if delta is None else ("+" if delta > 0 else "") + printed(row["index_change"],

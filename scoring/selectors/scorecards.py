@@ -11,15 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Max, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
-from ..framework_display import tree_rows
-from ..framework_spec import CriterionSpec, plain_decimal
-from ..models import Criterion, GradeTier, LeafScore, UnitResult
+from ..framework_spec import plain_decimal
+from ..models import Criterion, GradeTier, LeafScore, Method, UnitResult
 from ..permissions import evidence_visible_to, leaf_scores_visible_to, results_visible_to
 
 # Grades read from the best tier (green) down to the lowest (red), however many tiers a framework has: the tones
@@ -189,29 +188,43 @@ def block_figures(result) -> tuple[int, Decimal | None, dict]:
     """(units ranked with the unit, the block's average index, {area code: average area index}) of the unit's
     block that year, averages rounded half up to the framework's precision.
 
-    Averaging the area JSON of a block of 10,000 units takes a few hundred milliseconds, so the averages are cached
-    under a stamp of the block's results (their number and latest computed_at, which every results run and refresh
-    moves): read in the same query as the ranked count, so a scorecard costs no query more."""
+    Averaging the area JSON of a block of 10,000 units takes a few hundred milliseconds, so the figures (the
+    averages and the ranked count of every group) are cached under a stamp of the block's results: their number
+    and latest computed_at, which every results run and refresh moves, read from the index result_block_year_stamp
+    alone (counting the ranked units of a group read every wide row: the page's slowest query)."""
     stamp = UnitResult.objects.filter(year=result.year, block=result.block_id).order_by().aggregate(
-        units=Count("pk"), computed=Max("computed_at"),
-        ranked=Count("pk", filter=Q(group=result.group, rank__isnull=False)))
+        units=Count("pk"), computed=Max("computed_at"))
     precision = result.framework.precision
-    key = (f"scorecards:block-averages:{result.year}:{result.block_id}:{precision}:{stamp['units']}:"
+    key = (f"scorecards:block-figures:{result.year}:{result.block_id}:{precision}:{stamp['units']}:"
            f"{stamp['computed'].isoformat() if stamp['computed'] else ''}")
-    averages = cache.get(key)
-    if averages is None:
-        averages = block_averages(result.year, result.block_id, precision)
-        cache.set(key, averages, AVERAGES_SECONDS)
-    return (stamp["ranked"] if result.rank is not None else 0), *averages
+    figures = cache.get(key)
+    if figures is None:
+        figures = _block_figures(result.year, result.block_id, precision)
+        cache.set(key, figures, AVERAGES_SECONDS)
+    overall, by_area, ranked = figures
+    return (ranked.get(result.group, 0) if result.rank is not None else 0), overall, by_area
 
 
-def block_averages(year, block_id, precision) -> tuple[Decimal | None, dict]:
+def _block_figures(year, block_id, precision) -> tuple[Decimal | None, dict, dict]:
+    """block_averages's (average index, {area: average}) and {group: units ranked} (ranks are per group; "" is no
+    group), the overall average from the same grouped query as the ranked counts: one query for both."""
+    groups = list(UnitResult.objects.filter(year=year, block=block_id).order_by().values_list("group")
+                  .annotate(ranked=Count("rank"), total=Sum("index"), indexed=Count("index")))
+    indexed = sum(n for _group, _ranked, _total, n in groups)
+    total = sum((value for _group, _ranked, value, _n in groups if value is not None), Decimal(0))
+    overall = _round(total / indexed, precision) if indexed else None
+    return overall, block_averages(year, block_id, precision, areas_only=True)[1], {
+        group: ranked for group, ranked, _total, _n in groups}
+
+
+def block_averages(year, block_id, precision, *, areas_only=False) -> tuple[Decimal | None, dict]:
     """(average index, {area code: average area index}) over the block's results of the year, rounded half up to
-    the framework's precision; a unit whose area has no index (all its leaves N/A) is left out of that area."""
+    the framework's precision; a unit whose area has no index (all its leaves N/A) is left out of that area.
+    areas_only: the caller has the average index already (None in its place)."""
     results = UnitResult.objects.filter(year=year, block=block_id).order_by()
     if connection.vendor == "postgresql":
         # numeric averages in SQL: exact, and no area JSON leaves the database.
-        overall = results.aggregate(average=Avg("index"))["average"]
+        overall = None if areas_only else results.aggregate(average=Avg("index"))["average"]
         with connection.cursor() as cursor:
             cursor.execute(AREA_AVERAGES, [year, block_id])
             by_area = dict(cursor.fetchall())
@@ -259,26 +272,54 @@ def _decimal(value):
 
 
 def _criterion_lines(user, result, *, with_evidence):
-    criteria = list(Criterion.objects.filter(framework=result.framework).select_related("agency")
-                    .order_by("position"))
-    labels = {criterion.agency.code.upper(): str(criterion.agency) for criterion in criteria if criterion.agency}
-    specs = [_spec(criterion) for criterion in criteria]
     scores = _leaf_scores(user, result)
     evidence = _evidence(user, scores.values()) if with_evidence else {}
     responses = survey_response_counts(result.year, [result.unit_id]).get(result.unit_id, {})
-    rows, leaves = tree_rows(specs, labels), {}
+    rows, leaves = framework_rows(result.framework), {}
+    labels = {value: str(label) for value, label in Method.choices}  # the reader's language, once per page
     for row in rows:
         if row.method:
             score = scores.get(row.code)
-            leaves[row.code] = _leaf_line(row, score, evidence.get(score.pk, ()) if score else (),
+            leaves[row.code] = _leaf_line(row, labels.get(row.method, row.method),
+                                          score, evidence.get(score.pk, ()) if score else (),
                                           responses.get(row.code, 0) if row.method == SURVEY else None)
     return tuple(leaves.get(row.code) or _node_line(row, leaves.values()) for row in rows)
 
 
-def _spec(criterion):
-    return CriterionSpec(code=criterion.code, title=criterion.title, max_points=plain_decimal(criterion.max_points),
-                         method=criterion.method, rule=criterion.rule, evidence_required=criterion.evidence_required,
-                         appraiser=criterion.agency.code if criterion.agency else "", guidance=criterion.guidance)
+@dataclass(frozen=True)
+class FrameworkRow:
+    """What the scorecard shows of a criterion: its place in the tree, title, method and maximum (the method's label
+    is the reader's language: added per page)."""
+
+    code: str
+    title: str
+    depth: int
+    method: str
+    max_points: Decimal | None
+
+
+
+FRAMEWORK_SECONDS = 24 * 3600
+
+
+def framework_rows(framework) -> tuple:
+    """The framework's criteria in tree order as FrameworkRows, read as plain values (no rules described, no
+    search text folded: the scorecard shows neither). A locked revision never changes (an import makes a new
+    revision), so its rows are cached by framework id, revision and lock time; an unlocked one is read each time."""
+    def read():
+        criteria = (Criterion.objects.filter(framework=framework).order_by("position")
+                    .values_list("code", "title", "method", "max_points"))
+        return tuple(FrameworkRow(code, title, code.count("."), method, plain_decimal(max_points))
+                     for code, title, method, max_points in criteria)
+
+    if framework.locked_at is None:
+        return read()
+    key = f"scorecards:framework-rows:{framework.pk}:{framework.revision}:{framework.locked_at.isoformat()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = read()
+        cache.set(key, rows, FRAMEWORK_SECONDS)
+    return rows
 
 
 def _leaf_scores(user, result):
@@ -286,12 +327,16 @@ def _leaf_scores(user, result):
     scores = (leaf_scores_visible_to(user) if user is not None else LeafScore.objects.all()).select_related(None)
     scores = scores.filter(assessment__unit=result.unit_id, assessment__cycle__year=result.year,
                            criterion__framework=result.framework_id)
-    return {score.criterion.code: score for score in scores.select_related("criterion")}
+    # only what _leaf_line and _evidence read: the inputs JSON, explanations and stamps stay in the database
+    scores = scores.select_related("criterion").only(
+        "self_score", "self_not_applicable", "appraised_score", "second_score", "final_score", "not_applicable",
+        "appraisal_reason", "second_reason", "criterion__code")
+    return {score.criterion.code: score for score in scores}
 
 
-def _leaf_line(row, score, evidence, responses):
+def _leaf_line(row, method_label, score, evidence, responses):
     values = {"code": row.code, "title": row.title, "depth": row.depth, "method": row.method,
-              "method_label": row.method_label, "max_points": row.max_points, "is_leaf": True,
+              "method_label": method_label, "max_points": row.max_points, "is_leaf": True,
               "responses": responses, "evidence": tuple(evidence)}
     if score is None:
         return CriterionLine(**values, points_lost=_lost(row, None, False))

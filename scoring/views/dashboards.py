@@ -3,6 +3,7 @@ time; headline figures; charts drawn in the browser from the page's json_script;
 summary. Leaders, managers and appraisers read them; unit users are refused (403)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..permissions import (assessments_visible_to, leaf_scores_visible_to, require_dashboard_reader,
                            results_visible_to, units_visible_to)
@@ -124,13 +125,15 @@ def dashboard(request):
                          for band, count in figures["headline"]["distribution"]],
         "text": {"index": _("Chỉ số (%)"), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
     }
+    trend_label = _("Vẽ xu hướng của")  # + the unit's name: one translation, not one per row
     return render(request, "scoring/dashboard.html", {
         **ranking, **figures, "choice": choice, "charts": charts,
+        "ranking_html": _ranking_rows(ranking["rows"], figures["trend_codes"], trend_label),
         "heatmap": [(row, _heat_cells(cells))
                     for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator)],
         "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
                          for unit in ranked["units"]] if ranked["whole"] else None,
-        "trend_label": _("Vẽ xu hướng của"),  # + the unit's name: one translation, not one per row
+        "trend_label": trend_label,
     })
 
 
@@ -140,12 +143,13 @@ def _ranking(request, choice, results, separator):
     filters = {"grade": form.value("grade"), "q": form.value("q")}
     scope = dashboards.dashboard_scope(results, choice.year, choice.block, choice.group)
     table = dashboards.dashboard_table(scope, **filters, sort=sort, grouped=bool(choice.groups) and not choice.group)
-    paginator = Paginator(table, form.value("per_page", dashboards.PAGE_SIZE))
+    paginator = Paginator(table.only(*dashboards.ROW_FIELDS), form.value("per_page", dashboards.PAGE_SIZE))
     if not (choice.group or any(filters.values())) and choice.year in choice.stamps:
         paginator.count = choice.stamps[choice.year][0]  # the whole block: counted by the stamps' query already
     page = paginator.get_page(request.GET.get("page"))
-    rows = [_linked(dashboards.dashboard_row(result, choice.grades, choice.tones, separator), choice.year)
-            for result in page]
+    link = _scorecard_links(choice.year)
+    rows = [{**(row := dashboards.dashboard_row(result, choice.grades, choice.tones, separator)),
+             "url": link(row["unit_id"])} for result in page]
     return {"scope": scope, "table": table, "page": page, "rows": rows, "sort": sort, "columns": _columns(sort),
             "filters": filters, "filtered": any(filters.values()), "page_codes": {row["unit_code"] for row in rows}}
 
@@ -174,10 +178,63 @@ def _headline(choice, scope):
                              lambda: dashboards.dashboard_headline(scope, choice.precision, choice.bands))
 
 
+def _ranking_rows(rows, trend_codes, trend_label):
+    """The ranking table's rows as HTML: a template loop over 50 rows × 8 cells, with its plural forms and
+    conditions, was most of the page's time. Texts are escaped (html.escape, as the template's autoescape); the
+    numbers come printed by dashboards.dashboard_row."""
+    text = {"unranked": escape(_("Chấm điểm nhưng không xếp hạng")), "unranked_badge": escape(_("không xếp hạng")),
+            "incomplete": escape(_("Còn tiêu chí chưa có điểm chính thức: tính là 0")),
+            "incomplete_badge": escape(_("chưa đủ điểm")), "held": escape(_("giữ nguyên")),
+            "not_comparable": escape(_("Hai năm dùng bộ chỉ số khác phiên bản phương pháp")),
+            "not_comparable_badge": escape(_("không so sánh được")), "trend": escape(trend_label)}
+    return [mark_safe(_ranking_row(row, row["unit_code"] in trend_codes, text)) for row in rows]  # noqa: S308
+
+
+def _ranking_row(row, checked, text):
+    code, name = escape(row["unit_code"]), escape(row["unit_name"])
+    if row["rank"]:
+        rank = str(row["rank"])
+    elif not row["ranked"]:
+        rank = f'<span class="badge" title="{text["unranked"]}">{text["unranked_badge"]}</span>'
+    else:
+        rank = "—"
+    incomplete = (f' <span class="badge warn" title="{text["incomplete"]}">{text["incomplete_badge"]}</span>'
+                  if row["incomplete"] else "")
+    grade = (f'<span class="grade tone-{row["tone"] or 5}">{escape(str(row["grade_label"]))}</span>'
+             if row["grade"] else "—")
+    change, moved = row["rank_change"], row["rank_moved"]
+    if change is not None and change > 0:
+        move = (f'<span class="change-up"><span aria-hidden="true">▲</span> '
+                f'{escape(ngettext("tăng %(n)s bậc", "tăng %(n)s bậc", moved) % {"n": moved})}</span>')
+    elif change is not None and change < 0:
+        move = (f'<span class="change-down"><span aria-hidden="true">▼</span> '
+                f'{escape(ngettext("giảm %(n)s bậc", "giảm %(n)s bậc", moved) % {"n": moved})}</span>')
+    else:
+        move = text["held"] if change == 0 else ""
+    if row["comparable"] is False:
+        move += f' <span class="badge warn" title="{text["not_comparable"]}">{text["not_comparable_badge"]}</span>'
+    delta = f'<span class="{row["delta_class"]}">{row["delta_text"]}</span>' if row["delta_text"] else ""
+    return (f'<tr data-unit="{code}"><td class="no-print"><input type="checkbox" name="trend" value="{code}" '
+            f'form="dashboard-filters" aria-label="{text["trend"]} {name}" {"checked" if checked else ""}></td>'
+            f'<td class="num">{rank}</td><td><a href="{escape(row["url"])}">{name}</a> '
+            f'<small class="muted">{code}</small>{incomplete}</td><td>{escape(row["group"] or "") or "—"}</td>'
+            f'<td class="num"><strong>{row["index_text"]}</strong></td><td>{grade}</td><td>{move}</td>'
+            f'<td class="num">{delta}</td></tr>')
+
+
 def _heat_cells(cells):
     """One heatmap row's cells as HTML: a template loop over 50 units × 8 areas cost a third of the page. Safe
     without escaping: each cell is a printed decimal (digits, sign, separator) or a dash, and a level number."""
     return mark_safe("".join(f'<td class="num heat-{level}">{text}</td>' for text, level in cells))  # noqa: S308
+
+
+def _scorecard_links(year):
+    """unit id -> its scorecard's URL of that year: one reverse() per page instead of one per row (a reverse costs
+    as much as the rest of the row). The placeholder is an id no path segment can hold otherwise."""
+    placeholder = 987654321987
+    path = reverse("scoring:scorecard", kwargs={"pk": placeholder, "year": year})
+    before, after = path.split(str(placeholder), 1)
+    return lambda unit_id: f"{before}{int(unit_id)}{after}"
 
 
 def _linked(row, year):

@@ -1,11 +1,17 @@
 """A unit's scorecard (page, PDF, workbook), the ranking table as PDF, and the scorecards of a whole block in one
 ZIP built in the background; see scoring/urls.py."""
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
+from django.utils.formats import get_format
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +26,7 @@ from .results import XLSX, ResultsScopeForm
 
 PDF = "application/pdf"
 YEARS = range(2000, 2101)
+THREE = Decimal("0.001")
 
 
 class BlockYearForm(forms.Form):
@@ -37,6 +44,7 @@ def scorecard_page(request, pk, year):
     return render(request, "scoring/scorecard.html", {
         "unit": unit, "year": year, "card": card, "years": scorecards.scorecard_years(request.user, unit),
         "chart": _chart(card) if card else None, "can_manage": is_manager(request.user),
+        "criteria_rows": _criteria_rows(card.rows) if card else (),
     })
 
 
@@ -74,6 +82,47 @@ def _chart(card):
         "average": [_text(area.block_average) for area in card.areas],
         "unitLabel": card.unit.name, "averageLabel": _("Trung bình khối"),
     }
+
+
+def _criteria_rows(rows):
+    """The criteria table's rows as HTML, built here: a template loop over a tree of 150 criteria with a
+    floatformat per cell was most of the page's time (format_html's lazy escaping too). Every text is escaped
+    (html.escape, as the template's autoescape); numbers are printed digits."""
+    separator, na = get_format("DECIMAL_SEPARATOR"), escape(_("KAD"))
+    unscored = f'<span class="muted" title="{escape(_("Chưa có điểm chính thức: tính là 0"))}">—</span>'
+    return [mark_safe(_criteria_row(row, separator, na, unscored)) for row in rows]  # noqa: S308 (escaped)
+
+
+def _criteria_row(row, separator, na, unscored):
+    def points(value):  # floatformat:3 ("12,500"), half up as floatformat rounds
+        return "" if value is None else f"{value.quantize(THREE, rounding=ROUND_HALF_UP):f}".replace(".", separator)
+
+    lost, code = points(row.points_lost) if row.points_lost else "", escape(row.code)
+    classes = f"depth-{row.depth}{' leaf' if row.is_leaf else ''}{' lost' if row.points_lost and row.is_leaf else ''}"
+    label = f' <small class="muted">· {escape(row.method_label)}</small>' if row.is_leaf else ""
+    start = (f'<tr class="{classes}" data-code="{code}"><td>{code}</td><td>{escape(row.title)}{label}</td>'
+             f'<td class="num">{points(row.max_points) or "—"}</td>')
+    if not row.is_leaf:
+        return (f'{start}<td></td><td></td><td></td><td class="num" data-col="final">{points(row.final_score)}</td>'
+                f'<td class="num" data-col="lost">{lost}</td><td></td><td class="no-print"></td></tr>')
+    final = na if row.not_applicable else points(row.final_score) if row.final_score is not None else unscored
+    own = na if row.self_not_applicable else points(row.self_score)
+    evidence = "".join(_evidence_item(item) for item in row.evidence)
+    return (f'{start}<td class="num" data-col="self">{own}</td>'
+            f'<td class="num" data-col="round1">{points(row.appraised_score)}</td>'
+            f'<td class="num" data-col="round2">{points(row.second_score)}</td>'
+            f'<td class="num" data-col="final"><strong>{final}</strong></td><td class="num" data-col="lost">{lost}</td>'
+            f'<td data-col="reason">{linebreaksbr(row.reason, autoescape=True)}</td>'
+            f'<td class="no-print" data-col="evidence">{evidence}</td></tr>')
+
+
+def _evidence_item(item):
+    title = f'<a href="{escape(item.url)}">{escape(item.title)}</a>' if item.url else escape(item.title)
+    note = ""
+    if item.document_number or item.issue_date:
+        date = f" {item.issue_date:%d/%m/%Y}" if item.issue_date else ""
+        note = f' <small class="muted">{escape(item.document_number)}{date}</small>'
+    return f"<div>{title}{note}</div>"
 
 
 def _text(value):

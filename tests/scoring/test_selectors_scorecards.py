@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from scoring.framework_spec import plain_decimal
 from scoring.models import Role, UnitResult
 from scoring.selectors import scorecards
 from scoring.selectors.scorecards import block_averages, grade_colour, rank_change_text, scorecard
@@ -73,6 +74,32 @@ def test_the_cached_block_average_follows_a_new_results_run(block, leader, own_u
 
     assert card.block_index_average == Decimal("92.00")  # (96 + 80 + 100) / 3
     assert [area.block_average for area in card.areas] == [Decimal("91.67"), Decimal("90.00"), Decimal("90.00")]
+
+
+def test_the_cached_ranked_count_follows_a_new_results_run(block, leader, own_unit, other_unit):
+    assert scorecard(leader, own_unit, 2025).ranked_count == 3
+    other_unit.ranked = False  # scored but no longer ranked: the next run leaves it out of the ranking
+    other_unit.save()
+    results_compute(year=2025)
+
+    assert scorecard(leader, own_unit, 2025).ranked_count == 2
+    assert scorecard(leader, other_unit, 2025).ranked_count == 0  # an unranked unit shows no "n of N"
+
+
+def test_a_locked_frameworks_criteria_are_the_stored_rows_and_an_unlocked_ones_are_read_afresh(block, leader,
+                                                                                                 own_unit):
+    first = scorecard(leader, own_unit, 2025)
+    framework = first.framework
+    assert framework.locked_at is not None  # its cycle opened: the rows are cached by id, revision and lock time
+    assert [(row.code, row.title, row.max_points) for row in scorecard(leader, own_unit, 2025).rows] == [
+        (code, title, plain_decimal(points)) for code, title, points in
+        framework.criteria.order_by("position").values_list("code", "title", "max_points")]
+
+    framework.locked_at = None  # an unlocked revision may still be edited: never served from the cache
+    framework.save()
+    framework.criteria.filter(code="1.1").update(title="Kế hoạch cải cách hành chính (sửa)")
+
+    assert line(scorecard(leader, own_unit, 2025), "1.1").title == "Kế hoạch cải cách hành chính (sửa)"
 
 
 def test_every_leaf_shows_its_scores_rounds_reason_and_points_lost(card):
