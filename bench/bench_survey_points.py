@@ -26,6 +26,7 @@ from io import StringIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.postgres import database_label, setup_django  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
 
 PREFIX = "SVBENCH-"
@@ -43,7 +44,7 @@ CHUNK = 25_000  # responses per COPY chunk (500,000 answers)
 def main():
     responses = int(os.environ.get("RESPONSES", "500000"))
     units = int(os.environ.get("UNITS", "12000"))
-    setup_django()
+    setup_django("bench_survey_points", "SVBENCH-… data")
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -60,25 +61,6 @@ def main():
           f"{floor:.3f} s — the ratio's floor")
     survey = time_survey_points()
     print(f"survey_seconds={survey:.3f} floor_seconds={floor:.3f} ratio={survey / floor:.2f}")
-
-
-def setup_django():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        sys.exit("bench_survey_points: needs PostgreSQL. Set DATABASE_URL=postgres://user@host:port/dbname (a "
-                 "database you can spare: it is migrated and gets SVBENCH-… data); SQLite is not measured.")
-    import django
-
-    django.setup()
-
-
-def database_label():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-    return f"{connection.settings_dict['NAME']} (PostgreSQL {version})"
 
 
 # --- Generating the data --------------------------------------------------------------------------------------

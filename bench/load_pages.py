@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.postgres import database_label, setup_django  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
 os.environ.setdefault("STATIC_MANIFEST", "0")  # as the gunicorn below: no collectstatic needed
 
@@ -56,7 +57,7 @@ TARGET_MS = 150
 
 
 def main():
-    setup_django()
+    setup_django("bench-pages", "LOAD-… rows")
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -87,25 +88,6 @@ def main():
             wipe()
             print("generated rows deleted (BENCH_KEEP=1 keeps them)")
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine skews every number)")
-
-
-def setup_django():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        sys.exit("bench-pages: needs PostgreSQL. Set DATABASE_URL=postgres://user@host:port/dbname (a database you "
-                 "can spare: it is migrated and gets LOAD-… rows); SQLite is not measured.")
-    import django
-
-    django.setup()
-
-
-def database_label():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-    return f"{connection.settings_dict['NAME']} (PostgreSQL {version})"
 
 
 # --- The data --------------------------------------------------------------------------------------------------
