@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.postgres import database_label, setup_django  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
 
 PREFIX = "BENCH-"
@@ -50,7 +51,7 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--measure-memory":
         return measure_memory(int(sys.argv[2]))
     units = int(os.environ.get("UNITS", "12000"))
-    setup_django()
+    setup_django("bench_results", "2 years of BENCH-… data")
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -69,26 +70,6 @@ def main():
         profile_compute(engine)
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine skews every number)")
     print(f"compute_ratio={compute / floor:.2f} refresh_ms={refresh_ms:.1f} peak_mb={memory['peak_mb']:.1f}")
-
-
-def setup_django():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        sys.exit("bench_results: needs PostgreSQL. Set DATABASE_URL=postgres://user@host:port/dbname (a database "
-                 "you can spare: it is migrated and gets 2 years of BENCH-… data); SQLite is not measured.")
-    import django
-
-    django.setup()
-
-
-def database_label():
-    from django.db import connection
-
-    settings = connection.settings_dict
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-    return f"{settings['NAME']} on {settings['HOST'] or 'local socket'} (PostgreSQL {version})"
 
 
 def refuse_foreign_data():
@@ -545,7 +526,7 @@ def measure_memory_in_child():
 
 
 def measure_memory(year):
-    setup_django()
+    setup_django("bench_results", "2 years of BENCH-… data")
     from django.db import connection
 
     from scoring.services import results

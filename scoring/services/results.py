@@ -1,10 +1,11 @@
 """The results engine (issue 4): leaf scores in, one UnitResult row per unit and year out.
 
-Two paths give the same rows. On PostgreSQL a full run is set-based (results_sql.py): one statement computes every
-unit's sums, totals, indices, area indices and yearly changes into a temporary table; Python grades and ranks the
-units through scoring.computation; one upsert per block writes them. Elsewhere (SQLite), and for the one-unit
-refresh on every database, the portable path (results_portable.py) sums the leaves per block in SQL and does the
-arithmetic in scoring.computation. Memory grows with the units of a run, never with leaves.
+Two paths give the same rows. On PostgreSQL a run is set-based (results_sql.py): per block, one statement computes
+every unit's sums, totals, indices, area indices and yearly changes, Python grades and ranks the units through
+scoring.computation, one upsert writes them; a year-wide run computes blocks ahead on two more connections.
+Elsewhere (SQLite), and for the one-unit refresh on every database, the portable path (results_portable.py) sums
+the leaves per block in SQL and does the arithmetic in scoring.computation. Memory grows with the units of a
+block, never with leaves.
 
 A run replaces its scope in one transaction, so a crash leaves the previous results whole. Every writer takes a
 PostgreSQL advisory lock per (year, block) in block-code order before reading: runs over the same or over
@@ -45,7 +46,7 @@ def results_compute(*, year: int, block_code: str | None = None, progress=None) 
 
     A year-wide run covers every block with a cycle and drops rows of blocks that no longer have one."""
     cycles = _cycles(year, block_code)
-    report = progress or (lambda percent, message: None)
+    report = _every_few_percent(progress or (lambda percent, message: None))
     block_ids = None if block_code is None else [cycle.block_id for cycle in cycles]
     set_based = connection.vendor in SET_BASED_VENDORS
     # Other connections see only committed scores: not from inside a caller's transaction (tests, a service that
@@ -183,8 +184,9 @@ def _compute_set_based(cycles, year, block_ids, report, read_ahead):
     with closing(results_sql.blocks_read_ahead(cycles) if read_ahead else _blocks_here(cycles)) as blocks:
         for number, (cycle, rows) in enumerate(blocks):
             report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
-            units = results_sql.block_load(cycle=cycle, rows=rows) if read_ahead else results_sql.block_compute(
-                cycle=cycle)
+            # A block computed ahead is loaded; otherwise it is computed on this connection now.
+            units = (results_sql.block_compute(cycle=cycle) if rows is None
+                     else results_sql.block_load(cycle=cycle, rows=rows))
             unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units, tiers[cycle.framework_id])
             results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
     written = results_sql.stale_delete(year=year, block_ids=block_ids)
@@ -193,7 +195,7 @@ def _compute_set_based(cycles, year, block_ids, report, read_ahead):
 
 
 def _blocks_here(cycles):
-    yield from ((cycle, None) for cycle in cycles)
+    yield from ((cycle, None) for cycle in cycles)  # nothing computed ahead
 
 
 def _compute_block_by_block(cycles, year, block_ids, report):
@@ -230,6 +232,20 @@ def _block_refresh(cycle, unit_ids):
                                       portable.previous_results(cycle.year - 1, members), fixed)
     portable.rows_upsert(rows)
     _update_ranks(others, ranks)
+
+
+def _every_few_percent(progress, step=5):
+    """`progress` called at 0, then only once the percent moved by `step` or more: a job's progress is written on
+    a connection of its own (jobs.job_progress), too dear to open for each of 60 blocks."""
+    last = None
+
+    def report(percent, message):
+        nonlocal last
+        if last is None or percent - last >= step or percent == 100:
+            last = percent
+            progress(percent, message)
+
+    return report
 
 
 def _stale_delete(year, block_ids, written):

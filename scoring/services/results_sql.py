@@ -1,19 +1,26 @@
-"""The results engine's set-based path on PostgreSQL: a year (or a block) computed by the database.
+"""The results engine's set-based path on PostgreSQL: the database computes each block's units.
 
-One statement sums the leaf scores and does rules 2-7 (N/A exclusions, parts, caps, Max_total, the clamp, totals,
-indices, area indices and their changes, the self-assessed total, "incomplete") for every unit of the run into a
-temporary table; Python then grades and ranks those units through scoring.computation (rules 8-9), and one upsert
-per block writes them. No leaf and no area crosses into Python: only a handful of numbers per unit.
+Per block, one statement (BLOCK_UNITS) sums the leaf scores and does rules 2-7 and 10 (N/A exclusions, parts, caps,
+Max_total, the clamp, totals, indices, area indices, the self-assessed total, "incomplete", last year's index, rank
+and area changes) for every unit of the block; Python grades and ranks them through scoring.computation (rules
+8-9) from a few numbers per unit; one upsert writes the block. No leaf and no area crosses into Python.
 
-It gives exactly the rows of the portable path (results.py, leaf sums through scoring.computation), which SQLite
-and the one-unit refresh use: tests/scoring/test_services_results_sql.py compares the two on random data.
+A year-wide run outside a caller's transaction computes blocks ahead on READERS connections of their own while the
+run's connection loads and writes the blocks before them (blocks_read_ahead): PostgreSQL uses several cores, as
+the floor's parallel query does. The rows travel as COPY text into a temporary table of the run's transaction,
+which alone writes: the year is still replaced in one transaction.
+
+The rows are exactly those of the portable path (results_portable.py, scoring.computation's arithmetic), which
+SQLite and the one-unit refresh use: tests/scoring/test_services_results_sql.py compares both on random data.
 """
 import io
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 
+from django import db
 from django.db import connection
 from django.utils import timezone
 
@@ -23,9 +30,11 @@ RUN_TABLE = "results_run"
 # Connections computing blocks ahead of the run's own (the floor's parallel query has two workers too), and how
 # many blocks they may hold ready: memory stays that of a few blocks' rows.
 READERS, AHEAD = 2, 4
-# For the run's transaction and its readers' sessions: a large block's sums sort ~50,000 leaves, more than the
-# default 4 MB; and JIT compiling costs more than it saves on these plans.
-TUNING = "SET {scope} work_mem = '64MB'; SET {scope} jit = off"
+# For the run's transaction and its readers' sessions: a large block's sums group ~50,000 leaves, more than the
+# default 4 MB hold; JIT compiling costs more than it saves on these plans; and the planner, which can't know that
+# every leaf score of a block matches a leaf of its framework, expects a few hundred rows where there are
+# ~50,000 and sorts them to group them, when hashing costs a quarter less.
+TUNING = "SET {scope} work_mem = '64MB'; SET {scope} jit = off; SET {scope} enable_sort = off"
 
 
 def _percent(points, max_points, signed=True):
@@ -130,7 +139,8 @@ area_sums AS (
            {a_na_max} AS a_na_max, {x_na_max} AS x_na_max
     FROM sums WHERE method IN (1, 2) GROUP BY assessment_id, area
 ),
-parts AS (
+-- MATERIALIZED: each expression is computed once per row; inlined, PostgreSQL would repeat it at every reference.
+parts AS MATERIALIZED (
     SELECT m.unit_id,
            COALESCE(s.a_points, 0.000) AS appraised,
            CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0.000) ELSE 0.000 END AS survey,
@@ -148,9 +158,23 @@ parts AS (
     FROM members m CROSS JOIN cycle c CROSS JOIN framework f
     LEFT JOIN file_sums s ON s.assessment_id = m.assessment_id
 ),
+raw_totals AS MATERIALIZED (
+    SELECT t.*, t.max_appraised + t.max_survey AS max_total, t.own_max_appraised + t.max_survey AS own_max_total,
+           t.appraised + t.survey + t.bonus - t.penalty AS raw_total,
+           t.own_appraised + t.survey + t.own_bonus - t.own_penalty AS own_raw_total
+    FROM parts t
+),
+totals AS MATERIALIZED (
+    SELECT t.*, {total} AS total, {own_total} AS own_total FROM raw_totals t CROSS JOIN cycle c
+),
+indices AS MATERIALIZED (
+    SELECT t.*, {index} AS index, CASE WHEN c.survey_held THEN {survey_index} END AS survey_index,
+           CASE WHEN t.self_scored THEN {own_index} END AS self_index
+    FROM totals t CROSS JOIN cycle c
+),
 -- Every member's areas: an area is listed when one of its counted slots has an applicable leaf, in the order of
 -- the first such slot's first leaf.
-unit_areas AS (
+area_values AS MATERIALIZED (
     SELECT m.unit_id, fa.area, fa.code_json,
            COALESCE(s.a_points, 0.000) + CASE WHEN c.survey_held THEN COALESCE(s.x_points, 0.000) ELSE 0.000 END
                AS points,
@@ -171,35 +195,30 @@ previous_areas AS (
     FROM previous p CROSS JOIN jsonb_to_recordset(p.areas) AS e(code text, index numeric)
     WHERE e.index IS NOT NULL
 ),
--- The areas as JSON text, parsed once per unit: building jsonb value by value costs several times more.
+area_indices AS MATERIALIZED (
+    SELECT a.*, {area_index} AS index FROM area_values a CROSS JOIN cycle c WHERE a.first IS NOT NULL
+),
+-- The areas as JSON text, parsed once per unit when written: building jsonb value by value costs several times
+-- more. Kept as text until then, so that a reader's COPY moves it as is.
 area_lists AS (
-    SELECT a.unit_id, MIN(i.index) AS lowest_index,
+    SELECT a.unit_id, MIN(a.index) AS lowest_index,
            ('[' || string_agg('{{"code":' || a.code_json || ',"points":"' || a.points::text
                               || '","max":"' || a.max_points::text || '","index":'
-                              || COALESCE('"' || i.index::text || '"', 'null') || ',"change":'
-                              || COALESCE('"' || (i.index - pa.index)::text || '"', 'null') || '}}',
-                              ',' ORDER BY a.first) || ']')::jsonb AS areas
-    FROM unit_areas a
-    CROSS JOIN cycle c
-    CROSS JOIN LATERAL (SELECT {area_index} AS index) i
+                              || COALESCE('"' || a.index::text || '"', 'null') || ',"change":'
+                              || COALESCE('"' || (a.index - pa.index)::text || '"', 'null') || '}}',
+                              ',' ORDER BY a.first) || ']') AS areas
+    FROM area_indices a
     LEFT JOIN previous_areas pa ON pa.unit_id = a.unit_id AND pa.area = a.area
-    WHERE a.first IS NOT NULL
     GROUP BY a.unit_id
 )
 SELECT c.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked, t.appraised, t.survey, t.bonus,
-       t.penalty, s.total, s.max_total, i.index,
-       CASE WHEN c.survey_held THEN {survey_index} END AS survey_index,
-       CASE WHEN t.self_scored THEN s.own_total END AS self_total,
-       CASE WHEN t.self_scored THEN {own_index} END AS self_index,
-       p.index AS previous_index, p.rank AS previous_rank, i.index - p.index AS index_change,
+       t.penalty, t.total, t.max_total, t.index, t.survey_index,
+       CASE WHEN t.self_scored THEN t.own_total END AS self_total, t.self_index,
+       p.index AS previous_index, p.rank AS previous_rank, t.index - p.index AS index_change,
        CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version END AS comparable,
-       t.incomplete, COALESCE(l.areas, '[]'::jsonb) AS areas, l.lowest_index
-FROM parts t
+       t.incomplete, COALESCE(l.areas, '[]') AS areas, l.lowest_index
+FROM indices t
 CROSS JOIN cycle c
-CROSS JOIN LATERAL (SELECT t.max_appraised + t.max_survey AS max_total,
-                           t.own_max_appraised + t.max_survey AS own_max_total) m
-CROSS JOIN LATERAL (SELECT m.max_total, m.own_max_total, {total} AS total, {own_total} AS own_total) s
-CROSS JOIN LATERAL (SELECT {index} AS index) i
 JOIN scoring_unit u ON u.id = t.unit_id
 LEFT JOIN area_lists l ON l.unit_id = t.unit_id
 LEFT JOIN previous p ON p.unit_id = t.unit_id
@@ -212,10 +231,9 @@ LEFT JOIN previous p ON p.unit_id = t.unit_id
     scale=_scale("f.precision"),
     area_index=_percent("a.points", "a.max_points", signed=False),
     survey_index=_percent("t.survey", "t.max_survey", signed=False),
-    own_index=_percent("s.own_total", "s.own_max_total"),
-    index=_percent("s.total", "s.max_total"),
-    total=_clamped("t.appraised + t.survey + t.bonus - t.penalty", "m.max_total"),
-    own_total=_clamped("t.own_appraised + t.survey + t.own_bonus - t.own_penalty", "m.own_max_total"),
+    own_index=_percent("t.own_total", "t.own_max_total"),
+    index=_percent("t.total", "t.max_total"),
+    total=_clamped("t.raw_total", "t.max_total"), own_total=_clamped("t.own_raw_total", "t.own_max_total"),
 )
 # What grading and ranking need of each unit the block statement computed, a few numbers per unit.
 RANKING_INPUTS = 'unit_id, "group", ranked, index, lowest_index, survey_index, penalty'
@@ -228,10 +246,11 @@ INSERT INTO scoring_unitresult (year, unit_id, block_id, framework_id, "group", 
 SELECT %(year)s, r.unit_id, r.block_id, r.framework_id, r."group", r.ranked, r.appraised, r.survey, r.bonus,
        r.penalty, r.total, r.max_total, r.index, r.survey_index, r.self_total, r.self_index, g.grade, g.rank,
        r.previous_index, r.previous_rank, r.index_change, r.previous_rank - g.rank, r.comparable, r.incomplete,
-       r.areas, %(now)s
-FROM {table} r JOIN unnest(%(units)s::bigint[], %(grades)s::text[], %(ranks)s::integer[]) AS g(unit_id, grade, rank)
-     ON g.unit_id = r.unit_id
-WHERE r.cycle_id = %(cycle)s
+       r.areas::jsonb, %(now)s
+-- The grades and ranks come in unit order: picked by position, no join for the planner to misjudge (the run table
+-- has no statistics).
+FROM (SELECT *, row_number() OVER (ORDER BY unit_id) AS position FROM {table} WHERE cycle_id = %(cycle)s) r
+CROSS JOIN LATERAL (SELECT (%(grades)s::text[])[r.position] AS grade, (%(ranks)s::integer[])[r.position] AS rank) g
 ORDER BY r.unit_id
 ON CONFLICT (year, unit_id) DO UPDATE SET {updates}
 """.format(table=RUN_TABLE, updates=", ".join(
@@ -247,7 +266,8 @@ def run_table_create():
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {RUN_TABLE} ON COMMIT DROP AS {BLOCK_UNITS} WITH NO DATA",
                        {"cycle": None, "framework": None, "previous_year": None})
-        cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (cycle_id)")
+        # A block's rows in unit order (loading, writing); a unit's rows (the rows the run did not write).
+        cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (cycle_id, unit_id)")
         cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (unit_id)")
 
 
@@ -285,7 +305,7 @@ def blocks_read_ahead(cycles):
             with local.reader.cursor() as cursor:
                 cursor.execute(TUNING.format(scope="SESSION"))
         data = io.BytesIO()
-        with local.reader.cursor() as cursor:
+        with _as_django_errors(), local.reader.cursor() as cursor:
             query = cursor.mogrify(BLOCK_UNITS, _block_params(cycle)).decode()
             cursor.copy_expert(f"COPY ({query}) TO STDOUT", data)
         return data.getvalue()
@@ -301,6 +321,20 @@ def blocks_read_ahead(cycles):
         pool.shutdown(wait=True, cancel_futures=True)
         for reader in opened:
             reader.close()
+
+
+@contextmanager
+def _as_django_errors():
+    """A reader's driver errors as Django's (django.db.DataError...), as the run's own connection raises them."""
+    try:
+        yield
+    except connection.Database.Error as error:
+        for django_error in (db.DataError, db.OperationalError, db.IntegrityError, db.InternalError,
+                             db.ProgrammingError, db.NotSupportedError, db.DatabaseError, db.InterfaceError,
+                             db.Error):
+            if isinstance(error, getattr(connection.Database, django_error.__name__)):
+                raise django_error(*error.args) from error
+        raise
 
 
 def block_load(*, cycle, rows):
@@ -323,10 +357,15 @@ def block_grades_and_ranks(units, tiers):
 
 
 def block_write(*, cycle, unit_ids, grades, ranks):
-    """Upserts the block's rows from the run table (by year and unit, so a row keeps its id)."""
+    """Upserts the block's rows from the run table (by year and unit, so a row keeps its id); `grades` and `ranks`
+    follow `unit_ids`, which must be every unit of the block in the run table, in increasing order."""
+    if list(unit_ids) != sorted(unit_ids):
+        raise ValueError("block_write: unit_ids must be in increasing order")
     with connection.cursor() as cursor:
-        cursor.execute(BLOCK_WRITE, {"year": cycle.year, "cycle": cycle.pk, "units": unit_ids, "grades": grades,
-                                     "ranks": ranks, "now": timezone.now()})
+        cursor.execute(BLOCK_WRITE, {"year": cycle.year, "cycle": cycle.pk, "grades": grades, "ranks": ranks,
+                                     "now": timezone.now()})
+        if cursor.rowcount != len(unit_ids):
+            raise RuntimeError(f"block_write: {cursor.rowcount} rows written for {len(unit_ids)} units")
 
 
 def stale_delete(*, year, block_ids):

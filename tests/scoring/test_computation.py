@@ -490,3 +490,23 @@ def test_aggregated_sums_equal_the_sums_made_by_hand(all_leaves):
     assert sum((area.max_points for area in parts.areas), D(0)) == parts.max_appraised + parts.max_survey
     scored = [leaf for leaf in applicable if leaf.method in (APPRAISED, SURVEY)]
     assert parts.incomplete == any(leaf.score is None for leaf in scored)
+
+
+# --- Grading from plain numbers (the engine's SQL path computes the numbers, Python grades them) -----------------
+
+INDICES = st.decimals(min_value=0, max_value=100, places=2)
+
+
+@given(index=INDICES, areas=st.lists(st.one_of(st.none(), INDICES), max_size=6),
+       survey=st.one_of(st.none(), INDICES), penalty=st.decimals(min_value=0, max_value=5, places=3),
+       limit=st.decimals(min_value=0, max_value=5, places=1))
+def test_grading_from_plain_numbers_agrees_with_grading_a_computed_result(index, areas, survey, penalty, limit):
+    from scoring.computation import grade, grade_for
+
+    tiers = (GradeTier("XUAT_SAC", D(90), min_area_index=D(80), min_survey_index=D(70), max_penalty=limit),
+             *TIERS[1:])
+    result = dataclasses.replace(
+        make_result(index, areas=[(str(n), i) for n, i in enumerate(areas) if i is not None]),
+        survey_index=survey, penalty=penalty)
+
+    assert grade(index, areas, survey, penalty, tiers) == grade_for(result, tiers)

@@ -10,14 +10,16 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.forms.models import model_to_dict
 
 from scoring import computation
 from scoring.models import Assessment, Criterion, Cycle, GradeTier, LeafScore, Unit, UnitResult
 from scoring.services import results as results_service
+from scoring.services import results_sql
 from scoring.services.results import results_compute
 from scoring.services.results_sql import _percent, _scale
+from tests.celery_worker import wait_for
 from tests.conftest import make_block, make_framework
 
 D = Decimal
@@ -49,6 +51,10 @@ def test_the_set_based_path_gives_the_rows_of_the_portable_path_on_random_data(r
     rng = random.Random(seed)
     for number in range(4):
         make_random_block(rng, f"K{number}", survey_held=number != 1)
+    # A unit moved to another block keeps its files in the old one: that year it belongs to both blocks.
+    moved = Unit.objects.filter(block__code="K0", assessments__isnull=False).order_by("pk").first()
+    Unit.objects.filter(pk=moved.pk).update(block=Unit.objects.filter(block__code="K3").first().block,
+                                            active=True)
 
     for year in YEARS:
         set_based, portable = both_paths(monkeypatch, year)
@@ -107,6 +113,70 @@ def test_the_sql_percent_rounds_half_up_exactly_as_computation_does(require_post
     assert unsigned == [computation.percent(abs(points), maximum, places) for points, maximum, places in cases]
     assert [str(value) for value in computed[:8]] == ["12.50", "-12.50", "12.5", "-12.5", "67", "33.333", "0.00",
                                                       "None"]
+
+
+# --- Blocks read ahead on connections of their own -----------------------------------------------------------------
+
+
+def test_blocks_read_ahead_on_other_connections_give_the_rows_of_the_runs_own_connection(transactional_db,
+                                                                                         require_postgres,
+                                                                                         monkeypatch):
+    rng = random.Random(3)
+    for number in range(4):
+        make_random_block(rng, f"K{number}", survey_held=number != 1)
+    read_ahead = spy(monkeypatch, "blocks_read_ahead")
+
+    for year in YEARS:
+        results_compute(year=year)  # outside any transaction: blocks computed ahead by readers
+        ahead = rows(year)
+        with transaction.atomic():  # inside one, readers couldn't see uncommitted scores: all on this connection
+            results_compute(year=year)
+        assert rows(year) == ahead
+        assert set(ahead) == set(Unit.objects.filter(active=True).values_list("pk", flat=True)) | set(
+            Assessment.objects.filter(cycle__year=year).values_list("unit", flat=True))
+
+    assert read_ahead == [4, 4]  # once per year, four blocks each
+
+
+def test_a_reader_failing_mid_run_leaves_the_previous_results_and_closes_the_readers(transactional_db,
+                                                                                     require_postgres,
+                                                                                     monkeypatch):
+    rng = random.Random(5)
+    for number in range(4):
+        make_random_block(rng, f"K{number}", survey_held=True)
+    results_compute(year=YEARS[0])
+    before, sessions = rows(YEARS[0]), database_sessions()
+    LeafScore.objects.filter(assessment__cycle__year=YEARS[0]).update(final_score=None)  # a rerun would differ
+    third = Cycle.objects.filter(year=YEARS[0]).order_by("block__code")[2]
+    # Division by zero for the third block only, in the readers' statement.
+    monkeypatch.setattr(results_sql, "BLOCK_UNITS", results_sql.BLOCK_UNITS.replace(
+        "WHERE c.id = %(cycle)s", f"WHERE c.id = %(cycle)s AND 1 / (c.id - {third.pk}) <> 0", 1))
+    read_ahead = spy(monkeypatch, "blocks_read_ahead")
+
+    with pytest.raises(DataError):
+        results_compute(year=YEARS[0])
+
+    assert read_ahead == [4]
+    assert rows(YEARS[0]) == before
+    assert wait_for(lambda: database_sessions() == sessions, timeout=10)
+
+
+def spy(monkeypatch, name):
+    """Records the number of cycles of each call to results_sql.`name`, which still runs."""
+    calls, function = [], getattr(results_sql, name)
+
+    def recorded(cycles):
+        calls.append(len(cycles))
+        return function(cycles)
+
+    monkeypatch.setattr(results_sql, name, recorded)
+    return calls
+
+
+def database_sessions():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
 
 
 # --- The generator ---------------------------------------------------------------------------------------------
