@@ -13,6 +13,7 @@ from ..excel.assessments import (
     FIELD_COLUMN, LETTER, SHEET, CellIssue, check_assessment_workbook, read_assessment_workbook, workbook_filename,
     write_assessment_workbook,
 )
+from ..forms import FrameworkUploadForm
 from ..framework_spec import plain_decimal
 from ..models import AuditSource
 from ..permissions import get_assessment_for_user, get_assessment_workbook_for_user
@@ -22,25 +23,13 @@ from .staging import forget_staged, stage_for_session, staged_path_for_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "workbook_uploads"  # session key: the tokens of this user's staged workbooks
-UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+class WorkbookUploadForm(FrameworkUploadForm):
+    """The framework upload's checks (an .xlsx of at most 5 MB), then the self-assessment workbook's own."""
 
-
-class WorkbookUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Sổ tự đánh giá đã điền (.xlsx, tối đa 5 MB)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
                            error_messages={"empty": gettext_lazy("Tệp rỗng: hãy chọn sổ tự đánh giá đã điền.")})
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if not file.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Chỉ nhận tệp Excel có đuôi .xlsx."))
-        if file.size > UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
-        problem = check_assessment_workbook(file)
-        if problem:
-            raise forms.ValidationError(problem)
-        file.seek(0)
-        return file
+    check = staticmethod(check_assessment_workbook)
 
 
 @login_required
