@@ -135,24 +135,21 @@ def _state_reason(request):
 @login_required
 @require_POST
 def cycle_close(request, pk):
-    cycle = get_cycle_for_user(request.user, pk, write=True)
-    reason = _state_reason(request)
-    if reason is not None:
-        if services.cycle_close(cycle=cycle, user=request.user, reason=reason):
-            messages.success(request, _("Đã đóng kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
-        else:
-            messages.info(request, _("Kỳ đánh giá %(cycle)s đã đóng từ trước.") % {"cycle": cycle})
-    return redirect("scoring:cycle_detail", pk=cycle.pk)
+    return _set_state(request, pk, services.cycle_close, done=_("Đã đóng kỳ đánh giá %(cycle)s."),
+                      already=_("Kỳ đánh giá %(cycle)s đã đóng từ trước."))
 
 
 @login_required
 @require_POST
 def cycle_reopen(request, pk):
+    return _set_state(request, pk, services.cycle_reopen, done=_("Đã mở lại kỳ đánh giá %(cycle)s."),
+                      already=_("Kỳ đánh giá %(cycle)s đang mở."))
+
+
+def _set_state(request, pk, service, *, done, already):
     cycle = get_cycle_for_user(request.user, pk, write=True)
     reason = _state_reason(request)
     if reason is not None:
-        if services.cycle_reopen(cycle=cycle, user=request.user, reason=reason):
-            messages.success(request, _("Đã mở lại kỳ đánh giá %(cycle)s.") % {"cycle": cycle})
-        else:
-            messages.info(request, _("Kỳ đánh giá %(cycle)s đang mở.") % {"cycle": cycle})
+        changed = service(cycle=cycle, user=request.user, reason=reason)
+        (messages.success if changed else messages.info)(request, (done if changed else already) % {"cycle": cycle})
     return redirect("scoring:cycle_detail", pk=cycle.pk)
