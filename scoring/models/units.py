@@ -45,6 +45,11 @@ class Unit(models.Model):
     group = models.CharField(_("nhóm"), max_length=50, blank=True)
     ranked = models.BooleanField(_("xếp hạng"), default=True, help_text=_("Bỏ chọn: chấm điểm nhưng không xếp hạng."))
     active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Domain rule 13: a merged unit names the unit it merged into; a split unit is named by each unit it became.
+    # History reads across the change through these links; past years' rosters and results never move.
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, related_name="predecessors", blank=True, verbose_name=_("đơn vị kế thừa")
+    )
 
     objects = UnitQuerySet.as_manager()
 
