@@ -25,4 +25,5 @@ def unit_list(request):
 def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
     frameworks = selectors.unit_frameworks(request.user, unit)
-    return render(request, "scoring/unit_detail.html", {"unit": unit, "frameworks": frameworks})
+    return render(request, "scoring/unit_detail.html", {"unit": unit, "frameworks": frameworks,
+                                                        **selectors.unit_history(request.user, unit)})
