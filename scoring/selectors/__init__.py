@@ -69,6 +69,10 @@ def blocks_with_unit_counts():
     ).order_by("position", "code")
 
 
+def units_for_export_codes():
+    return Unit.objects.values_list("code", flat=True)
+
+
 def units_for_export():
     """Every unit: the export is an operator's command, there is no user to restrict by."""
     return list(Unit.objects.select_related("block").prefetch_related("successors")
