@@ -57,8 +57,7 @@ def write_units_workbook(units) -> bytes:
     sheet.title = SHEET
     sheet.append(COLUMNS)
     for unit in units:
-        # An unsaved unit (the demo's sample file) has no links yet.
-        successors = ", ".join(sorted(successor.code for successor in unit.successors.all())) if unit.pk else ""
+        successors = ", ".join(_successor_codes(unit))
         sheet.append([unit.code, unit.name, unit.block.code, unit.group, _yes_no(unit.ranked), _yes_no(unit.active),
                       successors, None])
     _keep_text_as_text(sheet)
@@ -73,6 +72,13 @@ def write_units_workbook(units) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _successor_codes(unit):
+    # An unsaved unit (the demo's sample file) has no links yet: it carries the codes it will be linked to.
+    if unit.pk is None:
+        return sorted(getattr(unit, "successor_codes", ()))
+    return sorted(successor.code for successor in unit.successors.all())
 
 
 def _block_table(workbook):
