@@ -117,7 +117,7 @@ def test_a_new_officer_sets_a_password_through_the_link_and_signs_in(client, new
     form = client.get(link.path)
     done = client.post(link.path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
-    assert form.status_code == 200 and form["Referrer-Policy"] == "no-referrer"
+    assert form.status_code == 200 and form["Referrer-Policy"] == "same-origin"
     assert done.status_code == 302 and done.url == reverse("login")
     signed_in = client.post(reverse("login"), {"username": "canbo.moi", "password": NEW_PASSWORD})
     assert signed_in.status_code == 302 and signed_in.url == reverse("home")
