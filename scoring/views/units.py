@@ -10,7 +10,7 @@ from .. import selectors
 from ..excel.sheets import WorkbookError
 from ..excel.units import read_units_file, write_units_workbook
 from ..forms import UnitsUploadForm
-from ..permissions import get_unit_for_user, require_manager, units_visible_to
+from ..permissions import get_unit_for_user, is_manager, require_manager, units_visible_to
 from ..services.units import units_import, units_validate
 from .frameworks import _xlsx
 from .staging import forget_staged, stage_for_session, staged_path_for_session
@@ -28,7 +28,7 @@ def unit_list(request):
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scoring/unit_list.html", {
         "page": page, "filters": filters, "filtered": any(filters.values()), "has_units": units.exists(),
-        "blocks": selectors.blocks_of(units),
+        "blocks": selectors.blocks_of(units), "can_import": is_manager(request.user),
     })
 
 

@@ -177,3 +177,19 @@ def test_the_command_writes_the_new_accounts_links_to_print(province, tmp_path, 
     assert sorted(row[0] for row in rows) == sorted(row[0] for row in GOOD)
     assert all(row[3].startswith("https://cchc.example.gov.vn/dat-mat-khau/") for row in rows)
     assert SetPasswordLink.objects.count() == 4
+
+
+def test_a_role_unit_or_agency_changed_in_the_django_admin_is_audited(province, personas, rf):
+    from django.contrib.admin.sites import site
+
+    admin = personas[Role.ADMIN]
+    officer = User.objects.get(username="canbo")
+    officer.role, officer.unit, officer.agency = Role.APPRAISER, None, make_agency("STP")
+    request = rf.post("/admin/")
+    request.user = admin
+
+    site._registry[User].save_model(request, officer, form=None, change=True)
+
+    assert set(AuditEntry.objects.filter(entity="user", entity_id=officer.pk, actor=admin)
+               .values_list("field", "old_value", "new_value")) == {
+        ("role", "unit_officer", "appraiser"), ("unit", "SNV", ""), ("agency", "", "STP")}
