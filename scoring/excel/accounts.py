@@ -137,7 +137,8 @@ def _add_guide(workbook):
     guide = workbook.create_sheet("huong_dan")
     guide.append([_("Cột"), _("Ý nghĩa")])
     for column, meaning in (
-        ("username", _("Tên đăng nhập (duy nhất, không phân biệt hoa thường); nhập lại cùng tên sẽ cập nhật tài khoản")),
+        ("username",
+         _("Tên đăng nhập (duy nhất, không phân biệt hoa thường); nhập lại cùng tên sẽ cập nhật tài khoản")),
         ("full_name", _("Họ và tên, họ trước tên, ví dụ Nguyễn Văn Hùng")),
         ("email", _("Địa chỉ e-mail (không bắt buộc): nhận đường dẫn đặt mật khẩu và khôi phục mật khẩu")),
         ("role", _("admin, coordinator, appraiser, unit_officer, unit_head, leader hoặc tên tiếng Việt của vai trò")),

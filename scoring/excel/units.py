@@ -119,7 +119,8 @@ def _read_row(number, cells):
     values["successors"] = _codes(cells, "successor")
     values["predecessors"] = _codes(cells, "predecessors")
     if len(values["block"]) > BLOCK_CODE_MAX:
-        message = _("dài %(length)d ký tự, tối đa %(limit)d") % {"length": len(values["block"]), "limit": BLOCK_CODE_MAX}
+        message = _("dài %(length)d ký tự, tối đa %(limit)d") % {"length": len(values["block"]),
+                                                                 "limit": BLOCK_CODE_MAX}
         issues.append(SheetIssue(message, SHEET, number, "block"))
     if issues:
         return None, issues

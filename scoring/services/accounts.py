@@ -70,8 +70,8 @@ def accounts_import(*, rows: Sequence[AccountRow], actor=None, source=AuditSourc
             user.set_unusable_password()
             user.save()
             result.created.append(user)
-            entries += _entries(user, [(name, None, value) for name, value in values.items() if value not in ("", None)],
-                                actor, source)
+            created = [(name, None, value) for name, value in values.items() if value not in ("", None)]
+            entries += _entries(user, created, actor, source)
         else:
             changes = [(name, getattr(user, name), value) for name, value in values.items()
                        if getattr(user, name) != value]

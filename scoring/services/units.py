@@ -163,7 +163,8 @@ def _links_import(rows, *, user, source):
     stated = [row for row in rows if row.successors is not None or row.predecessors is not None]
     if not stated:
         return [], set()
-    codes = {row.code for row in stated} | {code for row in stated for code in (row.successors or ()) + (row.predecessors or ())}
+    codes = {row.code for row in stated}
+    codes |= {code for row in stated for code in (row.successors or ()) + (row.predecessors or ())}
     units = Unit.objects.in_bulk(codes, field_name="code")
     Link = Unit.successors.through
     wanted, managed = set(), set()
@@ -187,8 +188,9 @@ def _links_import(rows, *, user, source):
     by_pk |= Unit.objects.in_bulk({pk for pair in stale for pk in pair} - set(by_pk))
     reason = _("Nhập danh sách đơn vị")
     entries = [audit_entry(entity="unit", entity_id=a, field="successor",
-                           old=None if (a, b) in added else by_pk[b].code, new=by_pk[b].code if (a, b) in added else None,
-                           actor=user, source=source, reason=reason) for a, b in sorted(added | stale)]
+                           old=None if (a, b) in added else by_pk[b].code,
+                           new=by_pk[b].code if (a, b) in added else None, actor=user, source=source, reason=reason)
+               for a, b in sorted(added | stale)]
     moved = added | stale
     relinked = {by_pk[a].code for a, _b in moved if ("from", a) in managed}
     relinked |= {by_pk[b].code for _a, b in moved if ("to", b) in managed}

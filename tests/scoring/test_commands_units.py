@@ -110,7 +110,8 @@ def test_on_an_empty_database_the_file_brings_its_blocks_and_its_merge(db, xlsx_
             ("XA-001", "Xã An Phú", "XA", "", "", "không", "XA-100", ""),
             ("XA-002", "Xã An Hòa", "XA", "", "", "không", "XA-100", ""),
             ("XA-100", "Xã An Phú Hòa", "XA", "", "", "", "", "")]
-    out, _err = run("import_units", xlsx_file(rows, header=HISTORY, blocks=[("SO", "Khối sở", 1), ("XA", "Khối xã", 2)]))
+    blocks = [("SO", "Khối sở", 1), ("XA", "Khối xã", 2)]
+    out, _err = run("import_units", xlsx_file(rows, header=HISTORY, blocks=blocks))
 
     assert "Đã tạo 4, cập nhật 0 đơn vị" in out
     assert list(Block.objects.values_list("code", "name", "position")) == [("SO", "Khối sở", 1), ("XA", "Khối xã", 2)]

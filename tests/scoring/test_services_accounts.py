@@ -9,7 +9,7 @@ from scoring.excel.sheets import WorkbookError
 from scoring.models import AuditEntry, Role, SetPasswordLink, User
 from scoring.selectors.accounts import accounts_for_export
 from scoring.services.accounts import accounts_import, split_full_name
-from tests.conftest import make_agency, make_unit
+from tests.conftest import make_agency
 
 from .accounts_workbooks import accounts_xlsx
 

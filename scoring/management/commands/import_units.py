@@ -10,8 +10,8 @@ class Command(BaseCommand):
             "cập nhật theo mã; có lỗi thì không lưu gì.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="tệp .xlsx có sheet units: code, name, block, group, ranked, [active, successor, predecessors]; "
-                                 "sheet blocks tùy chọn: code, name, position")
+        parser.add_argument("file", help="tệp .xlsx có sheet units: code, name, block, group, ranked, [active, "
+                                         "successor, predecessors]; sheet blocks tùy chọn: code, name, position")
 
     def handle(self, *args, file, **options):
         rows, blocks, issues = read_units_file(file)
