@@ -74,6 +74,10 @@ def set_password_link_check(token: str) -> SetPasswordLink:
             "date": timezone.localtime(link.expires_at).strftime("%d/%m/%Y")})
     if not link.user.is_active:
         raise LinkRefused(_("Tài khoản này đã ngừng hoạt động."))
+    if link.user.has_usable_password():
+        # Set since (by "Quên mật khẩu" or the admin): a link left in a drawer must not replace it.
+        raise LinkRefused(_("Tài khoản này đã có mật khẩu. Hãy đăng nhập, hoặc dùng «Quên mật khẩu» nếu không nhớ "
+                            "mật khẩu."))
     return link
 
 

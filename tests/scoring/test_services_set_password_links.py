@@ -103,3 +103,14 @@ def test_no_email_goes_to_an_account_that_already_has_a_password(newcomer, setti
     newcomer.save()
 
     assert set_password_link_email(newcomer.pk) is False and mail.outbox == []
+
+
+def test_a_link_never_replaces_a_password_set_some_other_way(newcomer):
+    [link] = set_password_links_issue(users=[newcomer])
+    newcomer.set_password(NEW_PASSWORD)
+    newcomer.save()
+
+    with pytest.raises(LinkRefused, match="đã có mật khẩu"):
+        set_password_with_link(token=token_of(link), password="mot-mat-khau-khac-2026")
+    newcomer.refresh_from_db()
+    assert newcomer.check_password(NEW_PASSWORD)
