@@ -121,7 +121,8 @@ def _blocks_import(rows, blocks, *, user, source):
     and renames or reorders the known ones the `blocks` sheet lists. Returns the audit entries and every block."""
     known = _blocks_by_code()
     described = {block.code.upper(): block for block in blocks}
-    wanted = {row.block.upper(): row.block for row in rows} | {code: block.code for code, block in described.items()}
+    # A block named only by the units sheet gets its code in capitals, as blocks are matched: "xa" creates XA.
+    wanted = {row.block.upper(): row.block.upper() for row in rows} | {key: row.code for key, row in described.items()}
     last = max((block.position for block in known.values()), default=0)
     new = []
     for key, code in wanted.items():
