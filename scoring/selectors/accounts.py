@@ -1,7 +1,13 @@
 """Reads for the onboarding pages: accounts, agencies and the setup checklist (issue 10)."""
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from ..models import User
+from ..models import Agency, Role, User
+
+
+def agencies_with_appraisers():
+    """Every agency, with its count of active appraisers, for the agencies page."""
+    active = Q(members__role=Role.APPRAISER, members__is_active=True)
+    return list(Agency.objects.annotate(appraiser_count=Count("members", filter=active)).order_by("code"))
 
 
 def accounts_for_export(users=None):

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import selectors
 from ..forms import AgencyFormSet, BlockFormSet
-from ..models import Agency, Block, Role
 from ..permissions import get_agency_for_user, require_account_manager
+from ..selectors.accounts import agencies_with_appraisers
 from ..selectors.setup import setup_checklist
 from ..services.agencies import agency_rename
 from ..services.units import block_update
@@ -25,7 +26,7 @@ def setup_page(request):
 @login_required
 def block_list(request):
     require_account_manager(request.user)
-    blocks = list(Block.objects.order_by("position", "code"))
+    blocks = list(selectors.blocks_with_unit_counts())
     initial = [{"name": block.name, "position": block.position} for block in blocks]
     formset = BlockFormSet(request.POST or None, initial=initial, prefix="blocks")
     if request.method == "POST" and formset.is_valid():
@@ -41,7 +42,7 @@ def block_list(request):
 @login_required
 def agency_list(request):
     require_account_manager(request.user)
-    agencies = list(Agency.objects.order_by("code"))
+    agencies = agencies_with_appraisers()
     formset = AgencyFormSet(request.POST or None, initial=[{"name": agency.name} for agency in agencies],
                             prefix="agencies")
     if request.method == "POST" and formset.is_valid():
@@ -50,8 +51,7 @@ def agency_list(request):
                 agency_rename(agency=agency, name=form.cleaned_data["name"], user=request.user)
         messages.success(request, _("Đã lưu tên các cơ quan thẩm định."))
         return redirect("scoring:agency_list")
-    counts = {agency.pk: agency.members.filter(role=Role.APPRAISER, is_active=True).count() for agency in agencies}
-    rows = [(agency, form, counts[agency.pk]) for agency, form in zip(agencies, formset.forms)]
+    rows = [(agency, form, agency.appraiser_count) for agency, form in zip(agencies, formset.forms)]
     return render(request, "scoring/agency_list.html", {"rows": rows, "formset": formset})
 
 

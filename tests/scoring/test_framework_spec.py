@@ -2,11 +2,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring.framework_spec import (
     CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, canonical_rule, merge_issues, plain_decimal,
     validate_framework,
 )
+from scoring.rules import format_decimal_vi
 
 D = Decimal
 
@@ -366,3 +369,22 @@ def test_a_wrong_code_is_reported_alone_without_the_parent_sum_it_breaks():
 
 def test_an_unknown_method_is_reported_alone_without_the_parent_sum_it_breaks():
     assert len(issues_of(with_node("1.2", method="selfscore"))) == 1
+
+
+MAXIMA = st.decimals(min_value="0.001", max_value="50", places=3)
+
+
+@given(leaves=st.lists(MAXIMA, min_size=1, max_size=5), written=st.one_of(st.none(), st.just(D(0)), MAXIMA))
+def test_a_parent_of_bonus_leaves_accepts_blank_zero_or_the_sum_and_names_the_sum_otherwise(leaves, written):
+    kids = tuple(node(f"3.{n}", str(maximum), "bonus", row=10 + n) for n, maximum in enumerate(leaves, 1))
+    area = replace(node("3", "0", row=7), max_points=written)
+    spec = replace(SPEC, criteria=(*TREE[:5], area, *kids))
+    total = sum(leaves, D(0))
+
+    issues = issues_of(spec)
+
+    if written is None or written == 0 or written == total:
+        assert issues == []
+    else:
+        [issue] = issues
+        assert f"= {format_decimal_vi(total)})" in issue and "3.1: " in issue

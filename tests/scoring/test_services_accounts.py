@@ -1,6 +1,8 @@
 from io import BytesIO, StringIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -193,3 +195,13 @@ def test_a_role_unit_or_agency_changed_in_the_django_admin_is_audited(province, 
     assert set(AuditEntry.objects.filter(entity="user", entity_id=officer.pk, actor=admin)
                .values_list("field", "old_value", "new_value")) == {
         ("role", "unit_officer", "appraiser"), ("unit", "SNV", ""), ("agency", "", "STP")}
+
+
+@given(st.lists(st.text(alphabet="AĐăâêôơưBCDHNnguyễnvăhù", min_size=1, max_size=8), min_size=1, max_size=5))
+def test_splitting_a_full_name_and_writing_it_back_gives_the_same_name(words):
+    full_name = " ".join(words)
+
+    last_name, first_name = split_full_name(full_name)
+
+    assert f"{last_name} {first_name}".strip() == full_name
+    assert first_name == words[-1]

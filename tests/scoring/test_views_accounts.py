@@ -167,3 +167,15 @@ def test_the_login_page_offers_a_password_reset_by_email_for_everyone(client, le
     [message] = mail.outbox
     assert message.to == ["lanhdao@tinh.gov.vn"] and "/accounts/password-reset/" in message.body
     assert PASSWORD  # the personas' password is unchanged until the link is used
+
+
+def test_the_account_list_finds_accounts_by_name_and_says_who_has_no_password_yet(client, coordinator, own_unit):
+    waiting = make_user("canbo.cho", Role.UNIT_OFFICER, unit=own_unit, last_name="Đinh Văn")
+    waiting.set_unusable_password()
+    waiting.save()
+    client.force_login(coordinator)
+
+    response = client.get(reverse("scoring:account_list"), {"q": "Đinh"})
+
+    assert [user.username for user in response.context["page"].object_list] == ["canbo.cho"]
+    assert "Chưa đặt mật khẩu" in response.content.decode()
