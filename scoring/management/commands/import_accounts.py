@@ -38,3 +38,6 @@ class Command(BaseCommand):
         if links:
             Path(links).write_bytes(write_links_workbook(issued))
             self.stdout.write(f"Đã ghi {len(issued)} đường dẫn đặt mật khẩu vào {links}")
+        elif imported.created:
+            self.stdout.write("Chưa in đường dẫn đặt mật khẩu: chạy lại với --links TỆP.xlsx cho lần sau, hoặc cấp "
+                              "đường dẫn ở trang Tài khoản → Đường dẫn đặt mật khẩu.")
