@@ -161,6 +161,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parindex@localhost")
+# New accounts choose their password through a one-time link (issue 10); it expires after this many days. SITE_URL
+# makes the links absolute in e-mails and in the file `import_accounts --links` writes.
+SET_PASSWORD_LINK_DAYS = int(os.environ.get("SET_PASSWORD_LINK_DAYS", "7"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: without REDIS_URL tasks run in-process, so `make run` needs nothing else installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -26,3 +26,28 @@ class FrameworkUploadForm(forms.Form):
             raise forms.ValidationError(problem)
         file.seek(0)
         return file
+
+
+class UnitsUploadForm(FrameworkUploadForm):
+    file = forms.FileField(label=_("Tệp danh sách đơn vị (.xlsx, tối đa 5 MB)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class AccountsUploadForm(FrameworkUploadForm):
+    file = forms.FileField(label=_("Tệp tài khoản (.xlsx, tối đa 5 MB)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class BlockForm(forms.Form):
+    name = forms.CharField(label=_("Tên khối"), max_length=100)
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=32767)
+
+
+BlockFormSet = forms.formset_factory(BlockForm, extra=0)
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Tên cơ quan"), max_length=200, required=False)
+
+
+AgencyFormSet = forms.formset_factory(AgencyForm, extra=0)

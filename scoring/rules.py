@@ -270,6 +270,12 @@ def suggested_score(
     raise TypeError(f"not a rule: {rule!r}")
 
 
+def penalty_score(rule: DeductRule, max_points: Decimal, *, occurrences: int | None) -> Decimal:
+    """A penalty leaf's `deduct k` (domain.md, rule 1): k points per occurrence, at most the leaf's maximum. The
+    appraised leaf's deduct counts down from its maximum; a penalty leaf holds the points deducted, so it counts up."""
+    return quantize_points(min(rule.per_occurrence * _occurrences(occurrences), max_points))
+
+
 def check_score(max_points: Decimal, value: Decimal | None, *, step: Decimal | None = None) -> Decimal:
     """A directly entered score (self-score, appraiser override, bonus or penalty claim), validated."""
     value = _entered(value, "Chưa nhập điểm")

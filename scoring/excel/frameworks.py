@@ -326,15 +326,18 @@ def _instructions():
         _("Cột method chỉ ghi ở tiêu chí lá (không có tiêu chí con): appraised (tự chấm và thẩm định), survey "
           "(điểm từ điều tra xã hội học), bonus (điểm thưởng), penalty (điểm trừ). Tiêu chí cha để trống method."),
         _("Điểm tối đa (max_points) của tiêu chí cha phải bằng tổng điểm tối đa của các tiêu chí con, không tính "
-          "điểm thưởng và điểm trừ; lĩnh vực chỉ gồm điểm thưởng (hoặc điểm trừ) thì bằng tổng các tiêu chí đó."),
-        _("Cột rule (quy tắc chấm) cho tiêu chí appraised; điểm thưởng, điểm trừ chỉ dùng manual; tiêu chí survey "
-          "để trống. Để trống nghĩa là manual."),
+          "điểm thưởng và điểm trừ; tiêu chí cha chỉ gồm điểm thưởng, điểm trừ không có điểm tối đa riêng: để "
+          "trống, ghi 0 hoặc ghi tổng các tiêu chí con."),
+        _("Cột rule (quy tắc chấm) cho tiêu chí appraised; điểm thưởng dùng manual hoặc choice, điểm trừ dùng "
+          "manual, choice hoặc deduct (trừ mỗi lần, tối đa bằng điểm tối đa); tiêu chí survey để trống. Để trống "
+          "nghĩa là manual."),
         _("  manual 0.25 — chấm trực tiếp từ 0 đến điểm tối đa, bước 0,25 (bỏ số bước: không giới hạn bước)."),
         _("  choice Đúng hạn=1; Chậm=0.5; Không=0 — chọn một mức, mỗi mức một số điểm."),
         _("  ratio 100=2; 90=1.5; 70=1; 0=0 — đơn vị nhập tử số và mẫu số; đạt từ ngưỡng % nào thì được điểm "
           "của ngưỡng đó."),
         _("  proportional — điểm = điểm tối đa × tử số / mẫu số."),
-        _("  deduct 0.25 — bắt đầu từ điểm tối đa, trừ 0,25 cho mỗi lần vi phạm, thấp nhất là 0."),
+        _("  deduct 0.25 — bắt đầu từ điểm tối đa, trừ 0,25 cho mỗi lần vi phạm, thấp nhất là 0. Ở tiêu chí "
+          "điểm trừ (penalty): trừ 0,25 điểm mỗi lần, tổng không quá điểm tối đa; đơn vị nhập số lần."),
         _("Cột evidence_required: yes nếu bắt buộc có tài liệu kiểm chứng, no nếu không. Cột appraiser: mã cơ "
           "quan thẩm định (SNV, STP, STC…); mã chưa có sẽ được tạo mới, điều phối viên đặt tên sau. Cột guidance: "
           "hướng dẫn chấm điểm, tài liệu kiểm chứng cần nộp."),
