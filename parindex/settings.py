@@ -121,6 +121,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Behind TLS in production (HTTPS=1); the intranet demo and tests run on plain HTTP.
 HTTPS = env_bool("HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # docker-compose's health check asks over plain HTTP from inside
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
