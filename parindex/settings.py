@@ -155,7 +155,23 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
+# Workbooks (Excel imports): the file as uploaded in the browser, then what it may inflate to, measured before
+# openpyxl parses it (scoring/excel/limits.py). The browser's limits fit the largest real upload (a national
+# framework: a few thousand criteria rows; a unit's self-assessment; a survey design) with a wide margin; the
+# command-line importers' fit a year of paper responses (hundreds of thousands of rows) and 12,000 units.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "5"))
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
+WORKBOOK_UPLOAD_LIMITS = {
+    "max_mb": int(os.environ.get("WORKBOOK_UPLOAD_MAX_MB", "50")),
+    "max_rows": int(os.environ.get("WORKBOOK_UPLOAD_MAX_ROWS", "20000")),
+    "max_cells": int(os.environ.get("WORKBOOK_UPLOAD_MAX_CELLS", "500000")),
+}
+WORKBOOK_IMPORT_LIMITS = {
+    "max_mb": int(os.environ.get("WORKBOOK_IMPORT_MAX_MB", "1024")),
+    "max_rows": int(os.environ.get("WORKBOOK_IMPORT_MAX_ROWS", "1048576")),  # Excel's own maximum
+    "max_cells": int(os.environ.get("WORKBOOK_IMPORT_MAX_CELLS", "30000000")),
+}
+WORKBOOK_MAX_RATIO = int(os.environ.get("WORKBOOK_MAX_RATIO", "100"))  # uncompressed/compressed size of a member
 EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))  # one evidence file (tài liệu kiểm chứng)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

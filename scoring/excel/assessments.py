@@ -22,7 +22,7 @@ from ..framework_display import describe_rule
 from ..models import LeafScore, Method
 from ..services.self_assessment import InputError, input_keys, leaf_rule, self_claim
 from .cells import workbook_bytes
-from .sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
+from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
 
 SHEET = "Tự đánh giá"
 META = "meta"
@@ -363,10 +363,12 @@ def read_assessment_workbook(file, assessment) -> tuple[list[LeafChange], list[S
 
 def _open(file):
     try:
-        workbook, _issues = open_workbook(file)
+        workbook, issues = open_workbook(file)
     except Exception:  # whatever a damaged upload makes openpyxl raise, the user gets a message
-        workbook = None
-    return (workbook, []) if workbook is not None else (None, [_corrupt()])
+        workbook, issues = None, []
+    if workbook is None:
+        return None, limit_issues(issues) or [_corrupt()]
+    return workbook, []
 
 
 def _corrupt():

@@ -14,7 +14,7 @@ from ..framework_spec import (
     validate_framework,
 )
 from .cells import workbook_bytes
-from .sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
+from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
 
 INSTRUCTIONS = "huong_dan"
 HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
@@ -103,10 +103,12 @@ def read_framework_workbook(file) -> tuple[FrameworkSpec | None, list[ImportIssu
 
 def _open(file):
     try:
-        workbook, _issues = open_workbook(file)
+        workbook, issues = open_workbook(file)
     except Exception:  # whatever a damaged upload makes openpyxl raise, the user gets a message
-        workbook = None
-    return (workbook, []) if workbook is not None else (None, [_corrupt()])
+        workbook, issues = None, []
+    if workbook is None:
+        return None, [ImportIssue("", None, None, issue.message) for issue in limit_issues(issues)] or [_corrupt()]
+    return workbook, []
 
 
 def _corrupt():
