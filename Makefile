@@ -63,6 +63,11 @@ RESPONSES ?= 500000
 bench-surveys: install
 	RESPONSES=$(RESPONSES) UNITS=$(UNITS) $(PY) bench/bench_survey_points.py
 
+# Inflating workbooks (issue 13): time and peak memory of every reader's refusal, each in a fresh process.
+.PHONY: bench-bombs
+bench-bombs: install
+	$(PY) bench/workbook_bombs.py
+
 # Leaders' pages under load: a block of 10,000 units, 20 concurrent sessions, wrk against gunicorn (needs
 # DATABASE_URL=postgres://… and wrk; see docs/benchmarks.md, "Dashboard and scorecard under load").
 .PHONY: bench-pages

@@ -37,7 +37,7 @@ def replace_sheet(chunks, base=None, member="xl/worksheets/sheet1.xml", level=1)
     return out.getvalue()
 
 
-def inflating_sheet(megabytes=1024, base=None) -> bytes:
+def inflating_sheet(megabytes=1024, base=None, level=1) -> bytes:
     """A sheet of `megabytes` of identical rows and no <dimension>, as the probe's self-assessment bomb."""
     block = ROW * (MB // len(ROW))
 
@@ -46,7 +46,7 @@ def inflating_sheet(megabytes=1024, base=None) -> bytes:
         for _ in range(megabytes):
             yield block
         yield FOOTER
-    return replace_sheet(chunks(), base)
+    return replace_sheet(chunks(), base, level=level)
 
 
 def declared_dimension(ref="A1:XFD1048576", base=None) -> bytes:
