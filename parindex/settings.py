@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parindex.badinput.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parindex.language.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
