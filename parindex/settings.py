@@ -109,6 +109,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "parindex.lockout.locked_out"
+# The client's address by the survey throttle's rule: behind our proxy (BEHIND_PROXY=1) the last X-Forwarded-For
+# entry, which the proxy added; otherwise REMOTE_ADDR. Without it every login behind the proxy comes from the proxy.
+AXES_CLIENT_IP_CALLABLE = "surveys.throttle.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: an office PC left unattended logs out after 30 idle minutes, and no session outlives a working day.
