@@ -78,3 +78,12 @@ def test_a_nul_byte_in_a_page_query_is_a_400_with_a_message(client, coordinator,
 
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_posted_form_field_is_a_400(client, coordinator):
+    client.force_login(coordinator, backend=MODEL_BACKEND)
+
+    encoded = client.post("/results/run/", "year=20\x0024", content_type="application/x-www-form-urlencoded")
+    multipart = client.post("/results/run/", {"year": "20\x0024"})
+
+    assert (encoded.status_code, multipart.status_code) == (400, 400)
