@@ -155,7 +155,8 @@ class SamplePlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         for row in rows:
             self.fields[f"n-{row.unit.pk}"] = forms.IntegerField(
-                label=row.unit.name, min_value=0, max_value=MAX_TRANSACTIONS, required=False, initial=row.transactions, disabled=disabled,
+                label=row.unit.name, min_value=0, max_value=MAX_TRANSACTIONS, required=False, initial=row.transactions,
+                disabled=disabled,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
     def transactions(self):
