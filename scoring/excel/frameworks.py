@@ -2,7 +2,6 @@
 written back in the same shape, so an export imports unchanged. Tree rules live in framework_spec."""
 import unicodedata
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -14,7 +13,8 @@ from ..framework_spec import (
     CRITERIA, FRAMEWORK, GRADES, METHODS, CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, merge_issues,
     validate_framework,
 )
-from .sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
+from .cells import workbook_bytes
+from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
 
 INSTRUCTIONS = "huong_dan"
 HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
@@ -103,10 +103,12 @@ def read_framework_workbook(file) -> tuple[FrameworkSpec | None, list[ImportIssu
 
 def _open(file):
     try:
-        workbook, _issues = open_workbook(file)
+        workbook, issues = open_workbook(file)
     except Exception:  # whatever a damaged upload makes openpyxl raise, the user gets a message
-        workbook = None
-    return (workbook, []) if workbook is not None else (None, [_corrupt()])
+        workbook, issues = None, []
+    if workbook is None:
+        return None, [ImportIssue("", None, None, issue.message) for issue in limit_issues(issues)] or [_corrupt()]
+    return workbook, []
 
 
 def _corrupt():
@@ -197,9 +199,7 @@ def write_framework_workbook(spec: FrameworkSpec) -> bytes:
     _write_sheet(workbook.create_sheet(GRADES), GRADES, GRADE_COLUMNS, [_grade_row(grade) for grade in spec.grades])
     _add_validations(workbook, len(spec.criteria), len(spec.grades))
     _write_instructions(workbook.create_sheet(INSTRUCTIONS))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def write_framework_template() -> bytes:
@@ -212,10 +212,6 @@ def _write_sheet(sheet, title, columns, rows):
     sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text such as "=1" must not become a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(WIDTHS[title]):

@@ -2,7 +2,6 @@
 
 Row 1 holds the headers (any case, any order; unknown columns are ignored); blank rows are skipped. Every problem
 is reported with its row and column so an officer can fix the file in one pass."""
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.styles import Font
 
 from ..models import Block, Unit
 from ..services.units import BLOCKS_SHEET, SHEET, BlockRow, UnitRow
+from .cells import workbook_bytes
 from .sheets import SheetIssue, open_workbook, read_table, text, yes_no
 
 COLUMNS = ("code", "name", "block", "group", "ranked", "active", "successor", "predecessors")
@@ -60,18 +60,14 @@ def write_units_workbook(units) -> bytes:
         successors = ", ".join(_successor_codes(unit))
         sheet.append([unit.code, unit.name, unit.block.code, unit.group, _yes_no(unit.ranked), _yes_no(unit.active),
                       successors, None])
-    _keep_text_as_text(sheet)
     _style(sheet)
     blocks = workbook.create_sheet(BLOCKS_SHEET)
     blocks.append(BLOCK_COLUMNS)
     by_code = {unit.block.code: unit.block for unit in units}
     for block in sorted(by_code.values(), key=lambda block: (block.position, block.code)):
         blocks.append([block.code, block.name, block.position])
-    _keep_text_as_text(blocks)
     _add_guide(workbook)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _successor_codes(unit):
@@ -165,14 +161,6 @@ def _read_flag(number, cells, name, issues):
 
 def _yes_no(flag):
     return "có" if flag else "không"
-
-
-def _keep_text_as_text(sheet):
-    # A name starting with "=" must stay text: openpyxl would otherwise store it as a formula.
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
 
 
 def _style(sheet):

@@ -176,6 +176,9 @@ def _count(text):
         return None
     if not _COUNT.fullmatch(text):
         raise InputError("occurrences", _("Số lần vi phạm phải là số nguyên không âm."))
+    if len(text.lstrip("0")) > rules.MAX_DIGITS:  # int() of thousands of digits raises, and no count is that large
+        raise InputError("occurrences", _("Số lần vi phạm quá lớn (tối đa %(digits)s chữ số).") % {
+            "digits": rules.MAX_DIGITS})
     return int(text)
 
 
