@@ -1,12 +1,9 @@
-"""Input no view can use answers 400 with a message, before any view sees it: a NUL byte in the query string, the
-path or the fields of a posted form (not its files; JSON goes through serializer fields, which refuse it) would
-otherwise reach PostgreSQL, which refuses it with an error the view does not expect (a 500). The API answers
-{"detail": ...} like its other errors; pages answer plain text."""
+"""Input no view can use answers 400 with a message, before any view sees it: a NUL byte in the query string or the
+path would otherwise reach PostgreSQL, which refuses it with an error the view does not expect (a 500). The API
+answers {"detail": ...} like its other errors; pages answer plain text. Posted fields are the forms' and
+serializers' to refuse (their character fields do), with the page's own message."""
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
-
-
-FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")  # parsed here as CSRF would parse them
 
 
 class RejectNulBytesMiddleware:
@@ -14,8 +11,7 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET) or (
-                request.content_type in FORMS and _has_nul(request.POST)):
+        if "\x00" in request.path or _has_nul(request.GET):
             message = _("Yêu cầu có ký tự không hợp lệ (NUL) trong địa chỉ hoặc tham số.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
