@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "parindex.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parindex.headers.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

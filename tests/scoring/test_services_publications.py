@@ -163,3 +163,17 @@ def test_the_database_refuses_to_edit_or_delete_a_publication(results, coordinat
             with connection.cursor() as cursor:
                 cursor.execute(statement, [publication.pk])
     assert Publication.objects.get(pk=publication.pk).sha256 == publication.sha256
+
+
+def test_the_database_refuses_to_truncate_the_publications(results, coordinator, require_postgres):
+    from django.db import connection, transaction
+    from django.db.utils import InternalError
+
+    publication_create(year=2025, user=coordinator)
+
+    with pytest.raises(InternalError, match="immutable .*TRUNCATE refused"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds deferred FK checks
+            cursor.execute("SET LOCAL parindex.allow_truncate = 'off'")  # the test suite's own sessions allow it
+            cursor.execute("TRUNCATE scoring_publication CASCADE")
+    assert Publication.objects.count() == 1
