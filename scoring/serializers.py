@@ -116,9 +116,10 @@ class SelfAssessmentSerializer(VersionedSerializer):
     numerator = serializers.CharField(required=False, allow_blank=True)
     denominator = serializers.CharField(required=False, allow_blank=True)
     occurrences = serializers.CharField(required=False, allow_blank=True)
-    explanation = serializers.CharField(required=False, allow_blank=True)
+    # The same limits as the leaf's page form (views/assessments.py LeafSelfForm).
+    explanation = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     not_applicable = serializers.BooleanField(required=False)
-    not_applicable_reason = serializers.CharField(required=False, allow_blank=True)
+    not_applicable_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class AcceptSerializer(VersionedSerializer):
@@ -127,25 +128,26 @@ class AcceptSerializer(VersionedSerializer):
 
 class AdjustSerializer(VersionedSerializer):
     score = serializers.DecimalField(**POINTS)
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
+    # The limits of the board's page form (views/appraisal.py DecisionForm).
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
                                    help_text=_("bắt buộc khi điểm thẩm định khác điểm tự đánh giá"))
 
 
 class ConfirmNotApplicableSerializer(VersionedSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class RejectNotApplicableSerializer(VersionedSerializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=2000)
     score = serializers.DecimalField(required=False, allow_null=True, default=None, **POINTS)
 
 
 class RequestExplanationSerializer(VersionedSerializer):
-    question = serializers.CharField()
+    question = serializers.CharField(max_length=4000)
 
 
 class AnswerSerializer(VersionedSerializer):
-    answer = serializers.CharField()
+    answer = serializers.CharField(max_length=8000)  # the unit's answer form (views/appraisal.py)
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -175,8 +177,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, help_text=_(
         "PDF, DOCX, XLSX, DOC, XLS, JPG, PNG; loại tệp được kiểm tra theo nội dung"))
-    title = serializers.CharField(allow_blank=True)
-    document_number = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(allow_blank=True, max_length=500)  # the upload form's limits (views/evidence.py)
+    document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     issue_date = serializers.CharField(required=False, allow_blank=True, default="",
                                        help_text=_("dd/mm/yyyy hoặc yyyy-mm-dd"))
 

@@ -438,3 +438,57 @@ def test_the_schema_documents_every_endpoint_of_the_cycle(client, personas):
 def test_anonymous_calls_are_told_to_sign_in(client, assessment):
     assert client.get(api("assessment_list")).status_code == 401
     assert client.patch(api("leaf_detail", pk=leaf(assessment, "1.1").pk), {}).status_code == 401
+
+
+# --- The pages' length limits, and each text stored once in the audit log (issue 13) --------------------------
+
+
+def test_the_api_refuses_an_explanation_or_reason_longer_than_the_pages_allow(client, personas, assessment):
+    as_user(client, personas, Role.UNIT_OFFICER)
+    score = leaf(assessment, "1.1")
+
+    long_explanation = patch(client, score, {"version": 1, "value": "1", "explanation": "x" * 5001})
+    long_reason = patch(client, score, {"version": 1, "not_applicable": True, "not_applicable_reason": "x" * 2001})
+    fits = patch(client, score, {"version": 1, "value": "1", "explanation": "x" * 5000})
+
+    assert long_explanation.status_code == 400 and "explanation" in long_explanation.json()
+    assert long_reason.status_code == 400 and "not_applicable_reason" in long_reason.json()
+    assert fits.status_code == 200
+
+
+def test_the_api_refuses_an_appraisal_reason_longer_than_the_page_allows(client, personas, assessment):
+    save_leaf(assessment, "1.1", self_score=Decimal("2"), self_inputs={"value": "2"})
+    Assessment.objects.filter(pk=assessment.pk).update(status=S.IN_APPRAISAL)
+    as_user(client, personas, Role.APPRAISER)
+
+    response = post(client, "leaf_adjust", leaf(assessment, "1.1"), {"version": 1, "score": "1", "reason": "x" * 2001})
+
+    assert response.status_code == 400 and "reason" in response.json()
+    assert leaf(assessment, "1.1").appraised_score is None
+
+
+def test_an_adjustment_reason_is_stored_once_in_the_audit_log(client, personas, assessment):
+    save_leaf(assessment, "1.1", self_score=Decimal("2"), self_inputs={"value": "2"})
+    Assessment.objects.filter(pk=assessment.pk).update(status=S.IN_APPRAISAL)
+    as_user(client, personas, Role.APPRAISER)
+    reason = "Lý do rất dài " * 100
+
+    response = post(client, "leaf_adjust", leaf(assessment, "1.1"), {"version": 1, "score": "1", "reason": reason})
+
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf(assessment, "1.1").pk)
+    copies = sum(text.count(reason.strip()) for entry in entries
+                 for text in (entry.old_value, entry.new_value, entry.reason))
+    assert copies == 1
+    assert {entry.field for entry in entries} == {"appraised_score", "final_score"}
+
+
+def test_an_explanation_is_stored_once_in_the_audit_log(client, personas, assessment):
+    as_user(client, personas, Role.UNIT_OFFICER)
+    explanation = "Giải trình " * 400
+
+    patch(client, leaf(assessment, "1.1"), {"version": 1, "value": "1", "explanation": explanation})
+
+    entries = AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf(assessment, "1.1").pk)
+    assert sum(text.count(explanation.strip()) for entry in entries
+               for text in (entry.old_value, entry.new_value, entry.reason)) == 1
