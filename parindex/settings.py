@@ -199,6 +199,8 @@ JOB_QUEUED_MAX_SECONDS = int(os.environ.get("JOB_QUEUED_MAX_SECONDS", "3600"))
 WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "scoring.sweep_jobs", "schedule": 60.0},
+    # Partial uploads and abandoned staged workbooks older than a day (scoring/services/cleanup.py).
+    "remove-temporary-files": {"task": "scoring.remove_temporary_files", "schedule": 3600.0},
     # Deadline reminders at 07:00 local time, REMINDER_DAYS_BEFORE days before each deadline (re-runs are safe).
     "send-reminders": {"task": "scoring.send_reminders", "schedule": crontab(hour=7, minute=0)},
 }

@@ -154,7 +154,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(source="file.size")
     kind = serializers.CharField(source="file.kind")
     sha256 = serializers.CharField(source="file.sha256")
-    original_name = serializers.CharField(source="file.original_name")
+    original_name = serializers.CharField(source="file_name", help_text=_(
+        "tên tệp khi đơn vị tải lên (cùng nội dung do đơn vị khác gửi vẫn giữ tên của mỗi đơn vị)"))
     linked = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()

@@ -23,6 +23,14 @@ def resend_lost_jobs():
     sweep_jobs()
 
 
+@shared_task(name="scoring.remove_temporary_files")
+def remove_temporary_files():
+    """Hourly (CELERY_BEAT_SCHEDULE): partial and staged files older than a day."""
+    from .services.cleanup import temporary_files_remove
+
+    temporary_files_remove()
+
+
 @shared_task(name="scoring.send_reminders")
 def send_reminders():
     """Daily (CELERY_BEAT_SCHEDULE): deadline reminders; safe to re-run."""
