@@ -21,3 +21,5 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: the Content-Security-Policy allows no inline one.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+handler404 = "parindex.api_errors.not_found"  # JSON under /api/, e.g. for a non-numeric id
