@@ -17,7 +17,6 @@ STANDARD_REFUSALS = {
     "403": "Vai trò của người dùng không được làm việc này.",
     "404": "Không có, hoặc người dùng không được xem.",
 }
-WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
 def api_exception_handler(exc, context):
@@ -52,13 +51,12 @@ def not_found(request, exception):
 
 
 def document_standard_refusals(result, generator, request, public):
-    """drf-spectacular postprocessing hook: every operation documents 401, 403 and 404, and every write 400, as
-    the Error shape, unless the view already says more about them."""
+    """drf-spectacular postprocessing hook: every operation documents 400, 401, 403 and 404 as the Error shape,
+    unless the view already says more about them (a read refuses a malformed query parameter with 400 too)."""
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             responses = operation.setdefault("responses", {})
-            codes = ["401", "403", "404"] + (["400"] if method in WRITE_METHODS else [])
-            for code in codes:
+            for code in STANDARD_REFUSALS:
                 responses.setdefault(code, {**error, "description": STANDARD_REFUSALS[code]})
     return result

@@ -47,8 +47,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class CriterionSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
-    agency = serializers.CharField(source="agency.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
 
     class Meta:
         model = Criterion

@@ -92,7 +92,7 @@ class LeafScoreSerializer(serializers.ModelSerializer):
     """One leaf of one assessment: the unit's claim, each appraisal round and the official score side by side."""
 
     criterion = LeafCriterionSerializer()
-    evidence_count = serializers.IntegerField(read_only=True, default=None)
+    evidence_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = LeafScore
@@ -307,7 +307,8 @@ class EvidenceSourcesSerializer(serializers.Serializer):
 
 
 class ReasonTemplateSerializer(serializers.ModelSerializer):
-    agency = serializers.CharField(source="agency.code", default=None, help_text=_("null: dùng chung"))
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True,
+                                   help_text=_("null: dùng chung"))
 
     class Meta:
         model = ReasonTemplate
