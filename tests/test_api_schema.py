@@ -47,7 +47,10 @@ def sessions(live_server, personas, own_unit, other_unit):
     """A signed-in browser session per main role, over a province with results, appraisal rounds and evidence."""
     make_scored_block(own_unit, other_unit)
     make_evidence(own_unit)
-    return {role: signed_in_session(personas[role]) for role in ROLES}
+    sessions = {role: signed_in_session(personas[role]) for role in ROLES}
+    yield sessions
+    for session in sessions.values():  # its kept-alive connections would hold the server's threads open
+        session.close()
 
 
 def signed_in_session(user):
