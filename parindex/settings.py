@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "parindex.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parindex.headers.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -212,17 +213,29 @@ REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "3,1")
 # After a score change the unit's result and its block's ranking are refreshed this long after the commit; saves
 # within the delay merge into one refresh.
 RESULTS_REFRESH_DELAY_SECONDS = int(os.environ.get("RESULTS_REFRESH_DELAY_SECONDS", "3"))
+# Jobs end (scoring/services/jobs.py): a worker writes a running job's heartbeat this often; without PostgreSQL's
+# job lock, a heartbeat this old means the runner is gone; a queued job is re-sent after JOB_QUEUED_RESEND_SECONDS
+# and failed after JOB_QUEUED_MAX_SECONDS without starting.
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "30"))
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "600"))
+JOB_QUEUED_RESEND_SECONDS = int(os.environ.get("JOB_QUEUED_RESEND_SECONDS", "600"))
+JOB_QUEUED_MAX_SECONDS = int(os.environ.get("JOB_QUEUED_MAX_SECONDS", "3600"))
+# /healthz reports the worker as stale when neither a job nor the sweep ran on one for this long.
+WORKER_HEARTBEAT_STALE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_STALE_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
-    "resend-lost-jobs": {"task": "scoring.resend_lost_jobs", "schedule": 300.0},
+    "sweep-jobs": {"task": "scoring.sweep_jobs", "schedule": 60.0},
+    # Partial uploads and abandoned staged workbooks older than a day (scoring/services/cleanup.py).
+    "remove-temporary-files": {"task": "scoring.remove_temporary_files", "schedule": 3600.0},
     # Deadline reminders at 07:00 local time, REMINDER_DAYS_BEFORE days before each deadline (re-runs are safe).
     "send-reminders": {"task": "scoring.send_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 # The cache holds counters shared by every web process (the public survey link's posts per address), so with
-# Redis it lives there; without REDIS_URL (development, tests) each process counts on its own.
+# Redis it lives there; without REDIS_URL (development, tests) each process counts on its own, and so does each
+# process while Redis is down (parindex/cache.py).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                "KEY_PREFIX": "parindex"}
+    "default": {"BACKEND": "parindex.cache.FailSoftRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "parindex",
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
     if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parindex"}
 }
 
@@ -238,6 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "parindex.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "parindex API",
@@ -248,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "parindex.api_errors.document_standard_refusals"],
 }
 
 LOGGING = {

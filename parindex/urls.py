@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from scoring.views.accounts import set_password
 from scoring.views.home import healthz, home
@@ -27,5 +27,8 @@ urlpatterns = [
     path("", include("surveys.urls")),  # surveys/... for managers, khao-sat/... for respondents
     path("api/v1/", include("scoring.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script as a file: the Content-Security-Policy allows no inline one.
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+handler404 = "parindex.api_errors.not_found"  # JSON under /api/, e.g. for a non-numeric id

@@ -47,8 +47,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class CriterionSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
-    agency = serializers.CharField(source="agency.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True)
 
     class Meta:
         model = Criterion
@@ -473,12 +473,13 @@ class EvidenceDownload(views.APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer},
                    operation_id="evidence_download", description=_("Tải tệp của tài liệu kiểm chứng (attachment)."))
     def get(self, request, pk):
-        stored = get_evidence_for_user(request.user, pk).file
+        evidence = get_evidence_for_user(request.user, pk)
+        stored = evidence.file
         try:
             handle = stored.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("Tệp của tài liệu này không còn trên máy chủ; hãy báo quản trị hệ thống.")) from None
         response = FileResponse(handle, content_type=KINDS[stored.kind].content_type)
-        response["Content-Disposition"] = attachment_header(stored.original_name)
+        response["Content-Disposition"] = attachment_header(evidence.file_name)
         response["X-Content-Type-Options"] = "nosniff"
         return response

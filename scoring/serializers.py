@@ -11,6 +11,8 @@ from .selectors import block_find
 from .selectors.evidence import evidence_flags
 
 POINTS = {"max_digits": 9, "decimal_places": 3}
+# DRF's own words for it are English even in Vietnamese.
+TEXT_TOO_LONG = {"max_length": _("Tối đa {max_length} ký tự.")}
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -90,7 +92,7 @@ class LeafScoreSerializer(serializers.ModelSerializer):
     """One leaf of one assessment: the unit's claim, each appraisal round and the official score side by side."""
 
     criterion = LeafCriterionSerializer()
-    evidence_count = serializers.IntegerField(read_only=True, default=None)
+    evidence_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = LeafScore
@@ -116,9 +118,12 @@ class SelfAssessmentSerializer(VersionedSerializer):
     numerator = serializers.CharField(required=False, allow_blank=True)
     denominator = serializers.CharField(required=False, allow_blank=True)
     occurrences = serializers.CharField(required=False, allow_blank=True)
-    explanation = serializers.CharField(required=False, allow_blank=True)
+    # The same limits as the leaf's page form (views/assessments.py LeafSelfForm).
+    explanation = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                        error_messages=TEXT_TOO_LONG)
     not_applicable = serializers.BooleanField(required=False)
-    not_applicable_reason = serializers.CharField(required=False, allow_blank=True)
+    not_applicable_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                                  error_messages=TEXT_TOO_LONG)
 
 
 class AcceptSerializer(VersionedSerializer):
@@ -127,32 +132,37 @@ class AcceptSerializer(VersionedSerializer):
 
 class AdjustSerializer(VersionedSerializer):
     score = serializers.DecimalField(**POINTS)
-    reason = serializers.CharField(required=False, allow_blank=True, default="",
+    # The limits of the board's page form (views/appraisal.py DecisionForm).
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                   error_messages=TEXT_TOO_LONG,
                                    help_text=_("bắt buộc khi điểm thẩm định khác điểm tự đánh giá"))
 
 
 class ConfirmNotApplicableSerializer(VersionedSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                   error_messages=TEXT_TOO_LONG)
 
 
 class RejectNotApplicableSerializer(VersionedSerializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=2000, error_messages=TEXT_TOO_LONG)
     score = serializers.DecimalField(required=False, allow_null=True, default=None, **POINTS)
 
 
 class RequestExplanationSerializer(VersionedSerializer):
-    question = serializers.CharField()
+    question = serializers.CharField(max_length=4000, error_messages=TEXT_TOO_LONG)
 
 
 class AnswerSerializer(VersionedSerializer):
-    answer = serializers.CharField()
+    # The limit of the unit's answer form (views/appraisal.py).
+    answer = serializers.CharField(max_length=8000, error_messages=TEXT_TOO_LONG)
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(source="file.size")
     kind = serializers.CharField(source="file.kind")
     sha256 = serializers.CharField(source="file.sha256")
-    original_name = serializers.CharField(source="file.original_name")
+    original_name = serializers.CharField(source="file_name", help_text=_(
+        "tên tệp khi đơn vị tải lên (cùng nội dung do đơn vị khác gửi vẫn giữ tên của mỗi đơn vị)"))
     linked = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()
@@ -175,8 +185,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, help_text=_(
         "PDF, DOCX, XLSX, DOC, XLS, JPG, PNG; loại tệp được kiểm tra theo nội dung"))
-    title = serializers.CharField(allow_blank=True)
-    document_number = serializers.CharField(required=False, allow_blank=True, default="")
+    # The limits of the upload form (views/evidence.py).
+    title = serializers.CharField(allow_blank=True, max_length=500, error_messages=TEXT_TOO_LONG)
+    document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100,
+                                            error_messages=TEXT_TOO_LONG)
     issue_date = serializers.CharField(required=False, allow_blank=True, default="",
                                        help_text=_("dd/mm/yyyy hoặc yyyy-mm-dd"))
 
@@ -186,11 +198,19 @@ class MissingItemSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True, help_text=_(
+        "trường bị từ chối, ví dụ explanation hoặc entries.2.value; null: lỗi của cả yêu cầu"))
+    message = serializers.CharField()
+    criterion_code = serializers.CharField(required=False, help_text=_("mã tiêu chí, khi lưu nhiều tiêu chí"))
+
+
 class ErrorSerializer(serializers.Serializer):
-    """A refusal: `detail` in Vietnamese; a bulk or field refusal lists each problem too."""
+    """Every refusal of the API (parindex/api_errors.py): `detail` in Vietnamese; a refusal of fields lists each in
+    `errors`, a submission refused for missing items lists them in `missing`."""
 
     detail = serializers.CharField()
-    errors = serializers.ListField(child=serializers.DictField(), required=False)
+    errors = ErrorItemSerializer(many=True, required=False)
     missing = MissingItemSerializer(many=True, required=False)
 
 
@@ -235,11 +255,13 @@ class CycleOpenSerializer(DeadlinesSerializer):
 class CycleDeadlinesSerializer(DeadlinesSerializer):
     """A deadline left out keeps its saved value; null clears it."""
 
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                   error_messages=TEXT_TOO_LONG)
 
 
 class CycleActSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                   error_messages=TEXT_TOO_LONG)
 
 
 class CycleFinalizeSerializer(serializers.Serializer):
@@ -261,7 +283,8 @@ class AssessmentReopenSerializer(serializers.Serializer):
         error_messages={"required": _("Chọn trạng thái mở lại về: draft hoặc in_appraisal."),
                         "invalid_choice": _("Chỉ mở lại về trạng thái draft hoặc in_appraisal.")})
     # Blank reaches the service, which refuses it in the same words as the page.
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                   error_messages=TEXT_TOO_LONG)
 
 
 class EvidenceReuseSerializer(serializers.Serializer):
@@ -284,7 +307,8 @@ class EvidenceSourcesSerializer(serializers.Serializer):
 
 
 class ReasonTemplateSerializer(serializers.ModelSerializer):
-    agency = serializers.CharField(source="agency.code", default=None, help_text=_("null: dùng chung"))
+    agency = serializers.CharField(source="agency.code", default=None, allow_null=True,
+                                   help_text=_("null: dùng chung"))
 
     class Meta:
         model = ReasonTemplate

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from .services import results  # noqa: F401  registers the results job runners, in workers and in-process alike
 from .services import reports  # noqa: F401  registers the bulk scorecards job runner
-from .services.jobs import job_run, jobs_resend_lost, jobs_resume_interrupted
+from .services.jobs import job_run, jobs_sweep, worker_heartbeat_record
 
 
 @shared_task(name="scoring.run_job")
@@ -10,10 +10,25 @@ def run_job(job_id):
     job_run(job_id)
 
 
+@shared_task(name="scoring.sweep_jobs")
+def sweep_jobs():
+    """Every minute (CELERY_BEAT_SCHEDULE): every unfinished job moves or ends; the worker's heartbeat."""
+    worker_heartbeat_record()
+    jobs_sweep()
+
+
 @shared_task(name="scoring.resend_lost_jobs")
 def resend_lost_jobs():
-    jobs_resend_lost()
-    jobs_resume_interrupted()
+    """The sweep's former name: a message sent by an older beat still finds its task."""
+    sweep_jobs()
+
+
+@shared_task(name="scoring.remove_temporary_files")
+def remove_temporary_files():
+    """Hourly (CELERY_BEAT_SCHEDULE): partial and staged files older than a day."""
+    from .services.cleanup import temporary_files_remove
+
+    temporary_files_remove()
 
 
 @shared_task(name="scoring.send_reminders")

@@ -7,12 +7,25 @@ from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
+from django.db.backends.signals import connection_created
 
+from scoring.db_triggers import ALLOW_TRUNCATE_SETTING
 from scoring.models import Agency, Block, Role, Unit, User
 
 pytest_plugins = ["tests.celery_worker"]
 
 PASSWORD = "mat-khau-thu-nghiem-2024"
+
+
+def allow_truncate(sender, connection, **kwargs):
+    """pytest-django empties the database after each transactional test with TRUNCATE, which the append-only
+    tables refuse unless the session allows it (scoring/db_triggers.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET {ALLOW_TRUNCATE_SETTING} = 'on'")
+
+
+connection_created.connect(allow_truncate)
 
 
 def services_required():

@@ -30,6 +30,9 @@ class Evidence(models.Model):
     document_number = models.CharField(_("số, ký hiệu văn bản"), max_length=100, blank=True)
     issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
     title = models.CharField(_("trích yếu"), max_length=500)
+    # The name this unit's upload came with. Bytes are stored once (EvidenceFile) whoever sends them, but a name
+    # is the sender's: another unit uploading the same bytes must never see it.
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     # Added while answering a request for explanation, so the board sees what is new in round 2.
     for_explanation = models.BooleanField(_("bổ sung khi giải trình"), default=False)
     linked_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

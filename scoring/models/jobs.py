@@ -26,6 +26,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    # Written by the runner while it works (services/jobs.py): a RUNNING job whose heartbeat stopped lost its runner.
+    heartbeat_at = models.DateTimeField(_("tín hiệu sống gần nhất"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

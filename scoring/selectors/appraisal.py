@@ -340,7 +340,23 @@ def leaf_history(leaf_score) -> LeafHistory:
     # Documents are audited under the leaf too (services/evidence.py), so one removed since still shows here.
     entries = (AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf_score.pk)
                .select_related("actor").order_by("-created_at", "-id")[:HISTORY_LIMIT])
-    return LeafHistory([_history_entry(entry) for entry in entries], explain_rounds(leaf_score), leaf_score)
+    rows = [_history_entry(entry) for entry in entries]
+    _share_reasons(rows, entries)
+    return LeafHistory(rows, explain_rounds(leaf_score), leaf_score)
+
+
+def _share_reasons(rows, entries):
+    """A decision's reason is stored once, on its first entry (services/appraisal.py): the history shows it beside
+    every entry the decision wrote, which are the same actor's, from the same source, within a second."""
+    for row, entry in zip(rows, entries):
+        if row["reason"]:
+            continue
+        for other in entries:
+            if (other.reason and other.actor_id == entry.actor_id and other.source == entry.source
+                    and abs((other.created_at - entry.created_at).total_seconds()) < 1
+                    and other.field not in ("appraisal_reason", "second_reason")):
+                row["reason"] = other.reason
+                break
 
 
 def _history_entry(entry):

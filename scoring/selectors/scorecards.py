@@ -379,7 +379,7 @@ def _evidence(user, scores):
                                                                                                       "added_at", "pk"):
         links[item.leaf_score_id].append(EvidenceLink(
             title=item.title, document_number=item.document_number, issue_date=item.issue_date,
-            file_name=item.file.original_name, url=reverse(route, kwargs={"pk": item.pk}) if route else None))
+            file_name=item.file_name, url=reverse(route, kwargs={"pk": item.pk}) if route else None))
     return links
 
 

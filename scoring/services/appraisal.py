@@ -232,11 +232,22 @@ def _ask(score, decision):
     return changes
 
 
+REASON_FIELDS = {reason_field for _score_field, reason_field in ROUND_FIELDS.values()}
+
+
 def _leaf_audit(score, old, changes, user, source, reason):
-    """One entry per changed field; `old` holds the values before the save."""
+    """One entry per changed field; `old` holds the values before the save. The decision's reason is written once:
+    as the reason of its first entry, or, when the reason is all that changed, as that field's new value. Copied
+    onto every entry and again as the reason field's value, a 2,000-character reason was stored four times."""
+    reason = reason.strip()
+    changed = [name for name in AUDITED if name in changes and old[name] != changes[name]]
+    if reason and any(name not in REASON_FIELDS for name in changed):
+        changed = [name for name in changed if not (name in REASON_FIELDS and changes[name] == reason)]
+    # The leaf's history shows the reason beside every entry of the decision (selectors/appraisal.py).
     return [audit_entry(entity="leaf_score", entity_id=score.pk, field=name, old=old[name], new=changes[name],
-                        actor=user, source=source, reason=reason.strip(), assessment_id=score.assessment_id)
-            for name in AUDITED if name in changes and old[name] != changes[name]]
+                        actor=user, source=source, reason=reason if position == 0 and name not in REASON_FIELDS
+                        else "", assessment_id=score.assessment_id)
+            for position, name in enumerate(changed)]
 
 
 def _save(score, changes, version):

@@ -54,7 +54,8 @@ def evidence_add(*, leaf_score, user, upload, document_number="", issue_date=Non
         with transaction.atomic():
             leaf_score, permit = _locked(user, leaf_score)
             stored, placed = _stored_file(incoming, sha256=sha256, kind=kind, size=size, name=name, user=user)
-            return _cite(leaf_score, user, stored, details, for_explanation=permit.for_explanation, source=source)
+            return _cite(leaf_score, user, stored, details, for_explanation=permit.for_explanation, source=source,
+                         file_name=name)
     except BaseException:
         if placed:  # the row that named this new file was rolled back with the rest
             placed.unlink(missing_ok=True)
@@ -71,9 +72,9 @@ def evidence_link(*, leaf_score, user, file, linked_from=None, document_number="
     details = evidence_details(document_number, issue_date, title)
     with transaction.atomic():
         leaf_score, permit = _locked(user, leaf_score)
-        _require_own_file(leaf_score, file, linked_from)
+        file_name = _own_file_name(leaf_score, file, linked_from)
         return _cite(leaf_score, user, file, details, for_explanation=permit.for_explanation,
-                     linked_from=linked_from, source=source)
+                     linked_from=linked_from, source=source, file_name=file_name)
 
 
 def evidence_remove(*, evidence, user, source=AuditSource.UI) -> None:
@@ -113,29 +114,31 @@ def _locked(user, leaf_score):
     return leaf_score, _require_permit(user, leaf_score)
 
 
-def _require_own_file(leaf_score, file, linked_from):
+def _own_file_name(leaf_score, file, linked_from):
     """A unit cites again only bytes it cited itself, so a guessed file id never reveals another unit's
-    document; a linked document must be the unit's own from an earlier year, holding that same file."""
+    document; a linked document must be the unit's own from an earlier year, holding that same file. Returns the
+    name the unit's own citation gave the file."""
     unit, year = leaf_score.assessment.unit_id, leaf_score.assessment.cycle.year
-    if not Evidence.objects.filter(file=file, leaf_score__assessment__unit=unit).exists():
+    own = Evidence.objects.filter(file=file, leaf_score__assessment__unit=unit).order_by("pk")
+    if not own.exists():
         raise EvidenceError(_("Chỉ dùng lại được tệp mà đơn vị đã tải lên."))
-    if linked_from is not None and not Evidence.objects.filter(
-            pk=linked_from.pk, file=file, leaf_score__assessment__unit=unit,
-            leaf_score__assessment__cycle__year__lt=year).exists():
+    if linked_from is not None and not own.filter(pk=linked_from.pk,
+                                                  leaf_score__assessment__cycle__year__lt=year).exists():
         raise EvidenceError(_("Chỉ liên kết được tài liệu kiểm chứng của đơn vị trong các năm trước."))
+    return (linked_from or own.first()).file_name
 
 
 # --- Citing and auditing ---------------------------------------------------------------------------------------
 
 
-def _cite(leaf_score, user, file, details, *, for_explanation, linked_from=None, source):
+def _cite(leaf_score, user, file, details, *, for_explanation, linked_from=None, source, file_name):
     if Evidence.objects.filter(leaf_score=leaf_score, file=file).exists():
         raise EvidenceError(_("Tệp này đã có trong tài liệu kiểm chứng của tiêu chí %(code)s.")
                             % {"code": leaf_score.criterion.code})
     number, issued, title = details
     evidence = Evidence.objects.create(leaf_score=leaf_score, file=file, document_number=number, issue_date=issued,
                                        title=title, for_explanation=for_explanation, linked_from=linked_from,
-                                       added_by=user)
+                                       added_by=user, file_name=file_name)
     reason = _("Bổ sung khi giải trình") if for_explanation else ""
     audit_write(_audit(evidence, user, source, old="", new=_audit_label(evidence), reason=reason))
     return evidence

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..models import Cycle, Job, JobStatus, Publication
 from ..selectors import results_snapshot
 from .audit import audit_entry, audit_write
+from .jobs import jobs_sweep
 from .results import COMPUTE_KIND, REFRESH_KIND
 
 LISTED_UNITS = 20
@@ -32,6 +33,7 @@ def content_sha256(content) -> str:
 
 
 def publication_create(*, year: int, user=None, note: str = "") -> Publication:
+    jobs_sweep(resend=False)  # a results run that will never finish must not hold publication back forever
     try:
         with transaction.atomic():
             return _publish(year, user, note.strip())

@@ -24,7 +24,7 @@ from ..computation import RankEntry
 from ..models import Assessment, Cycle, Job, JobStatus, Unit, UnitResult
 from . import results_portable as portable
 from . import results_sql
-from .jobs import job_enqueue, job_progress, job_runner
+from .jobs import job_enqueue, job_progress, job_runner, jobs_sweep
 
 COMPUTE_KIND, REFRESH_KIND = "compute_results", "refresh_results"
 BATCH = 500
@@ -67,6 +67,7 @@ def results_compute(*, year: int, block_code: str | None = None, progress=None) 
 def results_run_start(*, year: int, block_code: str | None = None, user=None) -> Job:
     """Starts a results run in the background; a run of the same scope already waiting or running is returned."""
     scope = results_scope(year, block_code)
+    jobs_sweep(resend=False)  # a run that will never finish must not be handed back instead of a new one
     with transaction.atomic():
         _advisory_lock(f"start:{scope}")  # two clicks at once still make one job
         running = _pending_job(COMPUTE_KIND, scope)

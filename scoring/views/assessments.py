@@ -78,8 +78,10 @@ class LeafSelfForm(forms.Form):
                                         required=False)
     not_applicable_reason = forms.CharField(label=gettext_lazy("Lý do đề nghị không áp dụng"), required=False,
                                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, error_messages={
-        "invalid": gettext_lazy("Trang này đã cũ: hãy tải lại trang, xem điểm hiện tại rồi lưu lại.")})
+    # Required: a post without the version it was read at would save over whatever was saved since.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
+        key: gettext_lazy("Trang này đã cũ: hãy tải lại trang, xem điểm hiện tại rồi lưu lại.")
+        for key in ("required", "invalid", "min_value")})
 
     def __init__(self, *args, criterion, **kwargs):
         super().__init__(*args, **kwargs)

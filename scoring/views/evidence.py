@@ -128,7 +128,7 @@ def evidence_download(request, pk):
     except FileNotFoundError:
         raise Http404(_("Tệp của tài liệu này không còn trên máy chủ; hãy báo quản trị hệ thống.")) from None
     response = FileResponse(handle, content_type=KINDS[stored.kind].content_type)
-    response["Content-Disposition"] = attachment_header(stored.original_name)
+    response["Content-Disposition"] = attachment_header(evidence.file_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

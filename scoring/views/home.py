@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,6 +6,7 @@ from django.utils import timezone
 from .. import selectors
 from ..models import Role
 from ..selectors.assessments import home_todo
+from ..selectors.health import health_report
 from ..selectors.setup import setup_checklist
 
 
@@ -22,7 +22,7 @@ def home(request):
 
 
 def healthz(request):
-    """Liveness for the load balancer and docker-compose: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer and docker-compose: the database, the broker and the last worker heartbeat, each
+    with its status; 503 only when the database is down (selectors/health.py)."""
+    status, body = health_report()
+    return JsonResponse(body, status=status)

@@ -20,6 +20,7 @@ from ..permissions import (
     results_visible_to,
 )
 from ..services import publications as publication_service
+from ..services.jobs import jobs_sweep
 from ..services.results import COMPUTE_KIND, results_run_start
 
 PAGE_SIZE = 50
@@ -102,17 +103,25 @@ def results_run(request):
 
 @login_required
 def job_detail(request, pk):
-    job = get_job_for_user(request.user, pk)
+    job = _swept(get_job_for_user(request.user, pk))
     return render(request, "scoring/results_job.html", {"job": job, "next_url": _job_next_url(job)})
 
 
 @login_required
 def job_status(request, pk):
-    job = get_job_for_user(request.user, pk)
+    job = _swept(get_job_for_user(request.user, pk))
     return JsonResponse({
         "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
         "message": job.message, "error": job.error, "finished": job.is_finished, "next_url": _job_next_url(job),
     })
+
+
+def _swept(job):
+    """In-process, nobody else notices that the process running a job died: the page that waits on it does."""
+    if not job.is_finished:
+        jobs_sweep(resend=False)
+        job.refresh_from_db()
+    return job
 
 
 def _job_next_url(job):

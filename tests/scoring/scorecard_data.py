@@ -65,7 +65,7 @@ def make_evidence(unit, leaf_code="1.2", title="Quyết định ban hành kế h
     stored = EvidenceFile.objects.create(sha256=f"{unit.pk}-{leaf_code}".ljust(64, "0"), file="evidence/ke-hoach.pdf",
                                          size=10, kind="pdf", original_name="ke-hoach.pdf")
     return Evidence.objects.create(leaf_score=score, file=stored, document_number="12/QĐ-SNV",
-                                   issue_date=date(2025, 1, 15), title=title)
+                                   issue_date=date(2025, 1, 15), title=title, file_name="ke-hoach.pdf")
 
 
 def make_survey_answers(unit, other_unit):

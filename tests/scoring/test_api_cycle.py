@@ -60,6 +60,11 @@ def post(client, name, score, body=None):
     return client.post(api(name, pk=score.pk), body or {}, content_type="application/json")
 
 
+def fields(response):
+    """The fields an API refusal names: every error has the shape {"detail", "errors": [{"field", "message"}]}."""
+    return [error["field"] for error in response.json()["errors"]]
+
+
 def submitted(assessment):
     Assessment.objects.filter(pk=assessment.pk).update(status=S.SUBMITTED)
 
@@ -373,7 +378,7 @@ def test_not_applicable_claims_are_confirmed_or_rejected(client, personas, asses
                     {"version": 1, "reason": "Có thủ tục phát sinh", "score": "0.5"})
 
     assert (confirmed.json()["not_applicable"], confirmed.json()["final_score"]) == (True, None)
-    assert no_reason.status_code == 400 and "reason" in no_reason.json()
+    assert no_reason.status_code == 400 and fields(no_reason) == ["reason"]
     assert (rejected.json()["not_applicable"], rejected.json()["final_score"]) == (False, "0.500")
 
 
@@ -431,10 +436,91 @@ def test_the_schema_documents_every_endpoint_of_the_cycle(client, personas):
     }
     assert {path: set(paths[path]) - {"parameters"} for path in expected if path in paths} == expected
     adjust = paths["/api/v1/leaves/{id}/adjust/"]["post"]
-    assert set(adjust["responses"]) == {"200", "400", "403", "404", "409"}
+    assert set(adjust["responses"]) == {"200", "400", "401", "403", "404", "409"}
     assert "multipart/form-data" in paths["/api/v1/leaves/{id}/evidence/"]["post"]["requestBody"]["content"]
 
 
 def test_anonymous_calls_are_told_to_sign_in(client, assessment):
     assert client.get(api("assessment_list")).status_code == 401
     assert client.patch(api("leaf_detail", pk=leaf(assessment, "1.1").pk), {}).status_code == 401
+
+
+# --- The pages' length limits, and each text stored once in the audit log (issue 13) --------------------------
+
+
+def test_the_api_refuses_an_explanation_or_reason_longer_than_the_pages_allow(client, personas, assessment):
+    as_user(client, personas, Role.UNIT_OFFICER)
+    score = leaf(assessment, "1.1")
+
+    long_explanation = patch(client, score, {"version": 1, "value": "1", "explanation": "x" * 5001})
+    long_reason = patch(client, score, {"version": 1, "not_applicable": True, "not_applicable_reason": "x" * 2001})
+    fits = patch(client, score, {"version": 1, "value": "1", "explanation": "x" * 5000})
+
+    assert long_explanation.status_code == 400 and fields(long_explanation) == ["explanation"]
+    assert long_explanation.json()["detail"] == "Tối đa 5000 ký tự."
+    assert long_reason.status_code == 400 and fields(long_reason) == ["not_applicable_reason"]
+    assert fits.status_code == 200
+
+
+def test_the_api_refuses_an_appraisal_reason_longer_than_the_page_allows(client, personas, assessment):
+    save_leaf(assessment, "1.1", self_score=Decimal("2"), self_inputs={"value": "2"})
+    Assessment.objects.filter(pk=assessment.pk).update(status=S.IN_APPRAISAL)
+    as_user(client, personas, Role.APPRAISER)
+
+    response = post(client, "leaf_adjust", leaf(assessment, "1.1"), {"version": 1, "score": "1", "reason": "x" * 2001})
+
+    assert response.status_code == 400 and fields(response) == ["reason"]
+    assert leaf(assessment, "1.1").appraised_score is None
+
+
+def test_an_adjustment_reason_is_stored_once_in_the_audit_log(client, personas, assessment):
+    save_leaf(assessment, "1.1", self_score=Decimal("2"), self_inputs={"value": "2"})
+    Assessment.objects.filter(pk=assessment.pk).update(status=S.IN_APPRAISAL)
+    as_user(client, personas, Role.APPRAISER)
+    reason = "Lý do rất dài " * 100
+
+    response = post(client, "leaf_adjust", leaf(assessment, "1.1"), {"version": 1, "score": "1", "reason": reason})
+
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf(assessment, "1.1").pk)
+    copies = sum(text.count(reason.strip()) for entry in entries
+                 for text in (entry.old_value, entry.new_value, entry.reason))
+    assert copies == 1
+    assert {entry.field for entry in entries} == {"appraised_score", "final_score"}
+
+
+def test_an_explanation_is_stored_once_in_the_audit_log(client, personas, assessment):
+    as_user(client, personas, Role.UNIT_OFFICER)
+    explanation = "Giải trình " * 400
+
+    patch(client, leaf(assessment, "1.1"), {"version": 1, "value": "1", "explanation": explanation})
+
+    entries = AuditEntry.objects.filter(entity="leaf_score", entity_id=leaf(assessment, "1.1").pk)
+    assert sum(text.count(explanation.strip()) for entry in entries
+               for text in (entry.old_value, entry.new_value, entry.reason)) == 1
+
+
+def test_a_non_numeric_id_answers_a_json_404_not_the_html_page(client, personas):
+    as_user(client, personas, Role.LEADER)
+
+    for path in ("/api/v1/units/abc/", "/api/v1/leaves/-1/", "/api/v1/khong-co/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", path
+        assert response.json() == {"detail": "Không tìm thấy."}
+    assert "text/html" in client.get("/khong-co-trang-nay/")["Content-Type"]
+
+
+def test_every_operation_documents_its_refusals_in_the_one_error_shape(client, personas):
+    as_user(client, personas, Role.LEADER)
+
+    schema = client.get(reverse("api_schema"), {"format": "json"}).json()
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert {"400", "401", "403", "404"} <= set(operation["responses"]), (path, method)
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail"] and "errors" in error["properties"]
+    item = schema["components"]["schemas"]["ErrorItem"]
+    assert item["properties"]["field"]["nullable"] is True

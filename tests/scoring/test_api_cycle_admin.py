@@ -24,6 +24,11 @@ DEADLINES = {"self_assessment_deadline": "2025-12-15", "appraisal_deadline": "20
              "explanation_deadline": "20/01/2026", "final_appraisal_deadline": "2026-02-01"}
 
 
+def refusal(field, message):
+    """The one shape of an API refusal (parindex/api_errors.py)."""
+    return {"detail": message, "errors": [{"field": field, "message": message}]}
+
+
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -88,8 +93,8 @@ def test_opening_a_cycle_twice_or_without_a_framework_or_block_is_refused_in_vie
     assert twice.status_code == 400 and twice.json()["detail"].startswith("Kỳ đánh giá năm 2025 của")
     assert "đã có (đang mở)" in twice.json()["detail"]
     assert no_framework.status_code == 400 and no_framework.json()["detail"].startswith("Chưa có bộ chỉ số năm 2026")
-    assert no_block.status_code == 400 and no_block.json() == {"block": ["Không có khối «XYZ»."]}
-    assert no_year.status_code == 400 and no_year.json() == {"year": ["Cần năm đánh giá, ví dụ 2025."]}
+    assert no_block.status_code == 400 and no_block.json() == refusal("block", "Không có khối «XYZ».")
+    assert no_year.status_code == 400 and no_year.json() == refusal("year", "Cần năm đánh giá, ví dụ 2025.")
     assert Cycle.objects.count() == 1
 
 
@@ -105,7 +110,7 @@ def test_deadlines_out_of_order_are_refused_with_the_message_and_no_cycle_is_ope
     assert response.status_code == 400
     assert response.json()["detail"] == "Hạn thẩm định vòng 1: Phải sau hạn tự đánh giá (15/12/2025)."
     assert bad_date.status_code == 400
-    assert bad_date.json() == {"appraisal_deadline": ["Ngày nhập theo dạng yyyy-mm-dd hoặc dd/mm/yyyy."]}
+    assert bad_date.json() == refusal("appraisal_deadline", "Ngày nhập theo dạng yyyy-mm-dd hoặc dd/mm/yyyy.")
     assert not Cycle.objects.exists() and not AuditEntry.objects.exists()
 
 
@@ -333,8 +338,8 @@ def test_reopening_needs_a_reason_a_known_target_and_a_file_handed_in(client, pe
 
     assert no_reason.status_code == 400 and no_reason.json()["detail"] == "Cần nêu lý do mở lại hồ sơ."
     assert no_target.status_code == 400
-    assert no_target.json() == {"target": ["Chọn trạng thái mở lại về: draft hoặc in_appraisal."]}
-    assert bad_target.json() == {"target": ["Chỉ mở lại về trạng thái draft hoặc in_appraisal."]}
+    assert no_target.json() == refusal("target", "Chọn trạng thái mở lại về: draft hoặc in_appraisal.")
+    assert bad_target.json() == refusal("target", "Chỉ mở lại về trạng thái draft hoặc in_appraisal.")
     assert not_needed.status_code == 400
     assert not_needed.json()["detail"] == "Hồ sơ đang ở trạng thái «Đang tự đánh giá», không cần mở lại."
     assert Assessment.objects.get(pk=file.pk).status == S.APPRAISED
@@ -458,7 +463,7 @@ def test_reusing_needs_a_source_and_never_reaches_another_units_document(client,
     other_document = send(client, "evidence_link", target.pk, {"source": theirs.pk})
     other_leaf = send(client, "evidence_attach", theirs_leaf.pk, {"source": documents["first"].pk})
 
-    assert missing.status_code == 400 and missing.json() == {"source": ["Chọn tài liệu cần dùng lại."]}
+    assert missing.status_code == 400 and missing.json() == refusal("source", "Chọn tài liệu cần dùng lại.")
     assert (other_document.status_code, other_leaf.status_code) == (404, 404)
     assert not Evidence.objects.filter(leaf_score=target).exists()
 
@@ -544,5 +549,5 @@ def test_the_schema_documents_the_cycle_and_bulk_endpoints(client, personas):
             "assessments_accept_untouched", "assessments_reopen", "leaves_evidence_sources", "leaves_evidence_attach",
             "leaves_evidence_link", "reason_templates_list"} <= operations
     reopen = paths["/api/v1/assessments/{id}/reopen/"]["post"]
-    assert set(reopen["responses"]) == {"200", "400", "403", "404"}
+    assert set(reopen["responses"]) == {"200", "400", "401", "403", "404"}
     assert "requestBody" in reopen and "requestBody" in paths["/api/v1/cycles/{id}/"]["patch"]

@@ -65,7 +65,8 @@ def test_a_missing_or_wrong_year_or_block_answers_400_in_vietnamese(client, coor
     response = get(client, coordinator, **params)
 
     assert response.status_code == 400
-    assert message in response.json()[field][0]
+    error, = response.json()["errors"]  # the one shape of an API refusal (parindex/api_errors.py)
+    assert error["field"] == field and message in error["message"] and message in response.json()["detail"]
 
 
 def test_pages_keep_the_api_default_and_page_size_goes_up_to_1000(client, coordinator, db):

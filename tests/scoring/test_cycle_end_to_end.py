@@ -218,7 +218,8 @@ def test_the_whole_cycle_from_opening_to_results(require_postgres, people, own_u
     assert (raised.actor, raised.old_value, raised.new_value) == (coordinator, "", "2")
     answer = spot[(leaf(cycle, snv, "1.3").pk, "explanation_answer")]
     assert answer.actor == snv_officer and answer.new_value.startswith("Đã bổ sung báo cáo")
-    bulk = audit.filter(field="final_score", source=AuditSource.BULK).values_list("reason", flat=True)
+    # A decision's reason is stored once, on its first entry (the history shows it beside the others).
+    bulk = audit.filter(field="appraised_score", source=AuditSource.BULK).values_list("reason", flat=True)
     assert list(bulk) == ["Chấp nhận hàng loạt điểm tự đánh giá"] * 5
     # Each file's way through the states, in order.
     path = list(audit.filter(entity="assessment", entity_id=file_of(cycle, snv).pk, field="status")

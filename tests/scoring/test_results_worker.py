@@ -3,7 +3,7 @@
 No test hook slows the run down: the test holds row locks on block XA's stored results from a connection of its
 own, so the worker computes and writes block SO inside its transaction, then waits to write XA with the Job row
 saying "running". That is where the worker is killed (SIGKILL). Redis would redeliver the unacknowledged message only after its visibility timeout (an
-hour), so the test resumes the job the way the beat task does, with jobs_resume_interrupted(): it re-sends RUNNING
+hour), so the test resumes the job the way the beat task does, with jobs_sweep(): it re-sends RUNNING
 jobs whose worker is gone, which PostgreSQL tells by the job lock the dead worker's connection held.
 """
 from decimal import Decimal
@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.forms.models import model_to_dict
 
 from scoring.models import Job, JobStatus, LeafScore, UnitResult
-from scoring.services.jobs import MAX_ATTEMPTS, job_progress, jobs_resume_interrupted
+from scoring.services.jobs import MAX_ATTEMPTS, job_progress, jobs_resume_interrupted, jobs_sweep
 from scoring.services.results import results_compute, results_run_start
 from tests.celery_worker import Worker, wait_for
 from tests.celery_worker import test_database_url as database_url
@@ -65,6 +65,7 @@ def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_job_is_run_
 
     assert waiting_on_xa, celery_worker.output()[-3000:]
     assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+    assert Job.objects.get(pk=job.pk).heartbeat_at is not None
     assert wait_for(lambda: lock_waiters() >= 1, timeout=60)
     assert snapshot() == previous  # block SO is rewritten, but only inside the worker's open transaction
     celery_worker.kill()
@@ -73,7 +74,7 @@ def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_job_is_run_
 
     worker = Worker(require_redis, celery_worker.queue)
     try:
-        resumed = wait_for(lambda: job.pk in jobs_resume_interrupted(), timeout=60)
+        resumed = wait_for(lambda: job.pk in jobs_sweep()["resumed"], timeout=60)  # what the beat runs
         finished = wait_for(lambda: Job.objects.get(pk=job.pk).is_finished, timeout=60)
     finally:
         worker.kill()
@@ -90,9 +91,18 @@ def test_a_worker_killed_mid_run_leaves_the_previous_results_and_the_job_is_run_
 # --- What the resumption relies on (PostgreSQL) -----------------------------------------------------------------
 
 
-def test_a_running_job_is_resumed_only_once_its_runner_is_gone(require_postgres, monkeypatch):
+@pytest.fixture
+def worker_mode(monkeypatch):
+    """The sweep as a worker runs it (tests otherwise run tasks in-process)."""
+    from parindex.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+
+
+def test_a_running_job_is_resumed_only_once_its_runner_is_gone(require_postgres, worker_mode, monkeypatch):
     sent = []
-    monkeypatch.setattr("scoring.tasks.run_job", type("Task", (), {"delay": staticmethod(sent.append)}))
+    monkeypatch.setattr("scoring.tasks.run_job", type("Task", (), {
+        "apply_async": staticmethod(lambda args, **options: sent.append(args[0]))}))
     job = Job.objects.create(kind="selfcheck", status=JobStatus.RUNNING, attempts=1)
     runner = psycopg2.connect(database_url())  # a worker's connection, holding the job's lock
     try:
@@ -107,7 +117,7 @@ def test_a_running_job_is_resumed_only_once_its_runner_is_gone(require_postgres,
     assert sent == [job.pk]
 
 
-def test_a_job_that_keeps_killing_its_worker_is_failed_instead_of_resent(require_postgres):
+def test_a_job_that_keeps_killing_its_worker_is_failed_instead_of_resent(require_postgres, worker_mode):
     job = Job.objects.create(kind="selfcheck", status=JobStatus.RUNNING, attempts=MAX_ATTEMPTS)
 
     assert jobs_resume_interrupted() == []

@@ -161,7 +161,8 @@ def test_the_leaf_history_lists_changes_newest_first_with_vietnamese_labels(cycl
                                                               "Lý do điều chỉnh")
     finals = [(e["old"], e["new"], e["actor"], e["reason"]) for e in history if e["field"] == "Điểm chính thức"]
     assert finals == [("1,5", "2", "dieuphoi", ""), ("—", "1,5", "thamdinh", "Thiếu kế hoạch")]
-    assert len(history) == len(history.entries) == 6
+    # The first decision's reason is stored once, on its score entry, not again as a "reason" entry of its own.
+    assert len(history) == len(history.entries) == 5
 
 
 def test_explain_my_score_puts_the_self_score_and_each_round_side_by_side(cycle, own_unit, appraiser,

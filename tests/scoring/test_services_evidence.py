@@ -84,6 +84,7 @@ def test_the_same_bytes_on_two_leaves_are_stored_once(own_unit, unit_officer, me
     assert one.file_id == two.file_id
     assert EvidenceFile.objects.count() == 1 and len(files_on_disk(media)) == 1
     assert two.file.original_name == "ban-goc.pdf"  # the stored name is the first sender's
+    assert (one.file_name, two.file_name) == ("ban-goc.pdf", "ban-sao.pdf")  # each citation keeps its own
     assert Evidence.objects.count() == 2
 
 
@@ -96,6 +97,18 @@ def test_the_same_bytes_from_another_unit_reuse_the_stored_file(leaf, unit_offic
     add(other_leaf, other_officer, content)
 
     assert EvidenceFile.objects.count() == 1 and len(files_on_disk(media)) == 1
+
+
+def test_each_upload_keeps_its_own_file_name_when_the_bytes_are_stored_once(leaf, unit_officer, other_unit, media):
+    other_officer = make_user("canbo-stc", Role.UNIT_OFFICER, unit=other_unit)
+    other_leaf = make_leaf_score(make_assessment(other_unit))
+    content = pdf_bytes()
+
+    mine = add(leaf, unit_officer, content, name="ke-hoach-mat-cua-so-noi-vu.pdf")
+    theirs = add(other_leaf, other_officer, content, name="ke-hoach-stc.pdf")
+
+    assert mine.file_id == theirs.file_id
+    assert (mine.file_name, theirs.file_name) == ("ke-hoach-mat-cua-so-noi-vu.pdf", "ke-hoach-stc.pdf")
 
 
 def test_a_stored_file_missing_from_disk_is_restored_by_the_next_upload_of_the_same_bytes(leaf, own_unit,

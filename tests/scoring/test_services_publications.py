@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.models import AuditEntry, Cycle, Job, Publication, UnitResult
+from scoring.models import AuditEntry, Cycle, Job, JobStatus, Publication, UnitResult
 from scoring.selectors import results_snapshot
 from scoring.services.publications import (
     PublicationRefused, canonical_bytes, content_sha256, publication_changes, publication_create,
@@ -139,6 +139,21 @@ def test_a_results_run_still_pending_is_refused(results, coordinator):
         publication_create(year=2025, user=coordinator)
 
 
+def test_a_queued_run_that_never_started_no_longer_blocks_publication(results, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = Job.objects.create(kind="compute_results", scope="results:2025:SO", params={"year": 2025})
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))  # a broker outage's leftover
+
+    publication = publication_create(year=2025, user=coordinator)
+
+    job.refresh_from_db()
+    assert publication.version == 1
+    assert job.status == JobStatus.FAILED and "Tác vụ không bắt đầu sau" in job.error
+
+
 def test_publishing_writes_the_audit_log(results, coordinator):
     first = publication_create(year=2025, user=coordinator, note="QĐ 1")
     correct(results["STP"], index=Decimal("63.81"))
@@ -163,3 +178,17 @@ def test_the_database_refuses_to_edit_or_delete_a_publication(results, coordinat
             with connection.cursor() as cursor:
                 cursor.execute(statement, [publication.pk])
     assert Publication.objects.get(pk=publication.pk).sha256 == publication.sha256
+
+
+def test_the_database_refuses_to_truncate_the_publications(results, coordinator, require_postgres):
+    from django.db import connection, transaction
+    from django.db.utils import InternalError
+
+    publication_create(year=2025, user=coordinator)
+
+    with pytest.raises(InternalError, match="immutable .*TRUNCATE refused"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds deferred FK checks
+            cursor.execute("SET LOCAL parindex.allow_truncate = 'off'")  # the test suite's own sessions allow it
+            cursor.execute("TRUNCATE scoring_publication CASCADE")
+    assert Publication.objects.count() == 1

@@ -125,3 +125,14 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(framework, require_
                 cursor.execute(statement, [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk, new_value=entry.new_value).exists()
     assert entry.new_value in ("2", "1.5")
+
+
+def test_the_database_refuses_to_truncate_the_audit_log(framework, require_postgres):
+    scores_import(year=2024, block_code="SO", rows=[row(2, "SNV", "1.1", "2", "1.5")])
+
+    with pytest.raises(InternalError, match="append-only: TRUNCATE refused"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds deferred FK checks
+            cursor.execute("SET LOCAL parindex.allow_truncate = 'off'")  # the test suite's own sessions allow it
+            cursor.execute("TRUNCATE scoring_auditentry")
+    assert AuditEntry.objects.exists()

@@ -408,6 +408,17 @@ def test_a_garbled_version_says_the_page_is_out_of_date_and_keeps_the_input(clie
     assert 'value="1,5"' in page and "Giữ lại" in page and leaf("1.1").self_score is None
 
 
+@pytest.mark.parametrize("version", [None, "", " "])
+def test_a_post_without_its_version_never_saves_over_a_newer_edit(client, unit_officer, leaf, version):
+    leaf_self_save(leaf_score=leaf("1.1"), user=unit_officer, inputs={"value": "2"})  # saved since the page was read
+    posted = {"value": "0,5", "explanation": "Bản cũ"} | ({} if version is None else {"version": version})
+
+    response = signed_in(client, unit_officer).post(leaf_url(leaf("1.1")), posted)
+
+    assert "Trang này đã cũ: hãy tải lại trang, xem điểm hiện tại rồi lưu lại." in text(response)
+    assert leaf("1.1").self_score == Decimal("2") and leaf("1.1").explanation == ""
+
+
 def test_each_number_input_says_its_range_and_accepts_a_comma(client, unit_officer, leaf):
     page = signed_in(client, unit_officer).get(leaf_url(leaf("1.1"))).content.decode()
 

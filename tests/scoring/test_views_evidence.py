@@ -368,3 +368,21 @@ def test_the_admin_shows_evidence_read_only_without_a_link_to_the_bytes(client, 
     assert evidence.file.sha256 in stored.content.decode() and "/media/" not in stored.content.decode()
     assert client.get(reverse("admin:scoring_evidence_add")).status_code == 403
     assert client.post(reverse("admin:scoring_evidence_delete", args=[evidence.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_another_unit_uploading_the_same_bytes_downloads_them_under_its_own_name(client, leaf, unit_officer,
+                                                                                 other_unit):
+    other_officer = make_user("canbo-stc", Role.UNIT_OFFICER, unit=other_unit)
+    other_leaf = make_leaf_score(make_assessment(other_unit))
+    add(leaf, unit_officer, name="bao-cao-mat-snv.pdf")
+    theirs = add(other_leaf, other_officer, name="bao-cao-stc.pdf")
+    signed_in(client, other_officer)
+
+    page = client.get(reverse("scoring:evidence_download", args=[theirs.pk]))
+    api = client.get(reverse("scoring_api:evidence_download", args=[theirs.pk]))
+    listed = client.get(reverse("scoring_api:evidence_list", args=[other_leaf.pk])).json()
+
+    for response in (page, api):
+        assert "bao-cao-stc.pdf" in response["Content-Disposition"]
+        assert "snv" not in response["Content-Disposition"]
+    assert [item["original_name"] for item in listed["results"]] == ["bao-cao-stc.pdf"]

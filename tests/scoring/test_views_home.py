@@ -49,3 +49,44 @@ def test_appraisers_and_leaders_get_neither_the_unit_card_nor_the_coordinator_ca
 def test_the_home_page_works_on_an_empty_installation(client, db):
     html = page(client, make_user("dieuphoi", Role.COORDINATOR)).content.decode()
     assert "Chưa có khối đơn vị nào." in html and "Chưa có bộ chỉ số nào." in html
+
+
+# --- /healthz ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def worker_mode(monkeypatch):
+    from parindex.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+
+
+def test_healthz_without_a_broker_reports_each_part_in_process(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": {"status": "ok", "vendor": response.json()["database"][
+        "vendor"]}, "broker": {"status": "in-process"}, "worker": {"status": "in-process"}}
+
+
+def test_healthz_reports_a_reachable_broker_and_a_recent_worker_heartbeat(client, db, require_redis, worker_mode):
+    from scoring.services.jobs import worker_heartbeat_record
+
+    worker_heartbeat_record()
+    health = client.get(reverse("healthz")).json()
+
+    assert health["status"] == "ok" and health["broker"] == {"status": "ok"}
+    assert health["worker"]["status"] == "ok" and health["worker"]["age_seconds"] < 60
+
+
+def test_healthz_says_degraded_when_no_worker_was_seen_for_long(client, db, require_redis, worker_mode, settings):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from scoring.services.jobs import WORKER_HEARTBEAT_KEY
+
+    cache.set(WORKER_HEARTBEAT_KEY, {"at": (timezone.now() - timezone.timedelta(hours=1)).isoformat()})
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200  # the web process itself is fine: the load balancer keeps it
+    assert response.json()["status"] == "degraded" and response.json()["worker"]["status"] == "stale"
