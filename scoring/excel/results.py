@@ -32,7 +32,7 @@ def write_results_workbook(rows, legend) -> bytes:
     sheet = workbook.active
     sheet.title = f"{legend.block.code} {legend.year}"[:31]
     columns = results_columns(legend)
-    sheet.append([results_title(legend)])
+    sheet.append([f"{results_title(legend)} · {status_text(legend.status)}"])  # provisional or official (rule 14)
     sheet.append([column.header for column in columns])
     for row in rows:
         sheet.append([column.value(row) for column in columns])
@@ -41,6 +41,11 @@ def write_results_workbook(rows, legend) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def status_text(status):
+    """Provisional or official, with the version and SHA-256 of what was published (rule 14)."""
+    return f"{status.label} · SHA-256 {status.sha256}" if status.published else status.label
 
 
 def results_title(legend):

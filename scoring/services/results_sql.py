@@ -64,7 +64,7 @@ def _by_method(value, method):
     return f"SUM({value}) FILTER (WHERE method = {method})"
 
 
-# One block's units (active units of the block, and any unit with a file in the cycle), one row each. The rules are
+# One block's units (the cycle's roster), one row each. The rules are
 # those of results_portable.unit_result (computation.aggregate_leaves made from sums): a leaf N/A counts in neither
 # points nor maximum, so a maximum is the framework's minus the N/A leaves' (rule 2); a leaf without a row or a final
 # score counts 0 and leaves the result incomplete (rule 3); without a survey held, survey leaves vanish (rule 6);
@@ -72,11 +72,7 @@ def _by_method(value, method):
 BLOCK_UNITS = """
 WITH cycle AS (
     SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, {scale}, f.bonus_cap, f.penalty_cap, f.clamp_total,
-           -- A survey is held when any survey leaf of the cycle has a final score.
-           EXISTS (SELECT 1 FROM scoring_criterion cr JOIN scoring_leafscore ls ON ls.criterion_id = cr.id
-                   JOIN scoring_assessment a ON a.id = ls.assessment_id
-                   WHERE cr.framework_id = c.framework_id AND cr.method = 'survey' AND a.cycle_id = c.id
-                         AND ls.final_score IS NOT NULL) AS survey_held
+           c.survey_held
     FROM scoring_cycle c JOIN scoring_framework f ON f.id = c.framework_id
     WHERE c.id = %(cycle)s
 ),
@@ -105,11 +101,12 @@ sums AS (
     WHERE a.cycle_id = %(cycle)s
     GROUP BY ls.assessment_id, l.area, l.method
 ),
--- Each member with its file, if any.
+-- Each unit of the cycle's roster (rule 13) with its file, if any.
 members AS (
-    SELECT COALESCE(a.unit_id, u.id) AS unit_id, a.id AS assessment_id
-    FROM (SELECT u.id FROM scoring_unit u JOIN cycle c ON u.block_id = c.block_id WHERE u.active) u
-    FULL JOIN (SELECT id, unit_id FROM scoring_assessment WHERE cycle_id = %(cycle)s) a ON a.unit_id = u.id
+    SELECT r.unit_id, a.id AS assessment_id
+    FROM scoring_rosterentry r
+    LEFT JOIN scoring_assessment a ON a.cycle_id = r.cycle_id AND a.unit_id = r.unit_id
+    WHERE r.cycle_id = %(cycle)s
 ),
 -- Per area, its appraised and survey leaves (count, Σ max, first leaf, which orders the areas).
 framework_areas AS (
@@ -186,9 +183,21 @@ area_values AS MATERIALIZED (
     LEFT JOIN area_sums s ON s.assessment_id = m.assessment_id AND s.area = fa.area
 ),
 previous AS (
-    SELECT r.unit_id, r.index, r.rank, r.areas, f.version
+    SELECT r.unit_id, r.index, r.rank, r.areas, f.version, r.survey_index
     FROM scoring_unitresult r JOIN scoring_framework f ON f.id = r.framework_id
     WHERE r.year = %(previous_year)s AND r.unit_id IN (SELECT unit_id FROM members)
+),
+-- results_portable.scope_changed: a unit that absorbed or was split from a unit with a result last year, or that
+-- gave part of itself to a unit first on a roster this year.
+scope_changed AS (
+    SELECT s.to_unit_id AS unit_id FROM scoring_unit_successors s
+    WHERE EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.from_unit_id AND r.year = %(previous_year)s)
+    UNION
+    SELECT s.from_unit_id FROM scoring_unit_successors s
+    JOIN scoring_rosterentry re ON re.unit_id = s.to_unit_id
+    JOIN scoring_cycle cy ON cy.id = re.cycle_id AND cy.year = %(previous_year)s + 1
+    WHERE NOT EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.to_unit_id
+                      AND r.year = %(previous_year)s)
 ),
 previous_areas AS (
     SELECT p.unit_id, e.code COLLATE "C" AS area, e.index
@@ -215,13 +224,16 @@ SELECT c.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked, t
        t.penalty, t.total, t.max_total, t.index, t.survey_index,
        CASE WHEN t.self_scored THEN t.own_total END AS self_total, t.self_index,
        p.index AS previous_index, p.rank AS previous_rank, t.index - p.index AS index_change,
-       CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version END AS comparable,
+       -- Not like for like: another methodology edition, a unit whose scope changed, a survey held one year only.
+       CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version AND sc.unit_id IS NULL
+                 AND (p.survey_index IS NULL) = (t.survey_index IS NULL) END AS comparable,
        t.incomplete, COALESCE(l.areas, '[]') AS areas, l.lowest_index
 FROM indices t
 CROSS JOIN cycle c
 JOIN scoring_unit u ON u.id = t.unit_id
 LEFT JOIN area_lists l ON l.unit_id = t.unit_id
 LEFT JOIN previous p ON p.unit_id = t.unit_id
+LEFT JOIN (SELECT DISTINCT unit_id FROM scope_changed) sc ON sc.unit_id = t.unit_id
 """.format(
     a_points=_by_method("points", 1), x_points=_by_method("points", 2), b_points=_by_method("points", 3),
     p_points=_by_method("points", 4), a_rows=_by_method("scored + na", 1), x_rows=_by_method("scored + na", 2),

@@ -33,7 +33,7 @@ def values(sheet, row):
 def test_a_title_row_then_vietnamese_headers_with_one_column_per_indexed_area(results):
     sheet = workbook()
 
-    assert sheet["A1"].value == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 – KHỐI SỞ, BAN, NGÀNH"
+    assert sheet["A1"].value == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 – KHỐI SỞ, BAN, NGÀNH · Tạm tính"
     assert values(sheet, 2) == HEADERS
 
 
@@ -92,5 +92,5 @@ def test_a_block_without_results_has_its_title_and_headers_only(db):
 
     sheet = workbook(block="XA")
 
-    assert sheet["A1"].value == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 – KHỐI XÃ, PHƯỜNG, THỊ TRẤN"
+    assert sheet["A1"].value == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 – KHỐI XÃ, PHƯỜNG, THỊ TRẤN · Tạm tính"
     assert sheet.max_row == 2
