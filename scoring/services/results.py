@@ -194,7 +194,7 @@ def _compute_set_based(cycles, year, block_ids, report, read_ahead):
     written = results_sql.stale_delete(year=year, block_ids=block_ids)
     results_sql.run_table_drop()
     for cycle in cycles:
-        portable.block_area_ranks(cycle)
+        results_sql.block_area_ranks(cycle=cycle)
     return written
 
 
@@ -239,7 +239,11 @@ def _block_refresh(cycle, unit_ids):
                                       portable.previous_results(cycle.year - 1, members), fixed)
     portable.rows_upsert(rows)
     _update_ranks(others, ranks)
-    portable.block_area_ranks(cycle)
+    # Every unit's component ranks may move: re-ranked in one statement where the database can.
+    if connection.vendor in SET_BASED_VENDORS:
+        results_sql.block_area_ranks(cycle=cycle)
+    else:
+        portable.block_area_ranks(cycle)
 
 
 def _every_few_percent(progress, step=5):

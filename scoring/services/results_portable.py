@@ -284,9 +284,10 @@ def _text(value):
 
 
 def block_area_ranks(cycle):
-    """The last step of a block's run, on either path: each area's component index ranked in the block (and group)
-    by rule 9, with its change since last year, written into the rows' areas. Reads the rows just written, so a
-    refresh re-ranks every unit of the block; a row is written only when one of its ranks moved."""
+    """The last step of a block's run: each area's component index ranked in the block (and group) by rule 9, with
+    its change since last year, written into the rows' areas (results_sql.AREA_RANKS does the same in one statement
+    for set-based runs). Reads the rows just written, so a refresh re-ranks every unit of the block; a row is
+    written only when one of its ranks moved."""
     stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id).order_by()
     rows = [(pk, unit_id, group, ranked, json.loads(areas)) for pk, unit_id, group, ranked, areas in stored.annotate(
         areas_text=Cast("areas", output_field=TextField())).values_list("pk", "unit_id", "group", "ranked",

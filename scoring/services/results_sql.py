@@ -390,3 +390,41 @@ def stale_delete(*, year, block_ids):
                        f"AND r.block_id = s.block_id)", {"year": year, "blocks": block_ids})
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT DISTINCT block_id, unit_id FROM pg_temp.{RUN_TABLE}) w")
         return cursor.fetchone()[0]
+
+
+# Each area's component index ranked in the block (and group) by rule 9 with its change since last year, written
+# into the rows' areas: results_portable.block_area_ranks's arithmetic in one statement (RANK() is rule 9's
+# competition rank: ties share, the next skips), over the rows the run has just written.
+AREA_RANKS = """
+WITH elements AS (
+    SELECT r.id, r.unit_id, r."group", r.ranked, e.area, e.position, e.area->>'code' AS code,
+           (e.area->>'index')::numeric AS index
+    FROM scoring_unitresult r CROSS JOIN LATERAL jsonb_array_elements(r.areas) WITH ORDINALITY AS e(area, position)
+    WHERE r.year = %(year)s AND r.block_id = %(block)s
+),
+ranked AS (
+    SELECT el.*, CASE WHEN el.ranked AND el.index IS NOT NULL THEN
+               RANK() OVER (PARTITION BY el.code, el."group", el.ranked AND el.index IS NOT NULL
+                            ORDER BY el.index DESC) END AS rank
+    FROM elements el
+),
+previous AS (
+    SELECT p.unit_id, e->>'code' AS code, (e->>'rank')::integer AS rank
+    FROM scoring_unitresult p CROSS JOIN LATERAL jsonb_array_elements(p.areas) AS e
+    WHERE p.year = %(year)s - 1 AND p.unit_id IN (SELECT unit_id FROM elements)
+),
+rebuilt AS (
+    SELECT r.id, jsonb_agg(r.area || jsonb_build_object('rank', r.rank, 'rank_change', pv.rank - r.rank)
+                           ORDER BY r.position) AS areas
+    FROM ranked r LEFT JOIN previous pv ON pv.unit_id = r.unit_id AND pv.code = r.code
+    GROUP BY r.id
+)
+UPDATE scoring_unitresult u SET areas = rebuilt.areas FROM rebuilt
+WHERE u.id = rebuilt.id AND u.areas IS DISTINCT FROM rebuilt.areas
+"""
+
+
+def block_area_ranks(*, cycle):
+    """The component ranks of the block's rows (the pipeline's last step on this back end)."""
+    with connection.cursor() as cursor:
+        cursor.execute(AREA_RANKS, {"year": cycle.year, "block": cycle.block_id})
