@@ -98,6 +98,13 @@ class Scorecard:
     rows: tuple
     survey_rows: tuple = field(default=())
     status: ResultsStatus = ResultsStatus(False)  # provisional until the block's year is published (rule 14)
+    survey_held: bool = True
+
+    @property
+    def awaiting_survey(self) -> bool:
+        """A held survey whose points have not come in for this unit: "chờ kết quả điều tra" (rule 14)."""
+        return self.survey_held and any(row.final_score is None and not row.not_applicable
+                                        for row in self.survey_rows)
 
     @property
     def rank_change_text(self) -> str:
@@ -158,7 +165,7 @@ def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
         ranked_count=ranked_count, block_index_average=overall,
         areas=_area_lines(result, rows, by_area), rows=rows,
         survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY),
-        status=results_status(year, result.block_id),
+        status=results_status(year, result.block_id), survey_held=held is not False,
     )
 
 

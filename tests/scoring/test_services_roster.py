@@ -150,3 +150,19 @@ def test_appraising_what_a_late_unit_has_scores_its_empty_leaves_zero_and_is_rev
 def test_a_unit_that_submitted_is_not_decided_as_late(late_cycle, coordinator):
     with pytest.raises(RosterError, match="đã gửi"):
         late_appraise_as_is(cycle=late_cycle, unit=Unit.objects.get(code="SNV"), user=coordinator, reason="x")
+
+
+def test_a_scorecard_waits_for_the_survey_only_when_it_is_held(province, db):
+    from scoring.selectors.scorecards import scorecard
+
+    LeafScore.objects.filter(assessment__unit__code="SNV", assessment__cycle__year=2025,
+                             criterion__code="3.1").update(final_score=None)
+    results_compute(year=2025)
+    snv = Unit.objects.get(code="SNV")
+    assert scorecard(None, snv, 2025).awaiting_survey is True
+
+    Cycle.objects.filter(year=2025, block__code="SO").update(survey_held=False)
+    results_compute(year=2025)
+    card = scorecard(None, snv, 2025)
+    # Not held: the survey leaf is out of the maximum and of the points lost alike (one basis, rule 6).
+    assert (card.awaiting_survey, card.result.max_total, card.points_lost) == (False, D("40"), D("0"))
