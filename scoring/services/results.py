@@ -1,7 +1,8 @@
 """The results engine (issue 4): leaf scores in, one UnitResult row per unit and year out.
 
-One pipeline, per block: the cycle's roster (rule 13) → leaf sums → parts → index → grade → rank → rows, then the
-areas' component ranks (results_portable.block_area_ranks) over the rows written, on either back end.
+One pipeline, per block: the cycle's roster (rule 13) → leaf sums → parts → index → grade → rank (the units',
+and each area's component index) → rows. The set-based back end ranks the areas inside its block statement; the
+portable one, and a one-unit refresh, rank them over the rows written (results_portable.block_area_ranks).
 
 Two back ends give the same rows. On PostgreSQL a run is set-based (results_sql.py): per block, one statement computes
 every unit's sums, totals, indices, area indices and yearly changes, Python grades and ranks the units through
@@ -193,8 +194,6 @@ def _compute_set_based(cycles, year, block_ids, report, read_ahead):
             results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
     written = results_sql.stale_delete(year=year, block_ids=block_ids)
     results_sql.run_table_drop()
-    for cycle in cycles:
-        results_sql.block_area_ranks(cycle=cycle)
     return written
 
 

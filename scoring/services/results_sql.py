@@ -200,12 +200,20 @@ scope_changed AS (
                       AND r.year = %(previous_year)s)
 ),
 previous_areas AS (
-    SELECT p.unit_id, e.code COLLATE "C" AS area, e.index
-    FROM previous p CROSS JOIN jsonb_to_recordset(p.areas) AS e(code text, index numeric)
+    SELECT p.unit_id, e.code COLLATE "C" AS area, e.index, e.rank
+    FROM previous p CROSS JOIN jsonb_to_recordset(p.areas) AS e(code text, index numeric, rank integer)
     WHERE e.index IS NOT NULL
 ),
 area_indices AS MATERIALIZED (
     SELECT a.*, {area_index} AS index FROM area_values a CROSS JOIN cycle c WHERE a.first IS NOT NULL
+),
+-- Each area's component index ranked in the block (and group) by rule 9: RANK() is the competition rank (ties
+-- share, the next skips), over the ranked units with an index, as computation.rank_areas.
+area_ranks AS (
+    SELECT a.*, CASE WHEN u.ranked AND a.index IS NOT NULL THEN
+               RANK() OVER (PARTITION BY a.area, u."group", u.ranked AND a.index IS NOT NULL ORDER BY a.index DESC)
+           END AS rank
+    FROM area_indices a JOIN scoring_unit u ON u.id = a.unit_id
 ),
 -- The areas as JSON text, parsed once per unit when written: building jsonb value by value costs several times
 -- more. Kept as text until then, so that a reader's COPY moves it as is.
@@ -214,9 +222,11 @@ area_lists AS (
            ('[' || string_agg('{{"code":' || a.code_json || ',"points":"' || a.points::text
                               || '","max":"' || a.max_points::text || '","index":'
                               || COALESCE('"' || a.index::text || '"', 'null') || ',"change":'
-                              || COALESCE('"' || (a.index - pa.index)::text || '"', 'null') || '}}',
+                              || COALESCE('"' || (a.index - pa.index)::text || '"', 'null') || ',"rank":'
+                              || COALESCE(a.rank::text, 'null') || ',"rank_change":'
+                              || COALESCE((pa.rank - a.rank)::text, 'null') || '}}',
                               ',' ORDER BY a.first) || ']') AS areas
-    FROM area_indices a
+    FROM area_ranks a
     LEFT JOIN previous_areas pa ON pa.unit_id = a.unit_id AND pa.area = a.area
     GROUP BY a.unit_id
 )
@@ -392,9 +402,9 @@ def stale_delete(*, year, block_ids):
         return cursor.fetchone()[0]
 
 
-# Each area's component index ranked in the block (and group) by rule 9 with its change since last year, written
-# into the rows' areas: results_portable.block_area_ranks's arithmetic in one statement (RANK() is rule 9's
-# competition rank: ties share, the next skips), over the rows the run has just written.
+# The component ranks of a block's stored rows re-ranked in one statement, after a one-unit refresh moved a unit's
+# areas (a full run ranks them in BLOCK_UNITS): results_portable.block_area_ranks's arithmetic, RANK() being rule
+# 9's competition rank.
 AREA_RANKS = """
 WITH elements AS (
     SELECT r.id, r.unit_id, r."group", r.ranked, e.area, e.position, e.area->>'code' AS code,
@@ -425,6 +435,6 @@ WHERE u.id = rebuilt.id AND u.areas IS DISTINCT FROM rebuilt.areas
 
 
 def block_area_ranks(*, cycle):
-    """The component ranks of the block's rows (the pipeline's last step on this back end)."""
+    """Re-ranks the components of the block's stored rows (after a refresh)."""
     with connection.cursor() as cursor:
         cursor.execute(AREA_RANKS, {"year": cycle.year, "block": cycle.block_id})
