@@ -70,6 +70,8 @@ def results_columns(legend):
         Column(_("Xếp loại"), lambda row: legend.grades.get(row["grade"], row["grade"]) or None, width=16),
         Column(_("Thay đổi thứ hạng"), lambda row: row["rank_change"], RANK_CHANGE_FORMAT),
         Column(_("Thay đổi chỉ số"), _number("index_change"), change_format),
+        # Each area's component rank in the block (or group), rule 9, last: the columns above keep their places.
+        *(Column(_("Hạng chỉ số %(code)s") % {"code": code}, _area_rank(code), "0", 10) for code, _t in legend.areas),
     ]
 
 
@@ -89,6 +91,13 @@ def _area_index(code):
     def value(row):
         area = next((area for area in row["areas"] if area["code"] == code), None)
         return _decimal(area["index"]) if area else None
+
+    return value
+
+
+def _area_rank(code):
+    def value(row):
+        return next((area.get("rank") for area in row["areas"] if area["code"] == code), None)
 
     return value
 
