@@ -1,6 +1,6 @@
 from .accounts import Role, User
-from .assessments import (AgencyRound, Assessment, AssessmentStatus, Cycle, DeadlineKind, LateDecision, LeafScore, ReasonTemplate,
-                          Reminder, RosterEntry)
+from .assessments import (AgencyRound, Assessment, AssessmentStatus, Cycle, DeadlineKind, LateDecision, LeafScore,
+                          ReasonTemplate, Reminder, RosterEntry)
 from .audit import AuditEntry, AuditSource
 from .evidence import Evidence, EvidenceFile
 from .frameworks import Criterion, Framework, GradeTier, Method
@@ -10,7 +10,8 @@ from .results import Publication, UnitResult
 from .units import Agency, Block, Unit
 
 __all__ = [
-    "Agency", "AgencyRound", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion", "Cycle",
-    "DeadlineKind", "Evidence", "LateDecision", "RosterEntry", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus", "LeafScore", "Method",
-    "Publication", "ReasonTemplate", "Reminder", "Role", "Scenario", "Unit", "UnitResult", "User",
+    "Agency", "AgencyRound", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion",
+    "Cycle", "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus",
+    "LateDecision", "LeafScore", "Method", "Publication", "ReasonTemplate", "Reminder", "Role", "RosterEntry",
+    "Scenario", "Unit", "UnitResult", "User",
 ]

@@ -70,4 +70,5 @@ class Publication(models.Model):
         ordering = ["-year", "-version"]
         verbose_name = _("công bố kết quả")
         verbose_name_plural = _("công bố kết quả")
-        constraints = [models.UniqueConstraint(fields=["year", "block", "version"], name="one_block_publication_version")]
+        constraints = [models.UniqueConstraint(fields=["year", "block", "version"],
+                                               name="one_block_publication_version")]

@@ -168,7 +168,8 @@ def test_a_whole_year_from_two_agencies_to_the_public_page(page, live_server, ye
     expect(page.locator("#late-units tbody tr[data-unit='SYT']")).to_contain_text("Quá hạn tự đánh giá 10 ngày")
 
     # --- The survey's points come in; the results are computed: provisional --------------------------------------
-    scores_import(year=2025, block_code="SO", rows=rows_of(2025, "SO", {code: {"3.1": v} for code, v in SURVEY.items()}))
+    survey = {code: {"3.1": value} for code, value in SURVEY.items()}
+    scores_import(year=2025, block_code="SO", rows=rows_of(2025, "SO", survey))
     results_compute(year=2025)
     go(page, live_server, "scoring:results", query="?year=2025&block=SO")
     expect(page.locator('[data-status="provisional"]')).to_contain_text("Tạm tính")

@@ -2,8 +2,8 @@
 
 Block SO: ten departments on one framework edition both years, with bonus (cap 2), penalty (cap 3), N/A, ties,
 clamping at both ends, a grade condition (tier A needs every area index >= 80), a unit that is not ranked, a unit
-created in 2025 and a unit of the 2025 roster without a file. Block XA: communes in two groups, no survey held, and a new
-framework edition in 2025, so its year-over-year comparison is "not like for like".
+created in 2025 and a unit of the 2025 roster without a file. Block XA: communes in two groups, no survey held, and
+a new framework edition in 2025, so its year-over-year comparison is "not like for like".
 """
 from decimal import Decimal
 

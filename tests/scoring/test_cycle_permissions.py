@@ -156,8 +156,8 @@ ROUTE_OBJECTS = {
 }
 # Pages that only read, whatever the method: every other route of the cycle is a write (a POST route). A read
 # must never look at the request body, which test_the_pages_that_only_read_never_look_at_a_request_body checks.
-READS = {"scoring:cycle_list", "scoring:cycle_detail", "scoring:cycle_roster", "scoring:assessment_detail", "scoring:evidence_list",
-         "scoring:evidence_download", "scoring:explanation_list", "scoring:appraisal_home", "scoring:appraisal_cycle",
+READS = {"scoring:cycle_list", "scoring:cycle_detail", "scoring:cycle_roster", "scoring:assessment_detail",
+         "scoring:evidence_list", "scoring:evidence_download", "scoring:explanation_list", "scoring:appraisal_home", "scoring:appraisal_cycle",
          "scoring:appraisal_criterion", "scoring:appraisal_assessment", "scoring:workbook_download"}
 # Objects of another unit: a unit user asking for them gets 404, so their existence is not revealed.
 UNIT_OBJECTS = {"assessment", "leaf", "evidence"}

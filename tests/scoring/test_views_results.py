@@ -129,7 +129,8 @@ def test_the_run_computes_in_the_background_and_its_page_then_leads_to_the_resul
         client, coordinator, personas, django_capture_on_commit_callbacks):
     framework = make_framework(year=2025, block=make_block("SO"))
     cycle = Cycle.objects.create(year=2025, block=framework.block, framework=framework)
-    RosterEntry.objects.bulk_create(RosterEntry(cycle=cycle, unit=unit) for unit in Unit.objects.filter(block=cycle.block))
+    RosterEntry.objects.bulk_create(RosterEntry(cycle=cycle, unit=unit)
+                                    for unit in Unit.objects.filter(block=cycle.block))
 
     with django_capture_on_commit_callbacks(execute=True):  # tests run the task in-process
         signed_in(client, coordinator).post(reverse("scoring:results_run"), {"year": 2025})
