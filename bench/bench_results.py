@@ -124,6 +124,9 @@ def wipe():
         f"DELETE FROM scoring_leafscore WHERE assessment_id IN "
         f"(SELECT id FROM scoring_assessment WHERE unit_id IN ({bench_units}))",
         f"DELETE FROM scoring_assessment WHERE unit_id IN ({bench_units})",
+        f"DELETE FROM scoring_rosterentry WHERE unit_id IN ({bench_units})",
+        f"DELETE FROM scoring_agencyround WHERE cycle_id IN (SELECT id FROM scoring_cycle WHERE block_id IN "
+        f"({bench_blocks}))",
         f"DELETE FROM scoring_cycle WHERE block_id IN ({bench_blocks})",
         f"DELETE FROM scoring_gradetier WHERE framework_id IN ({bench_frameworks})",
         f"DELETE FROM scoring_criterion WHERE framework_id IN ({bench_frameworks})",
@@ -273,6 +276,10 @@ def copy_assessments(cycles, unit_rows):
             for year in (FIRST_YEAR, SECOND_YEAR) for unit_id, (block_id, _quality) in unit_rows.items())
     copy("scoring_assessment", ("cycle_id", "unit_id", "status", "submitted_at", "finalized_at", "updated_at",
                                 "explanation_round"), rows)
+    # Every unit takes part both years (rule 13: the roster the results cover).
+    copy("scoring_rosterentry", ("cycle_id", "unit_id", "reason", "late_decision", "late_reason", "created_at"),
+         (f"{cycle_of[block_id, year].pk}\t{unit_id}\t\t\t\t{now}\n"
+          for year in (FIRST_YEAR, SECOND_YEAR) for unit_id, (block_id, _quality) in unit_rows.items()))
     framework_of = {cycle.pk: (cycle.framework_id, cycle.year) for cycle in cycles}
     assessments = Assessment.objects.filter(unit__code__startswith=PREFIX).order_by("pk")
     return [(pk, *framework_of[cycle_id], unit_id)

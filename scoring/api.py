@@ -17,6 +17,7 @@ from .permissions import (
 )
 from .rules import ScoreError
 from .selectors import block_find, result_row, results_table
+from .selectors.status import results_status
 from .selectors.assessments import Progress, assessment_progress
 from .selectors.evidence import evidence_permit, evidence_sources
 from .serializers import (
@@ -160,9 +161,19 @@ class ResultList(generics.ListAPIView):
 
     def get_queryset(self):
         results = results_visible_to(self.request.user)
+        return results_table(results, *self._scope())
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        year, block = self._scope()
+        # Provisional until the block's year is published; then the version and SHA-256 (rule 14).
+        response.data = {**results_status(year, block_find(block)).as_json(), **response.data}
+        return response
+
+    def _scope(self):
         query = ResultQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return results_table(results, query.validated_data["year"], query.validated_data["block"])
+        return query.validated_data["year"], query.validated_data["block"]
 
 
 # --- The yearly cycle (issue 3) ----------------------------------------------------------------------------------

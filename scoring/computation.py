@@ -284,6 +284,20 @@ def rank_units(entries: Iterable[RankEntry]) -> dict[Hashable, int | None]:
     return ranks
 
 
+def rank_areas(
+    units: Iterable[tuple[Hashable, str, bool, dict[str, Decimal | None]]],
+) -> dict[Hashable, dict[str, int | None]]:
+    """Each area's component index ranked like the index (rule 9: in the block and group, ties share, unranked
+    units and missing indices get None): {unit: {area code: rank}} from (unit, group, ranked, {area: index})."""
+    units = list(units)
+    ranks: dict[Hashable, dict[str, int | None]] = {key: {} for key, *_rest in units}
+    for code in sorted({code for *_rest, areas in units for code in areas}):
+        entries = [RankEntry(key, areas[code], ranked, group) for key, group, ranked, areas in units if code in areas]
+        for key, rank in rank_units(entries).items():
+            ranks[key][code] = rank
+    return ranks
+
+
 def _competition_ranks(entries: Sequence[RankEntry]) -> dict[Hashable, int]:
     ranks: dict[Hashable, int] = {}
     rank, rank_index = 0, None
@@ -341,8 +355,9 @@ def block_statistics(
     precision: int,
     grades: Sequence[GradeTier] = (),
 ) -> BlockStats:
-    """Average index, grade distribution and how many units rose or fell, over one block's results."""
-    rows = list(rows)
+    """Average index, grade distribution and how many units rose or fell, over one block's complete results:
+    incomplete units are listed apart and left out (rule 10)."""
+    rows = [row for row in rows if not row[0].incomplete]
     indices = [result.index for result, _change, _rank in rows if result.index is not None]
     rank_changes = [change.rank_change for _result, change, _rank in rows
                     if change is not None and change.rank_change is not None]

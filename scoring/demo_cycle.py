@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from .demo_frameworks import demo_spec
-from .models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore, Method, ReasonTemplate,
+from .models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore, Method, ReasonTemplate, Unit,
                      User)
 from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule
 from .services.appraisal import (assessment_accept_untouched, assessment_finalize, leaf_score_adjust,
                                  leaf_score_request_explanation)
+from .services import rounds
 from .services.cycles import cycle_open
 from .services.evidence import evidence_add
 from .services.explanations import assessment_submit_explanation, leaf_score_answer
@@ -33,11 +34,14 @@ STATES = {
     "SO": {
         "SNV": "draft", "STP": "submitted", "STC": "submitted", "SKHDT": "in_appraisal", "SCT": "in_appraisal",
         "SGTVT": "explanation_requested", "SXD": "explanation_requested", "SNNPTNT": "explanation_submitted",
-        "STNMT": "explanation_submitted", "SYT": "appraised", "SGDDT": "appraised", "SVHTTDL": "appraised",
+        "SYT": "appraised", "SGDDT": "appraised", "SVHTTDL": "appraised",
     },
     "HUYEN": {"HUYEN-01": "submitted", "HUYEN-02": "in_appraisal", "HUYEN-03": "explanation_requested",
               "HUYEN-04": "explanation_submitted", "HUYEN-05": "appraised"},
 }
+# The 2025 reorganisation (rule 13): Tài nguyên và Môi trường merged into Nông nghiệp; 2026 compares the merged
+# department with its own 2025, flagged not like for like.
+MERGED = {"STNMT": "SNNPTNT"}
 ORDER = ["draft", "submitted", "in_appraisal", "explanation_requested", "explanation_submitted", "appraised"]
 REASONS = [
     "Tài liệu kiểm chứng không đúng năm đánh giá",
@@ -74,10 +78,15 @@ def seed_cycle() -> int:
         if block is None:
             continue
         _framework(block, coordinator)
+        _merge(block)
         cycle = cycle_open(year=YEAR, block=block, user=coordinator, deadlines=deadlines, source=AuditSource.SYSTEM)
-        for assessment in cycle.assessments.select_related("unit").order_by("unit__code"):
+        files = list(cycle.assessments.select_related("unit").order_by("unit__code"))
+        for assessment in files:  # the units' side and round 1, whose questions are collected
             _walk(assessment, states.get(assessment.unit.code, "draft"), coordinator)
-            walked += 1
+        _finish_round_one(cycle, coordinator)  # the explanation round opens: the questions go to the units
+        for assessment in files:
+            _walk_on(assessment, states.get(assessment.unit.code, "draft"), coordinator)
+        walked += len(files)
     reminders_send(today=today)
     return walked
 
@@ -109,11 +118,37 @@ def _walk(assessment, state, coordinator):
     assessment_submit(assessment=assessment, user=head, source=AuditSource.SYSTEM)
     if ORDER.index(state) >= ORDER.index("in_appraisal"):
         _appraise(assessment, rng, coordinator, explain=ORDER.index(state) >= ORDER.index("explanation_requested"))
+
+
+@transaction.atomic
+def _walk_on(assessment, state, coordinator):
+    """After round 1: the rest accepted in bulk, the questions answered, round 2, finalization."""
+    if ORDER.index(state) < ORDER.index("in_appraisal"):
+        return
+    rng = random.Random(f"{SEED}-{assessment.unit.code}-round-2")
+    assessment_accept_untouched(assessment=Assessment.objects.get(pk=assessment.pk), user=coordinator,
+                                source=AuditSource.SYSTEM)
     if ORDER.index(state) >= ORDER.index("explanation_submitted"):
-        _answer(assessment, officer)
+        _answer(assessment, User.objects.filter(unit=assessment.unit, role="unit_officer").first())
     if state == "appraised":
         _second_round(assessment, rng, coordinator)
         assessment_finalize(assessment=assessment, user=coordinator, source=AuditSource.SYSTEM)
+
+
+def _merge(block):
+    for absorbed, into in MERGED.items():
+        absorbed, into = (Unit.objects.filter(block=block, code=code).first() for code in (absorbed, into))
+        if absorbed and into:
+            absorbed.successors.add(into)
+            Unit.objects.filter(pk=absorbed.pk).update(active=False)
+
+
+def _finish_round_one(cycle, coordinator):
+    """Each agency's appraiser closes its round 1; the last one opens the explanation round (services/rounds)."""
+    for agency in rounds.agencies_waiting(cycle):
+        appraiser = User.objects.filter(role="appraiser", agency=agency).first() or coordinator
+        rounds.agency_round_finish(cycle=cycle, agency=agency, user=appraiser, source=AuditSource.SYSTEM)
+    rounds.explanation_round_open(cycle=cycle, user=coordinator, source=AuditSource.SYSTEM)
 
 
 # --- The unit's side ------------------------------------------------------------------------------------------
@@ -210,7 +245,7 @@ def _answer(assessment, officer):
 
 def _appraise(assessment, rng, coordinator, *, explain):
     """Round 1: a few leaves cut with a reason (by the agency's appraiser where the demo has one), questions asked
-    on two when the file goes on to an explanation round, the rest accepted in bulk."""
+    on two when the file goes on to an explanation round (collected until the round opens)."""
     scores = list(LeafScore.objects.filter(assessment=assessment, criterion__method=Method.APPRAISED,
                                            self_score__gt=0).select_related("criterion", "assessment__cycle")
                   .order_by("criterion__position"))
@@ -225,8 +260,6 @@ def _appraise(assessment, rng, coordinator, *, explain):
         for score, question in zip(picked[4:], QUESTIONS):
             leaf_score_request_explanation(leaf_score=score, user=coordinator, version=score.version,
                                            question=question, source=AuditSource.SYSTEM)
-    assessment_accept_untouched(assessment=Assessment.objects.get(pk=assessment.pk), user=coordinator,
-                                source=AuditSource.SYSTEM)
 
 
 def _second_round(assessment, rng, coordinator):

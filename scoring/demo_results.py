@@ -12,15 +12,18 @@ from django.db import transaction
 from .computation import BONUS, PENALTY, SURVEY
 from .demo_planner import seed_planner
 from .excel.scores import ScoreCell, ScoreRow
-from .models import Assessment, Block, Framework, Unit, UnitResult
+from .models import Assessment, Block, Cycle, Framework, Publication, Unit, UnitResult, User
 from .rules import ChoiceRule, DeductRule, ManualRule, RatioRule, parse_rule, quantize_points
+from .services.publications import publication_create
 from .services.results import results_compute
 from .services.scores import scores_import
 
 SEED = "parindex-demo"
 YEARS = (2024, 2025)
-# Files still under appraisal in 2025: some leaves have no final score yet, so their results show as incomplete.
-INCOMPLETE = {2025: {"SGTVT", "XA-038"}}
+PUBLISHED = 2025
+# Files still under appraisal (some leaves without a final score: the result shows as incomplete). None: 2025 is
+# closed and published (issue 11); 2026, open, shows the incomplete files (demo_cycle).
+INCOMPLETE = {}
 NA = ScoreCell(not_applicable=True)
 EMPTY = ScoreCell()
 
@@ -37,6 +40,21 @@ def seed_results() -> dict:
             _compute(year)
     seed_planner()  # the improvement planner's saved examples (issue 6)
     return seeded
+
+
+def publish_demo_year(year=PUBLISHED) -> int:
+    """The People's Committee approved the year: each block's results published, as the coordinator's button does
+    (once: a block published already is left alone). Last of the seed, after the survey's points came in."""
+    if UnitResult.objects.filter(year=year, incomplete=False).exists():
+        results_compute(year=year)  # the survey's points may have arrived by refreshes still waiting
+    published = 0
+    coordinator = User.objects.filter(username="dieuphoi").first()
+    for block in Cycle.objects.filter(year=year).order_by("block__position").values_list("block__code", flat=True):
+        if not Publication.objects.filter(year=year, block__code=block).exists():
+            publication_create(year=year, block_code=block, user=coordinator,
+                               note=f"Quyết định phê duyệt kết quả chỉ số CCHC năm {year} (mẫu)")
+            published += 1
+    return published
 
 
 @transaction.atomic

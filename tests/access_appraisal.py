@@ -45,6 +45,10 @@ MATRIX = {
     # Nothing is complete yet: the manager is sent back to the cycle with "no unit to finalize".
     "scoring:appraisal_cycle_finalize": access(**{**MANAGERS_ONLY, "managers": Redirect(
         "scoring:appraisal_cycle", kwargs=CYCLE)}, kwargs=CYCLE, method="post"),
+    # An appraiser finishes its agency's round 1, a manager opens the explanation round: both back on the cycle.
+    "scoring:appraisal_cycle_round": access(**{**BOARD, "managers": Redirect("scoring:appraisal_cycle", kwargs=CYCLE),
+                                               "appraiser": Redirect("scoring:appraisal_cycle", kwargs=CYCLE)},
+                                            kwargs=CYCLE, method="post"),
     "scoring:appraisal_assessment": access(**BOARD_ON_FILE, kwargs=FILE),
     "scoring:appraisal_leaf": access(**BOARD_ON_FILE, kwargs=LEAF),
     "scoring:appraisal_accept_untouched": access(**{**BOARD_ON_FILE, "managers": BACK_TO_FILE,

@@ -33,6 +33,10 @@ MATRIX = {
     "scoring:cycle_deadlines": access(**MANAGERS_ONLY, kwargs=CYCLE),
     "scoring:cycle_close": access(**{**MANAGERS_ONLY, "managers": BACK_TO_CYCLE}, kwargs=CYCLE, method="post"),
     "scoring:cycle_reopen": access(**{**MANAGERS_ONLY, "managers": BACK_TO_CYCLE}, kwargs=CYCLE, method="post"),
+    # The roster, late units and the survey (issue 11): the coordinator's; an act without a valid form goes back.
+    "scoring:cycle_roster": access(**MANAGERS_ONLY, kwargs=CYCLE),
+    "scoring:cycle_roster_act": access(**{**MANAGERS_ONLY, "managers": Redirect("scoring:cycle_roster", kwargs=CYCLE)},
+                                       kwargs=CYCLE, method="post"),
     # Another unit's assessment or leaf is not revealed (404); every other role reads them.
     "scoring:assessment_detail": access(**OWN_UNIT_ONLY, kwargs=ASSESSMENT),
     "scoring:leaf_detail": access(**OWN_UNIT_ONLY, kwargs=LEAF_SCORE),

@@ -33,13 +33,18 @@ def write_results_workbook(rows, legend) -> bytes:
     sheet = workbook.active
     sheet.title = f"{legend.block.code} {legend.year}"[:31]
     columns = results_columns(legend)
-    sheet.append([results_title(legend)])
+    sheet.append([f"{results_title(legend)} · {status_text(legend.status)}"])  # provisional or official (rule 14)
     sheet.append([column.header for column in columns])
     for row in rows:
         sheet.append([column.value(row) for column in columns])
     _format_numbers(sheet, columns)
     _style(sheet, columns)
     return workbook_bytes(workbook)
+
+
+def status_text(status):
+    """Provisional or official, with the version and SHA-256 of what was published (rule 14)."""
+    return f"{status.label} · SHA-256 {status.sha256}" if status.published else status.label
 
 
 def results_title(legend):
@@ -64,6 +69,8 @@ def results_columns(legend):
         Column(_("Xếp loại"), lambda row: legend.grades.get(row["grade"], row["grade"]) or None, width=16),
         Column(_("Thay đổi thứ hạng"), lambda row: row["rank_change"], RANK_CHANGE_FORMAT),
         Column(_("Thay đổi chỉ số"), _number("index_change"), change_format),
+        # Each area's component rank in the block (or group), rule 9, last: the columns above keep their places.
+        *(Column(_("Hạng chỉ số %(code)s") % {"code": code}, _area_rank(code), "0", 10) for code, _t in legend.areas),
     ]
 
 
@@ -83,6 +90,13 @@ def _area_index(code):
     def value(row):
         area = next((area for area in row["areas"] if area["code"] == code), None)
         return _decimal(area["index"]) if area else None
+
+    return value
+
+
+def _area_rank(code):
+    def value(row):
+        return next((area.get("rank") for area in row["areas"] if area["code"] == code), None)
 
     return value
 

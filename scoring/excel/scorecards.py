@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..selectors.scorecards import criteria_headers
 from .cells import workbook_bytes
-from .results import POINTS_FORMAT, RANK_CHANGE_FORMAT, _decimal_format
+from .results import POINTS_FORMAT, RANK_CHANGE_FORMAT, _decimal_format, status_text
 
 HEADER_FILL = PatternFill("solid", fgColor="EEF1F5")
 NODE_FILL = PatternFill("solid", fgColor="F6F7F9")
@@ -38,7 +38,8 @@ def _summary(sheet, card):
     sheet.title = _("Tổng hợp")
     result = card.result
     index_format, change_format = _formats(card)
-    sheet.append([_("PHIẾU ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": card.year}])
+    sheet.append([_("PHIẾU ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": card.year},
+                  status_text(card.status)])  # provisional or official (rule 14)
     sheet.append([card.unit.name])
     sheet.append([f"{card.block.name} · {card.framework.name} ({card.framework.version})"])
     sheet.append([])
@@ -78,12 +79,14 @@ def _comparable(value):
 
 def _areas(sheet, card, index_format, change_format):
     sheet.append([_("Mã lĩnh vực"), _("Lĩnh vực"), _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"),
-                  _("Trung bình khối (%)"), _("Thay đổi chỉ số")])
+                  _("Trung bình khối (%)"), _("Thay đổi chỉ số"), _("Thứ hạng trong khối"),
+                  _("Thay đổi thứ hạng")])
     _header(sheet[sheet.max_row])
-    formats = (None, None, POINTS_FORMAT, POINTS_FORMAT, index_format, index_format, change_format)
+    formats = (None, None, POINTS_FORMAT, POINTS_FORMAT, index_format, index_format, change_format, "0",
+               RANK_CHANGE_FORMAT)
     for area in card.areas:
         sheet.append([area.code, area.title, area.points, area.max_points, area.index, area.block_average,
-                      area.change])
+                      area.change, area.rank, area.rank_change])
         _number_formats(sheet[sheet.max_row], formats)
 
 

@@ -1,5 +1,6 @@
 from .accounts import Role, SetPasswordLink, User
-from .assessments import Assessment, AssessmentStatus, Cycle, DeadlineKind, LeafScore, ReasonTemplate, Reminder
+from .assessments import (AgencyRound, Assessment, AssessmentStatus, Cycle, DeadlineKind, LateDecision, LeafScore,
+                          ReasonTemplate, Reminder, RosterEntry)
 from .audit import AuditEntry, AuditSource
 from .evidence import Evidence, EvidenceFile
 from .frameworks import Criterion, Framework, GradeTier, Method
@@ -9,7 +10,8 @@ from .results import Publication, UnitResult
 from .units import Agency, Block, Unit
 
 __all__ = [
-    "Agency", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion", "Cycle",
-    "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus", "LeafScore", "Method",
-    "Publication", "ReasonTemplate", "Reminder", "Role", "Scenario", "SetPasswordLink", "Unit", "UnitResult", "User",
+    "Agency", "AgencyRound", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion",
+    "Cycle", "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus",
+    "LateDecision", "LeafScore", "Method", "Publication", "ReasonTemplate", "Reminder", "Role", "RosterEntry",
+    "Scenario", "SetPasswordLink", "Unit", "UnitResult", "User",
 ]

@@ -18,6 +18,11 @@ class Cycle(models.Model):
     explanation_deadline = models.DateField(_("hạn giải trình"), null=True, blank=True)
     final_appraisal_deadline = models.DateField(_("hạn thẩm định vòng 2"), null=True, blank=True)
     is_open = models.BooleanField(_("đang mở"), default=True)
+    # Domain rule 14: held, survey leaves without points keep a result incomplete; not held, A is rescaled (rule 6).
+    survey_held = models.BooleanField(_("có điều tra xã hội học"), default=True)
+    # Set when the coordinator opens the explanation round (or every agency has finished round 1): only then do
+    # the files with questions go to the units, so no agency loses its own round 1.
+    explanation_round_opened_at = models.DateTimeField(_("mở vòng giải trình lúc"), null=True, blank=True)
     opened_by = models.ForeignKey("scoring.User", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("người mở kỳ"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -30,6 +35,46 @@ class Cycle(models.Model):
 
     def __str__(self):
         return f"{self.block} {self.year}"
+
+
+class AgencyRound(models.Model):
+    """An appraising agency has finished round 1 of a cycle on its own leaves (its questions are collected)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="agency_rounds")
+    agency = models.ForeignKey("scoring.Agency", on_delete=models.PROTECT, related_name="+")
+    finished_by = models.ForeignKey("scoring.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    finished_at = models.DateTimeField(_("xong vòng 1 lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cơ quan xong thẩm định vòng 1")
+        verbose_name_plural = _("cơ quan xong thẩm định vòng 1")
+        constraints = [models.UniqueConstraint(fields=["cycle", "agency"], name="one_agency_round_per_cycle")]
+
+
+class LateDecision(models.TextChoices):
+    APPRAISE_AS_IS = "appraise_as_is", _("Thẩm định hồ sơ hiện có (không nộp hồ sơ)")
+
+
+class RosterEntry(models.Model):
+    """A unit that takes part in a cycle (domain rule 13): set when the cycle opens (the block's active units) or
+    by the file of a past year; the coordinator adds or removes a unit with a reason. Results cover the roster
+    only, so a unit created, merged or deactivated later never changes a year already run."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="roster")
+    unit = models.ForeignKey("scoring.Unit", on_delete=models.PROTECT, related_name="roster_entries")
+    reason = models.TextField(_("lý do bổ sung"), blank=True)
+    # A unit that never submitted, decided by the coordinator (rule 14): the board appraises what it has.
+    late_decision = models.CharField(_("quyết định khi không nộp"), max_length=20, choices=LateDecision.choices,
+                                     blank=True)
+    late_reason = models.TextField(_("lý do quyết định"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "unit__code"]
+        verbose_name = _("đơn vị tham gia kỳ")
+        verbose_name_plural = _("danh sách đơn vị tham gia kỳ")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="one_roster_entry_per_unit_cycle")]
 
 
 class AssessmentStatus(models.TextChoices):

@@ -51,9 +51,12 @@ class UnitResult(models.Model):
 
 
 class Publication(models.Model):
-    """An immutable published snapshot of a year's results, checkable by the SHA-256 of its canonical content."""
+    """An immutable published snapshot of a block's year (domain rule 14), checkable by the SHA-256 of its
+    canonical content. Rows from before publication went per block have no block: they hold the whole year."""
 
     year = models.PositiveSmallIntegerField(_("năm"))
+    block = models.ForeignKey("scoring.Block", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("khối"))
     version = models.PositiveSmallIntegerField(_("lần công bố"))
     content = models.JSONField(_("nội dung"))
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
@@ -67,4 +70,5 @@ class Publication(models.Model):
         ordering = ["-year", "-version"]
         verbose_name = _("công bố kết quả")
         verbose_name_plural = _("công bố kết quả")
-        constraints = [models.UniqueConstraint(fields=["year", "version"], name="one_publication_version")]
+        constraints = [models.UniqueConstraint(fields=["year", "block", "version"],
+                                               name="one_block_publication_version")]

@@ -94,19 +94,19 @@ def grid_table(rows, widths, *, header_rows=1, numeric_from=None, size=8, extra=
     return table
 
 
-def pdf_build(story, *, title, footer, pagesize, author="parindex") -> bytes:
+def pdf_build(story, *, title, footer, pagesize, author="parindex", watermark="") -> bytes:
     """The document's bytes: `story` on pages of `pagesize`, each with `footer` on the left and "Trang x/y" on
-    the right."""
+    the right, and `watermark` (provisional figures: "TẠM TÍNH") across every page."""
     fonts_register()
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=pagesize, title=title, author=author, leftMargin=MARGIN,
                                  rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN + 4 * mm)
     printed = _("In ngày %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")}
-    document.build(story, canvasmaker=_numbered_canvas(f"{footer} · {printed}"))
+    document.build(story, canvasmaker=_numbered_canvas(f"{footer} · {printed}", watermark))
     return buffer.getvalue()
 
 
-def _numbered_canvas(footer):
+def _numbered_canvas(footer, watermark=""):
     """A canvas that holds its pages until the end, so each can say how many pages there are."""
 
     class NumberedCanvas(canvas.Canvas):
@@ -123,8 +123,20 @@ def _numbered_canvas(footer):
             for number, page in enumerate(self._pages, start=1):
                 self.__dict__.update(page)
                 self._footer(number, len(self._pages))
+                if watermark:
+                    self._watermark()
                 super().showPage()
             super().save()
+
+        def _watermark(self):
+            width, height = self._pagesize
+            self.saveState()
+            self.setFont(FONT, 72)
+            self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
+            self.translate(width / 2, height / 2)
+            self.rotate(30)
+            self.drawCentredString(0, 0, watermark)
+            self.restoreState()
 
         def _footer(self, number, count):
             width, _height = self._pagesize

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.units import mm
 
-from ..excel.results import results_columns, results_title
+from ..excel.results import results_columns, results_title, status_text
 from .pdf import grid_table, number_text, pdf_build, styles, text
+from .scorecard import watermark
 
 WIDE = 14  # columns beyond which the table moves to A3: area indices make a province's table wide
 
@@ -21,10 +22,12 @@ def ranking_pdf(rows, legend) -> bytes:
     story = [text(title, style["title"])]
     if legend.framework:
         story.append(text(f"{legend.framework.name} ({legend.framework.version})", style["center"]))
+    story.append(text(status_text(legend.status), style["center"]))
     story.append(_table(rows, columns, page, style))
     if not rows:
         story.append(text(_("Chưa có kết quả của khối này trong năm."), style["body"]))
-    return pdf_build(story, title=title, footer=f"{legend.block.name} · {legend.year}", pagesize=page)
+    return pdf_build(story, title=title, footer=f"{legend.block.name} · {legend.year}", pagesize=page,
+                     watermark=watermark(legend.status))
 
 
 def ranking_filename(legend) -> str:

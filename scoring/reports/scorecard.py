@@ -9,6 +9,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from ..excel.results import status_text
 from ..selectors.scorecards import criteria_headers
 from .pdf import BOLD, FONT, grid_table, number_text, pdf_build, signed_text, styles, text
 
@@ -24,6 +25,7 @@ def scorecard_pdf(card) -> bytes:
         text(_("PHIẾU ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": card.year}, style["title"]),
         text(card.unit.name, style["subtitle"]),
         text(f"{card.block.name} · {card.framework.name} ({card.framework.version})", style["center"]),
+        text(status_text(card.status), style["center"]),
         Spacer(1, 4 * mm),
         _headline(card, style),
         text(_("Chỉ số thành phần theo lĩnh vực"), style["heading"]),
@@ -36,7 +38,12 @@ def scorecard_pdf(card) -> bytes:
         story += [text(_("Điểm điều tra xã hội học"), style["heading"]), _survey(card, style)]
     story += [Spacer(1, 8 * mm), KeepTogether(_signatures(style))]
     title = _("Phiếu điểm %(unit)s năm %(year)s") % {"unit": card.unit.name, "year": card.year}
-    return pdf_build(story, title=title, footer=f"{card.unit.name} · {card.year}", pagesize=PAGE)
+    return pdf_build(story, title=title, footer=f"{card.unit.name} · {card.year}", pagesize=PAGE,
+                     watermark=watermark(card.status))
+
+
+def watermark(status) -> str:
+    return "" if status.published else _("TẠM TÍNH")
 
 
 def scorecard_filename(card, extension) -> str:
@@ -96,14 +103,21 @@ def _headline(card, style):
 def _areas(card, style):
     places = card.precision
     head = [_("Mã"), _("Lĩnh vực"), _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Trung bình khối (%)"),
-            _("Thay đổi chỉ số")]
+            _("Thay đổi chỉ số"), _("Thứ hạng trong khối")]
     rows = [[text(cell, style["head"]) for cell in head]]
     for area in card.areas:
         rows.append([area.code, text(area.title, style["cell"]), number_text(area.points, POINTS),
                      number_text(area.max_points, POINTS), number_text(area.index, places) or "—",
-                     number_text(area.block_average, places) or "—", signed_text(area.change, places)])
-    widths = [12 * mm, WIDTH - 12 * mm - 5 * 30 * mm, *[30 * mm] * 5]
+                     number_text(area.block_average, places) or "—", signed_text(area.change, places),
+                     _rank_text(area.rank, area.rank_change)])
+    widths = [12 * mm, WIDTH - 12 * mm - 6 * 28 * mm, *[28 * mm] * 6]
     return grid_table(rows, widths, numeric_from=2)
+
+
+def _rank_text(rank, change):
+    if rank is None:
+        return "—"
+    return f"{rank} ({change:+d})" if change else str(rank)
 
 
 def score_text(row, name):

@@ -1,4 +1,5 @@
 """Reads for scoring pages and the API. Set-based queries; lists always pass through permissions.visible_to."""
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
@@ -11,6 +12,7 @@ from ..framework_display import TreeRow, tree_rows
 from ..framework_spec import CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, header_issue, plain_decimal
 from ..models import Agency, Block, Criterion, Cycle, Framework, Method, Unit, UnitResult
 from ..permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
+from .status import ResultsStatus, results_status
 
 
 def home_summary(user):
@@ -175,6 +177,7 @@ class ResultsLegend:
     precision: int
     grades: dict  # tier code -> label
     areas: tuple  # ((area code, title), ...) of the areas that carry an index, in framework order
+    status: ResultsStatus = ResultsStatus(False)  # provisional until the block's year is published (rule 14)
 
 
 def decimal_text(value, places):
@@ -212,8 +215,10 @@ def result_row(result) -> dict:
 
 
 def _area_row(area, precision):
+    # The component rank in the block (or group) and its change since last year (rules 9-10).
     return {"code": area["code"], "points": decimal_text(area["points"], POINT_PLACES),
-            "max": decimal_text(area["max"], POINT_PLACES), "index": decimal_text(area["index"], precision)}
+            "max": decimal_text(area["max"], POINT_PLACES), "index": decimal_text(area["index"], precision),
+            "rank": area.get("rank"), "rank_change": area.get("rank_change")}
 
 
 def results_rows(year, block_code, user) -> list[dict]:
@@ -227,7 +232,7 @@ def results_legend(year, block):
     computed = UnitResult.objects.filter(year=year, block=block).values("framework")[:1]
     framework = (Framework.objects.filter(pk__in=computed).first()
                  or Framework.objects.filter(year=year, block=block).order_by("-revision").first())
-    return _legend(year, block, framework)
+    return dataclasses.replace(_legend(year, block, framework), status=results_status(year, block))
 
 
 def _legend(year, block, framework):
@@ -263,8 +268,12 @@ def result_display(row, grades):
             "index_delta": None if row["index_change"] is None else Decimal(row["index_change"])}
 
 
-def publication_latest(publications, year):
-    return publications.filter(year=year).defer("content", "changes").order_by("-version").first()
+def publication_latest(publications, year, block=None):
+    """The latest publication of the block's year (or of the whole year, before publication went per block)."""
+    scope = publications.filter(year=year)
+    if block is not None:
+        scope = scope.filter(Q(block=block) | Q(block=None))
+    return scope.defer("content", "changes").order_by("-published_at", "-pk").first()
 
 
 def publication_change_rows(changes):
@@ -296,11 +305,14 @@ def publication_tables(content):
 # --- Publication snapshots ---------------------------------------------------------------------------------------
 
 
-def results_snapshot(year) -> dict:
-    """Every block's results of a year as plain JSON values, with no timestamp: identical results, identical
-    snapshot. One query reads all rows, so a results run committing meanwhile can't leave blocks half old."""
-    results = list(UnitResult.objects.filter(year=year).select_related("unit", "block", "framework")
-                   .order_by("block__position", "block__code", *RESULT_ORDER))
+def results_snapshot(year, block_code=None) -> dict:
+    """A block's results of a year (every block's, without one) as plain JSON values, with no timestamp: identical
+    results, identical snapshot. One query reads all rows, so a results run committing meanwhile can't leave
+    blocks half old."""
+    results = UnitResult.objects.filter(year=year).select_related("unit", "block", "framework")
+    if block_code:
+        results = results.filter(block__code=block_code)
+    results = list(results.order_by("block__position", "block__code", *RESULT_ORDER))
     blocks = groupby(results, key=lambda result: result.block)
     return {"year": year, "blocks": [_block_snapshot(year, block, list(rows)) for block, rows in blocks]}
 

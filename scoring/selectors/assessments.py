@@ -10,11 +10,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..framework_display import TreeRow
-from ..models import (AssessmentStatus as S, Criterion, Cycle, DeadlineKind, Evidence, Framework, LeafScore,
-                      Method, Reminder, Role)
+from ..models import (Assessment, AssessmentStatus, AssessmentStatus as S, Criterion, Cycle, DeadlineKind, Evidence,
+                      Framework, LeafScore, Method, Publication, Reminder, Role, RosterEntry, Unit)
 from ..permissions import assessments_visible_to, criteria_appraisable_by, cycles_visible_to, is_manager
 from . import criteria_tree, framework_spec
 
@@ -259,3 +260,21 @@ def waiting_for_board(user):
     mine = criteria_appraisable_by(user, Criterion.objects.filter(framework=OuterRef("cycle__framework")))
     return waiting.filter(Exists(mine))
 
+
+
+def cycle_roster(cycle) -> dict:
+    """The cycle's roster page (rules 13-14): the units taking part with their file's status and any late decision,
+    the units that never submitted (in the roster, file still a draft), the block's units not in the roster, and
+    whether the block's year is published (then nothing changes)."""
+    entries = list(RosterEntry.objects.filter(cycle=cycle).select_related("unit").order_by("unit__code"))
+    statuses = dict(Assessment.objects.filter(cycle=cycle).values_list("unit_id", "status"))
+    rows = [{"entry": entry, "unit": entry.unit, "status": statuses.get(entry.unit_id),
+             "status_label": AssessmentStatus(statuses[entry.unit_id]).label if entry.unit_id in statuses else ""}
+            for entry in entries]
+    late = [row for row in rows if row["status"] in (None, AssessmentStatus.DRAFT) or row["entry"].late_decision]
+    on_roster = {entry.unit_id for entry in entries}
+    others = Unit.objects.filter(block=cycle.block_id).exclude(pk__in=on_roster).order_by("code")
+    deadline = cycle.self_assessment_deadline
+    return {"rows": rows, "late": late, "others": list(others), "deadline_passed":
+            deadline is None or timezone.localdate() > deadline,
+            "published": Publication.objects.filter(year=cycle.year, block=cycle.block_id).exists()}

@@ -170,7 +170,8 @@ def dashboard_row(result, grades, tones, separator=",") -> dict:
            "ranked": result.ranked, "index": decimal_text(result.index, precision), "grade": result.grade,
            "rank": result.rank, "index_change": decimal_text(result.index_change, precision),
            "rank_change": result.rank_change, "comparable": result.comparable, "incomplete": result.incomplete,
-           "areas": [{"code": area["code"], "index": decimal_text(area["index"], precision)}
+           "areas": [{"code": area["code"], "index": decimal_text(area["index"], precision),
+                      "rank": area.get("rank"), "rank_change": area.get("rank_change")}
                      for area in result.areas], "unit_id": result.unit_id}
     row = result_display(row, grades)
     delta = row["index_delta"]
@@ -207,6 +208,14 @@ def heatmap_rows(rows, areas, separator=","):
             for row in rows]
 
 
+def area_rank_rows(rows, areas):
+    """The page's rows × the legend's areas as ranks (rule 9, in the block or group) with their change since last
+    year: (row, [(rank or None, change or None), ...]), beside the heatmap."""
+    return [(row, [next(((area["rank"], area["rank_change"]) for area in row["areas"] if area["code"] == code),
+                        (None, None)) for code, _title in areas])
+            for row in rows]
+
+
 def _heat_cell(index_text, level, separator):
     return printed(index_text, separator), "" if level is None else level
 
@@ -220,14 +229,17 @@ def _area_index(row, code):
 
 def dashboard_headline(scope, precision, bands) -> dict:
     """Average index, grade distribution, how many rose, fell or held, and the top and bottom five of the block
-    (or group): computation.block_statistics's figures, summed by PostgreSQL instead of in Python."""
+    (or group): computation.block_statistics's figures, summed by PostgreSQL instead of in Python. Incomplete units
+    are listed apart and left out of every figure (rule 10)."""
+    apart = list(scope.filter(incomplete=True).order_by("unit__code").values("unit_id", "index", "rank", "group"))
+    scope = scope.filter(incomplete=False)
     figures = scope.order_by().aggregate(
         units=Count("pk"), indexed=Count("index"), index_sum=Sum("index"),
         rose=Count("pk", filter=Q(rank_change__gt=0)), fell=Count("pk", filter=Q(rank_change__lt=0)),
         held=Count("pk", filter=Q(rank_change=0)), ranked=Count("rank"))
     average = (divide_half_up(figures["index_sum"], Decimal(figures["indexed"]), precision)
                if figures["indexed"] else None)
-    return {**figures, "average": decimal_text(average, precision),
+    return {**figures, "average": decimal_text(average, precision), "incomplete": apart,
             "distribution": grade_distribution(scope, bands),
             "top": _extremes(scope, "-index"), "bottom": _extremes(scope, "index")}
 
@@ -272,7 +284,7 @@ def dashboard_trend(results, block, group, codes, years) -> dict:
     absent (name the units with unit_labels)."""
     scope = results.filter(block=block, year__in=years)
     scope = scope.filter(group=group) if group else scope
-    sums = (scope.order_by().values_list("year", "framework__precision")
+    sums = (scope.filter(incomplete=False).order_by().values_list("year", "framework__precision")
             .annotate(total=Sum("index"), n=Count("index")).order_by("year"))
     averages = {year: decimal_text(divide_half_up(total, Decimal(n), precision), precision) if n else None
                 for year, precision, total, n in sums}
@@ -304,7 +316,9 @@ def labelled(items, labels):
 
 
 def biggest_movers(scope, grades) -> dict:
-    """The units that moved most in rank and in index since last year, each way (empty changes are never moves)."""
+    """The units that moved most in rank and in index since last year, each way (empty changes are never moves);
+    incomplete units never move (rule 10)."""
+    scope = scope.filter(incomplete=False)
     orders = {"rose": ("-rank_change", Q(rank_change__gt=0)), "fell": ("rank_change", Q(rank_change__lt=0)),
               "gained": ("-index_change", Q(index_change__gt=0)), "lost": ("index_change", Q(index_change__lt=0))}
     return {name: [result_shown(result, grades)
@@ -381,9 +395,24 @@ def published_years(publications) -> list[dict]:
     return list(latest.values())
 
 
-def public_publication(publications, year) -> Publication | None:
-    """The latest version published for the year, or None."""
-    return publications.filter(year=year).order_by("-version").first()
+def public_publications(publications, year) -> list[Publication]:
+    """The latest version published of each block's year (rule 14: a block's year is published on its own), in
+    block order; a publication from before publication went per block stands for every block it holds."""
+    latest = {}
+    for publication in publications.filter(year=year).select_related("block").order_by("-published_at", "-pk"):
+        latest.setdefault(publication.block_id, publication)
+    if None in latest:  # an old whole-year publication: blocks published since replace theirs
+        whole = latest.pop(None)
+        published = {publication.block.code for publication in latest.values()}
+        if not published or any(block["code"] not in published for block in whole.content["blocks"]):
+            latest[None] = whole
+    return sorted(latest.values(), key=lambda p: (p.block.position, p.block.code) if p.block else (-1, ""))
+
+
+def public_publication(publications, year, block_code=None) -> Publication | None:
+    """The latest version published of the block's year (the first block's, without one), or None."""
+    found = public_publications(publications, year)
+    return next((p for p in found if block_code is None or (p.block and p.block.code == block_code)), None)
 
 
 def public_tables(publication) -> list[dict]:

@@ -139,9 +139,8 @@ def _leaf_input(criterion, own):
 
 
 def _survey_held(cycle):
-    """As the engine decides it: a survey is held when any survey leaf of the cycle has a final score."""
-    return cycle is not None and LeafScore.objects.filter(
-        assessment__cycle=cycle, criterion__method=SURVEY, final_score__isnull=False).exists()
+    """As the engine reads it: the cycle says whether its survey is held (rule 14)."""
+    return cycle is not None and cycle.survey_held
 
 
 def _own_scores(cycle, unit):

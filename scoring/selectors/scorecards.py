@@ -18,8 +18,9 @@ from django.utils.translation import ngettext
 
 from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
 from ..framework_spec import plain_decimal
-from ..models import Criterion, GradeTier, LeafScore, Method, UnitResult
+from ..models import Criterion, Cycle, GradeTier, LeafScore, Method, UnitResult
 from ..permissions import evidence_visible_to, leaf_scores_visible_to, results_visible_to
+from .status import ResultsStatus, results_status
 
 # Grades read from the best tier (green) down to the lowest (red), however many tiers a framework has: the tones
 # of the dashboard's grade bands (static/css/dashboard.css --tone-1 … --tone-5), spread the same way.
@@ -44,6 +45,8 @@ class AreaLine:
     index: Decimal | None
     change: Decimal | None
     block_average: Decimal | None
+    rank: int | None = None  # the component index's rank in the block (or group), rule 9
+    rank_change: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,14 @@ class Scorecard:
     areas: tuple
     rows: tuple
     survey_rows: tuple = field(default=())
+    status: ResultsStatus = ResultsStatus(False)  # provisional until the block's year is published (rule 14)
+    survey_held: bool = True
+
+    @property
+    def awaiting_survey(self) -> bool:
+        """A held survey whose points have not come in for this unit: "chờ kết quả điều tra" (rule 14)."""
+        return self.survey_held and any(row.final_score is None and not row.not_applicable
+                                        for row in self.survey_rows)
 
     @property
     def rank_change_text(self) -> str:
@@ -145,13 +156,16 @@ def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
     framework = result.framework
     grades = framework_grades(framework)
     ranked_count, overall, by_area = block_figures(result)
-    rows = _criterion_lines(user, result, with_evidence=with_evidence and user is not None)
+    held = Cycle.objects.filter(year=year, block=result.block_id).values_list("survey_held", flat=True).first()
+    rows = _criterion_lines(user, result, with_evidence=with_evidence and user is not None,
+                            survey_held=held is not False)
     return Scorecard(
         unit=result.unit, year=year, block=result.block, framework=framework, precision=framework.precision,
         result=result, grade=next((grade for grade in grades if grade.code == result.grade), None), grades=grades,
         ranked_count=ranked_count, block_index_average=overall,
         areas=_area_lines(result, rows, by_area), rows=rows,
         survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY),
+        status=results_status(year, result.block_id), survey_held=held is not False,
     )
 
 
@@ -260,7 +274,8 @@ def _area_lines(result, rows, averages):
     return tuple(AreaLine(code=area["code"], title=titles.get(area["code"], area["code"]),
                           points=Decimal(area["points"]), max_points=Decimal(area["max"]),
                           index=_decimal(area.get("index")), change=_decimal(area.get("change")),
-                          block_average=averages.get(area["code"]))
+                          block_average=averages.get(area["code"]), rank=area.get("rank"),
+                          rank_change=area.get("rank_change"))
                  for area in result.areas)
 
 
@@ -271,7 +286,7 @@ def _decimal(value):
 # --- The criteria tree -----------------------------------------------------------------------------------------
 
 
-def _criterion_lines(user, result, *, with_evidence):
+def _criterion_lines(user, result, *, with_evidence, survey_held=True):
     scores = _leaf_scores(user, result)
     evidence = _evidence(user, scores.values()) if with_evidence else {}
     responses = survey_response_counts(result.year, [result.unit_id]).get(result.unit_id, {})
@@ -282,7 +297,8 @@ def _criterion_lines(user, result, *, with_evidence):
             score = scores.get(row.code)
             leaves[row.code] = _leaf_line(row, labels.get(row.method, row.method),
                                           score, evidence.get(score.pk, ()) if score else (),
-                                          responses.get(row.code, 0) if row.method == SURVEY else None)
+                                          responses.get(row.code, 0) if row.method == SURVEY else None,
+                                          survey_held)
     return tuple(leaves.get(row.code) or _node_line(row, leaves.values()) for row in rows)
 
 
@@ -334,23 +350,25 @@ def _leaf_scores(user, result):
     return {score.criterion.code: score for score in scores}
 
 
-def _leaf_line(row, method_label, score, evidence, responses):
+def _leaf_line(row, method_label, score, evidence, responses, survey_held=True):
     values = {"code": row.code, "title": row.title, "depth": row.depth, "method": row.method,
               "method_label": method_label, "max_points": row.max_points, "is_leaf": True,
               "responses": responses, "evidence": tuple(evidence)}
     if score is None:
-        return CriterionLine(**values, points_lost=_lost(row, None, False))
+        return CriterionLine(**values, points_lost=_lost(row, None, False, survey_held))
     return CriterionLine(
         **values, self_score=score.self_score, self_not_applicable=score.self_not_applicable,
         appraised_score=score.appraised_score, second_score=score.second_score, final_score=score.final_score,
-        not_applicable=score.not_applicable, points_lost=_lost(row, score.final_score, score.not_applicable),
+        not_applicable=score.not_applicable,
+        points_lost=_lost(row, score.final_score, score.not_applicable, survey_held),
         reason=score.second_reason or score.appraisal_reason, scored=True)
 
 
-def _lost(row, final, not_applicable):
+def _lost(row, final, not_applicable, survey_held=True):
     """Points lost on a leaf (domain.md rule 3: a leaf without a final score counts 0): max − final on appraised
-    and survey leaves; on a penalty leaf, the points deducted. N/A leaves and bonus leaves lose nothing."""
-    if not_applicable or row.method == BONUS:
+    and survey leaves; on a penalty leaf, the points deducted. N/A leaves and bonus leaves lose nothing, nor do
+    survey leaves of a cycle without a survey: they are out of the maximum too (rule 6), one basis for both."""
+    if not_applicable or row.method == BONUS or (row.method == SURVEY and not survey_held):
         return None
     if row.method == PENALTY:
         return final
@@ -363,7 +381,7 @@ def _node_line(row, leaves):
     inside = [leaf for leaf in leaves if leaf.code.startswith(f"{row.code}.") and leaf.method in (APPRAISED, SURVEY)
               and not leaf.not_applicable]
     final = sum((leaf.final_score or Decimal(0) for leaf in inside), Decimal(0)) if inside else None
-    lost = sum((leaf.points_lost for leaf in inside), Decimal(0)) if inside else None
+    lost = sum((leaf.points_lost for leaf in inside if leaf.points_lost is not None), Decimal(0)) if inside else None
     return CriterionLine(code=row.code, title=row.title, depth=row.depth, method="", method_label="",
                          max_points=row.max_points, is_leaf=False, final_score=final, points_lost=lost)
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import workflow
-from ..models import Assessment, AuditSource, Criterion, LeafScore, Method
+from ..models import AgencyRound, Assessment, AuditSource, Criterion, LeafScore, Method
 from ..models.assessments import AssessmentStatus as S
-from ..permissions import criteria_appraisable_by, may_appraise_criterion
+from ..permissions import criteria_appraisable_by, is_manager, may_appraise_criterion
 from ..rules import ManualRule, RuleError, ScoreError, check_score, parse_rule
 from ..selectors.appraisal import leaves_lacking_final_score, scored_leaves_of
 from .audit import audit_entry, audit_write
@@ -133,7 +133,9 @@ def _current(assessment, criterion):
 
 
 def _next_status(assessment, decision):
-    if decision.kind == ASK:
+    # A question is collected until the explanation round opens for the cycle (services/rounds.py): before that,
+    # the file stays with the board, so no other agency loses its round 1.
+    if decision.kind == ASK and assessment.cycle.explanation_round_opened_at:
         return workflow.next_status(assessment.status, "request_explanation")
     if assessment.status == S.SUBMITTED:
         return workflow.next_status(assessment.status, "start_appraisal")
@@ -144,7 +146,9 @@ def decision_round(assessment, score) -> int:
     """workflow.appraisal_round, except that a leaf decided in round 2 stays there: after a reopen, a new
     decision revises that round, or the final score would not follow it."""
     number = workflow.appraisal_round(assessment.status, explanation_round=assessment.explanation_round)
-    return 2 if score.second_score is not None else number
+    if score.second_score is not None:
+        return 2
+    return number if score.explanation_question else 1  # round 2 only for the leaves asked about
 
 
 def _changes(score, criterion, assessment, decision, user):
@@ -280,7 +284,7 @@ def _advance(assessment, status, decision, user, source):
     audit = []
     if status != assessment.status:
         audit.append(assessment_move(assessment, status, user=user, source=source))
-    if decision.kind == ASK and not assessment.explanation_round:
+    if status == S.EXPLANATION_REQUESTED and not assessment.explanation_round:
         Assessment.objects.filter(pk=assessment.pk).update(explanation_round=True)
         audit.append(audit_entry(entity="assessment", entity_id=assessment.pk, field="explanation_round",
                                  old=False, new=True, actor=user, source=source, assessment_id=assessment.pk))
@@ -308,7 +312,7 @@ def assessment_accept_untouched(*, assessment: Assessment, user, source: str = A
     with transaction.atomic():
         assessment = _locked(assessment.pk)
         _require_appraisable(assessment)
-        leaves = criteria_appraisable_by(user, Criterion.objects.filter(framework=assessment.cycle.framework_id))
+        leaves = bulk_acceptable(assessment.cycle, user)
         rows = list(LeafScore.objects.select_for_update(of=("self",)).select_related("criterion")
                     .filter(assessment=assessment, criterion__in=leaves).filter(UNTOUCHED)
                     .order_by("criterion__position"))
@@ -319,6 +323,29 @@ def assessment_accept_untouched(*, assessment: Assessment, user, source: str = A
             results_refresh_later(year=assessment.cycle.year, unit_ids=[assessment.unit_id])
         audit_write(audit)
     return BulkAcceptSummary(len(accepted), skipped)
+
+
+def bulk_acceptable(cycle, user):
+    """The leaves `user` may accept in bulk: an appraiser's own; for the coordinator, only the leaves whose agency
+    has finished round 1, or every leaf once the round-1 deadline has passed (an agency's round 1 is its own)."""
+    leaves = criteria_appraisable_by(user, Criterion.objects.filter(framework=cycle.framework_id))
+    if user is None or not is_manager(user):
+        return leaves
+    deadline = cycle.appraisal_deadline
+    if deadline is not None and timezone.localdate() > deadline:
+        return leaves
+    finished = AgencyRound.objects.filter(cycle=cycle).values("agency")
+    return leaves.filter(Q(agency=None) | Q(agency__in=finished))
+
+
+def accept_untouched_preview(*, assessment: Assessment, user) -> list[tuple[str, int]]:
+    """(agency, leaves) that "accept every untouched leaf" would accept now, for the coordinator to confirm."""
+    leaves = bulk_acceptable(assessment.cycle, user)
+    counts = (LeafScore.objects.filter(assessment=assessment, criterion__in=leaves).filter(UNTOUCHED)
+              .exclude(Q(self_score=None, self_not_applicable=False) & ~Q(criterion__method__in=GRANTED)).order_by()
+              .values_list("criterion__agency__name", "criterion__agency__code").annotate(n=Count("pk")))
+    return sorted(((name or code or _("Sở Nội vụ (không giao cơ quan)"), n) for name, code, n in counts),
+                  key=lambda item: item[0])
 
 
 def _unclaimed_granted_rows(assessment, leaves):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import workflow
-from ..models import Assessment, AuditSource, Criterion, Cycle, Framework, LeafScore, Unit
+from ..models import Assessment, AuditSource, Criterion, Cycle, Framework, LeafScore, RosterEntry, Unit
 from .audit import audit_entry, audit_write
 
 # In the order the cycle runs through them; each must fall after the one before.
@@ -86,6 +86,9 @@ def cycle_open(*, year: int, block, user, deadlines: dict[str, date | None], sou
             _refuse_existing(year, block)
             raise
         Framework.objects.filter(pk=framework.pk, locked_at=None).update(locked_at=timezone.now())
+        # The roster (rule 13): the block's active units today; a unit created later joins only by a decision.
+        RosterEntry.objects.bulk_create([RosterEntry(cycle=cycle, unit_id=pk) for pk in Unit.objects.active()
+                                         .filter(block=block).values_list("pk", flat=True)], batch_size=BATCH)
         cycle_fill(cycle)
         reason = _("Mở kỳ đánh giá trên bộ chỉ số «%(name)s», lần sửa đổi %(revision)s") % {
             "name": framework.name, "revision": framework.revision}
@@ -96,11 +99,12 @@ def cycle_open(*, year: int, block, user, deadlines: dict[str, date | None], sou
 
 
 def cycle_fill(cycle) -> CycleFill:
-    """Gives every active unit of the block an assessment and every assessment a leaf score per leaf, creating
-    only what is missing (a cycle brought in by import_scores holds only the leaves of its file)."""
-    units = Unit.objects.active().filter(block=cycle.block_id).exclude(assessments__cycle=cycle)
-    created = Assessment.objects.bulk_create([Assessment(cycle=cycle, unit_id=pk)
-                                              for pk in units.values_list("pk", flat=True)], batch_size=BATCH)
+    """Gives every unit of the roster an assessment and every assessment a leaf score per leaf, creating only what
+    is missing (a cycle brought in by import_scores holds only the leaves of its file)."""
+    units = (RosterEntry.objects.filter(cycle=cycle).exclude(unit__assessments__cycle=cycle)
+             .values_list("unit_id", flat=True))
+    created = Assessment.objects.bulk_create([Assessment(cycle=cycle, unit_id=pk) for pk in units],
+                                             batch_size=BATCH)
     leaves = list(Criterion.objects.filter(framework=cycle.framework_id).exclude(method="")
                   .values_list("pk", flat=True))
     present = set(LeafScore.objects.filter(assessment__cycle=cycle).values_list("assessment_id", "criterion_id"))
@@ -133,8 +137,8 @@ def cycle_close(*, cycle, user, reason="", source=AuditSource.UI) -> bool:
 
 
 def cycle_reopen(*, cycle, user, reason="", source=AuditSource.UI) -> bool:
-    """Opens a closed cycle again, giving units that joined the block since, or leaves an import left out,
-    their rows. False if it was open already."""
+    """Opens a closed cycle again, giving units added to the roster, or leaves an import left out, their rows.
+    False if it was open already."""
     with transaction.atomic():
         changed = _set_open(cycle, True, user, reason, source)
         if changed:

@@ -1,6 +1,10 @@
 """The results engine (issue 4): leaf scores in, one UnitResult row per unit and year out.
 
-Two paths give the same rows. On PostgreSQL a run is set-based (results_sql.py): per block, one statement computes
+One pipeline, per block: the cycle's roster (rule 13) → leaf sums → parts → index → grade → rank (the units',
+and each area's component index) → rows. The set-based back end ranks the areas inside its block statement; the
+portable one, and a one-unit refresh, rank them over the rows written (results_portable.block_area_ranks).
+
+Two back ends give the same rows. On PostgreSQL a run is set-based (results_sql.py): per block, one statement computes
 every unit's sums, totals, indices, area indices and yearly changes, Python grades and ranks the units through
 scoring.computation, one upsert writes them; a year-wide run computes blocks ahead on two more connections.
 Elsewhere (SQLite), and for the one-unit refresh on every database, the portable path (results_portable.py) sums
@@ -17,11 +21,12 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..computation import RankEntry
-from ..models import Assessment, Cycle, Job, JobStatus, Unit, UnitResult
+from ..models import Cycle, Job, JobStatus, RosterEntry, Unit, UnitResult
 from . import results_portable as portable
 from . import results_sql
 from .jobs import job_enqueue, job_progress, job_runner, jobs_sweep
@@ -155,24 +160,22 @@ def _cycles(year, block_code):
 
 
 def _cycles_of_units(year, unit_ids):
+    # The unit's block, and any cycle whose roster holds it: a unit that left the block or the roster loses its row.
+    rosters = RosterEntry.objects.filter(unit__in=unit_ids).values("cycle")
     blocks = Unit.objects.filter(pk__in=unit_ids).values("block")
-    return list(Cycle.objects.filter(year=year, block__in=blocks).select_related("block", "framework")
-                .order_by("block__code"))
+    return list(Cycle.objects.filter(Q(pk__in=rosters) | Q(block__in=blocks), year=year)
+                .select_related("block", "framework").order_by("block__code"))
 
 
 def _members(cycles, unit_ids=None):
-    """{cycle id: {unit id: (group, ranked)}}: every active unit of the block gets a row (a missing file shows as
-    incomplete), and so does any unit with a file in the cycle."""
+    """{cycle id: {unit id: (group, ranked)}}: the cycle's roster (rule 13), and nothing else; a member without a
+    file shows as incomplete."""
     members = {cycle.pk: {} for cycle in cycles}
-    cycle_of_block = {cycle.block_id: cycle.pk for cycle in cycles}
-    active = Unit.objects.filter(block__in=cycle_of_block, active=True)
-    filed = Assessment.objects.filter(cycle__in=members)
+    roster = RosterEntry.objects.filter(cycle__in=members)
     if unit_ids is not None:
-        active, filed = active.filter(pk__in=unit_ids), filed.filter(unit__in=unit_ids)
-    for block_id, pk, group, ranked in active.order_by().values_list("block_id", "pk", "group", "ranked"):
-        members[cycle_of_block[block_id]][pk] = (group, ranked)
-    for cycle_id, pk, group, ranked in filed.order_by().values_list("cycle_id", "unit_id", "unit__group",
-                                                                    "unit__ranked"):
+        roster = roster.filter(unit__in=unit_ids)
+    for cycle_id, pk, group, ranked in roster.order_by().values_list("cycle_id", "unit_id", "unit__group",
+                                                                     "unit__ranked"):
         members[cycle_id][pk] = (group, ranked)
     return members
 
@@ -208,12 +211,14 @@ def _compute_block_by_block(cycles, year, block_ids, report):
     written = set()
     for number, cycle in enumerate(cycles):
         report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
-        shape = portable.with_survey_held(shapes[cycle.pk], cycle)
+        shape = shapes[cycle.pk]
         units = portable.unit_results(cycle, shape)
         rows, _ranks = portable.block_rows(cycle, shape, members[cycle.pk], units, previous)
         portable.rows_upsert(rows)
         written.update((cycle.block_id, unit_id) for unit_id in members[cycle.pk])
     _stale_delete(year, block_ids, written)
+    for cycle in cycles:
+        portable.block_area_ranks(cycle)
     return len(written)
 
 
@@ -222,17 +227,23 @@ def _block_refresh(cycle, unit_ids):
     stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id)
     if not stored.exists():
         return
+    members = _members([cycle], unit_ids)[cycle.pk]
+    stored.filter(unit__in=unit_ids).exclude(unit__in=members).delete()  # units taken off the roster
     others = list(stored.exclude(unit__in=unit_ids).order_by().values_list(
         "pk", "unit_id", "index", "ranked", "group", "rank", "previous_rank", "rank_change"))
     # The other units are ranked on their stored index: their scores did not change.
     fixed = [RankEntry(unit_id, index, ranked, group) for _pk, unit_id, index, ranked, group, *_rest in others]
-    members = _members([cycle], unit_ids)[cycle.pk]
     shape = portable.framework_shape(cycle)
     results = portable.unit_results(cycle, shape, sorted(members)) if members else {}
     rows, ranks = portable.block_rows(cycle, shape, members, results,
                                       portable.previous_results(cycle.year - 1, members), fixed)
     portable.rows_upsert(rows)
     _update_ranks(others, ranks)
+    # Every unit's component ranks may move: re-ranked in one statement where the database can.
+    if connection.vendor in SET_BASED_VENDORS:
+        results_sql.block_area_ranks(cycle=cycle)
+    else:
+        portable.block_area_ranks(cycle)
 
 
 def _every_few_percent(progress, step=5):

@@ -6,7 +6,6 @@ per value); scoring.computation turns the sums into totals, indices, grades, ran
 are written by one upsert reading them from arrays (unnest; a VALUES list on SQLite), so a row keeps its id.
 PostgreSQL computes full runs set-based instead (results_sql.py), to the same rows.
 """
-import dataclasses
 import json
 from dataclasses import dataclass
 from decimal import Context, Decimal
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from .. import computation
 from ..computation import APPRAISED, BONUS, PENALTY, SCORED_METHODS, SURVEY, ZERO, RankEntry, ScoringRules
-from ..models import Criterion, GradeTier, LeafScore, UnitResult
+from ..models import Criterion, GradeTier, RosterEntry, Unit, UnitResult
 
 BATCH = 500
 # The columns a run writes, in the order of the engine's row tuples; all but year and unit are replaced on conflict.
@@ -50,12 +49,12 @@ class FrameworkShape:
 
 
 def framework_shape(cycle):
-    return with_survey_held(framework_shapes([cycle])[cycle.pk], cycle)
+    return framework_shapes([cycle])[cycle.pk]
 
 
 def framework_shapes(cycles):
-    """{cycle id: FrameworkShape} as if a survey were held (see with_survey_held), in two queries whatever the
-    number of cycles."""
+    """{cycle id: FrameworkShape}, with whether the cycle holds a survey, in two queries whatever the number of
+    cycles."""
     frameworks = {cycle.framework_id for cycle in cycles}
     leaves, tiers = {pk: {} for pk in frameworks}, grade_tiers(frameworks)
     # Position then id: the order results_sql gives the areas too, even where two leaves share a position.
@@ -65,7 +64,7 @@ def framework_shapes(cycles):
         count, total = leaves[framework_id].get((area, method), (0, ZERO))
         leaves[framework_id][(area, method)] = (count + 1, total + max_points)
     return {cycle.pk: _shape(leaves[cycle.framework_id], _rules(cycle.framework, tiers[cycle.framework_id],
-                                                               survey_held=True))
+                                                               survey_held=cycle.survey_held))
             for cycle in cycles}
 
 
@@ -85,22 +84,10 @@ def _shape(leaves, rules):
     return FrameworkShape(leaves, rules, slots)
 
 
-def with_survey_held(shape, cycle):
-    """The shape with whether the cycle holds a survey, read from its scores: so after the block's lock."""
-    held = _survey_held(cycle)
-    return shape if held else _shape(shape.leaves, dataclasses.replace(shape.rules, survey_held=False))
-
-
 def _rules(framework, tiers, survey_held):
     return ScoringRules(precision=framework.precision, bonus_cap=framework.bonus_cap,
                         penalty_cap=framework.penalty_cap, clamp_total=framework.clamp_total, grades=tiers,
                         survey_held=survey_held)
-
-
-def _survey_held(cycle):
-    """A survey is held when any survey leaf of the cycle has a final score; otherwise A is rescaled (rule 6)."""
-    return LeafScore.objects.filter(assessment__cycle=cycle, criterion__framework=cycle.framework_id,
-                                    criterion__method=SURVEY, final_score__isnull=False).exists()
 
 
 # --- Leaf sums -------------------------------------------------------------------------------------------------
@@ -210,16 +197,30 @@ def unit_result(shape, sums):
 
 def previous_results(year, unit_ids=None):
     """Last year's stored results of these units (None: all of them):
-    {unit_id: (index, areas as JSON text, rank, framework version)}; the areas are decoded only when compared."""
+    {unit_id: (index, areas as JSON text, rank, framework version, survey index, scope changed)}; the areas are
+    decoded only when compared."""
     stored = (UnitResult.objects.filter(year=year).order_by()
               .annotate(areas_text=Cast("areas", output_field=TextField()))
-              .values_list("unit_id", "index", "areas_text", "rank", "framework__version"))
+              .values_list("unit_id", "index", "areas_text", "rank", "framework__version", "survey_index"))
     if unit_ids is None:
-        return {unit_id: rest for unit_id, *rest in stored.iterator(chunk_size=2000)}
-    unit_ids, previous = sorted(unit_ids), {}
-    for start in range(0, len(unit_ids), BATCH):
-        previous.update((unit_id, rest) for unit_id, *rest in stored.filter(unit__in=unit_ids[start:start + BATCH]))
-    return previous
+        previous = {unit_id: rest for unit_id, *rest in stored.iterator(chunk_size=2000)}
+    else:
+        unit_ids, previous = sorted(unit_ids), {}
+        for start in range(0, len(unit_ids), BATCH):
+            previous.update((unit_id, rest) for unit_id, *rest in
+                            stored.filter(unit__in=unit_ids[start:start + BATCH]))
+    changed = scope_changed(year + 1)
+    return {unit_id: (*rest, unit_id in changed) for unit_id, rest in previous.items()}
+
+
+def scope_changed(year):
+    """The units whose scope changed since last year (rules 10, 13): a unit that absorbed or was split from a unit
+    with a result last year, and a unit that gave part of itself to a unit first on a roster this year."""
+    links = Unit.successors.through.objects.order_by()
+    absorbed = links.filter(from_unit__results__year=year - 1).values_list("to_unit_id", flat=True)
+    new_this_year = RosterEntry.objects.filter(cycle__year=year).exclude(unit__results__year=year - 1)
+    gave = links.filter(to_unit__in=new_this_year.values("unit")).values_list("from_unit_id", flat=True)
+    return set(absorbed) | set(gave)
 
 
 def _stored_result(index, areas):
@@ -262,9 +263,12 @@ def _row(cycle, unit_id, unit, results, rank, previous, now):
 def _change(cycle, result, rank, previous):
     if previous is None:
         return computation.compare_years(result, None, rank=rank, previous_rank=None, comparable=False)
-    index, areas, last_rank, last_version = previous
+    index, areas, last_rank, last_version, last_survey_index, scope_changed_ = previous
+    # Not like for like: another methodology edition, a unit whose scope changed, or a survey held one year only.
+    comparable = (last_version == cycle.framework.version and not scope_changed_
+                  and (last_survey_index is None) == (result.survey_index is None))
     return computation.compare_years(result, _stored_result(index, areas), rank=rank, previous_rank=last_rank,
-                                     comparable=last_version == cycle.framework.version)
+                                     comparable=comparable)
 
 
 def _areas_json(areas, changes):
@@ -274,6 +278,60 @@ def _areas_json(areas, changes):
 
 def _text(value):
     return None if value is None else str(value)
+
+
+# --- Component ranks ----------------------------------------------------------------------------------------------
+
+
+def block_area_ranks(cycle):
+    """The last step of a block's run: each area's component index ranked in the block (and group) by rule 9, with
+    its change since last year, written into the rows' areas (results_sql.AREA_RANKS does the same in one statement
+    for set-based runs). Reads the rows just written, so a refresh re-ranks every unit of the block; a row is
+    written only when one of its ranks moved."""
+    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id).order_by()
+    rows = [(pk, unit_id, group, ranked, json.loads(areas)) for pk, unit_id, group, ranked, areas in stored.annotate(
+        areas_text=Cast("areas", output_field=TextField())).values_list("pk", "unit_id", "group", "ranked",
+                                                                        "areas_text")]
+    ranks = computation.rank_areas((unit_id, group, ranked, {area["code"]: _decimal(area["index"]) for area in areas})
+                                   for _pk, unit_id, group, ranked, areas in rows)
+    last = _previous_area_ranks(cycle.year - 1, [unit_id for _pk, unit_id, *_rest in rows])
+    changed = []
+    for pk, unit_id, _group, _ranked, areas in rows:
+        ranked_areas = [_ranked_area(area, ranks[unit_id].get(area["code"]), last.get((unit_id, area["code"])))
+                        for area in areas]
+        if ranked_areas != areas:
+            changed.append((pk, json.dumps(ranked_areas)))
+    _areas_write(changed)
+
+
+def _ranked_area(area, rank, last_rank):
+    change = None if rank is None or last_rank is None else last_rank - rank
+    return {**area, "rank": rank, "rank_change": change}
+
+
+def _previous_area_ranks(year, unit_ids):
+    """{(unit id, area code): rank} of last year's rows of these units."""
+    ranks = {}
+    for start in range(0, len(unit_ids), BATCH * 4):
+        for unit_id, areas in (UnitResult.objects.filter(year=year, unit__in=unit_ids[start:start + BATCH * 4])
+                               .order_by().annotate(areas_text=Cast("areas", output_field=TextField()))
+                               .values_list("unit_id", "areas_text")):
+            ranks.update(((unit_id, area["code"]), area.get("rank")) for area in json.loads(areas))
+    return ranks
+
+
+def _areas_write(changed):
+    """Writes the rows' new areas JSON: on PostgreSQL one statement over two arrays, elsewhere one per row."""
+    table = UnitResult._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(changed), BATCH * 10):
+                batch = changed[start:start + BATCH * 10]
+                cursor.execute(f"UPDATE {table} r SET areas = v.areas::jsonb FROM unnest(%s::bigint[], %s::text[]) "
+                               f"AS v(id, areas) WHERE r.id = v.id",
+                               [[pk for pk, _areas in batch], [areas for _pk, areas in batch]])
+        else:
+            cursor.executemany(f"UPDATE {table} SET areas = %s WHERE id = %s", [(areas, pk) for pk, areas in changed])
 
 
 def rows_upsert(rows):

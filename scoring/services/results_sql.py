@@ -64,7 +64,7 @@ def _by_method(value, method):
     return f"SUM({value}) FILTER (WHERE method = {method})"
 
 
-# One block's units (active units of the block, and any unit with a file in the cycle), one row each. The rules are
+# One block's units (the cycle's roster), one row each. The rules are
 # those of results_portable.unit_result (computation.aggregate_leaves made from sums): a leaf N/A counts in neither
 # points nor maximum, so a maximum is the framework's minus the N/A leaves' (rule 2); a leaf without a row or a final
 # score counts 0 and leaves the result incomplete (rule 3); without a survey held, survey leaves vanish (rule 6);
@@ -72,11 +72,7 @@ def _by_method(value, method):
 BLOCK_UNITS = """
 WITH cycle AS (
     SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, {scale}, f.bonus_cap, f.penalty_cap, f.clamp_total,
-           -- A survey is held when any survey leaf of the cycle has a final score.
-           EXISTS (SELECT 1 FROM scoring_criterion cr JOIN scoring_leafscore ls ON ls.criterion_id = cr.id
-                   JOIN scoring_assessment a ON a.id = ls.assessment_id
-                   WHERE cr.framework_id = c.framework_id AND cr.method = 'survey' AND a.cycle_id = c.id
-                         AND ls.final_score IS NOT NULL) AS survey_held
+           c.survey_held
     FROM scoring_cycle c JOIN scoring_framework f ON f.id = c.framework_id
     WHERE c.id = %(cycle)s
 ),
@@ -105,11 +101,12 @@ sums AS (
     WHERE a.cycle_id = %(cycle)s
     GROUP BY ls.assessment_id, l.area, l.method
 ),
--- Each member with its file, if any.
+-- Each unit of the cycle's roster (rule 13) with its file, if any.
 members AS (
-    SELECT COALESCE(a.unit_id, u.id) AS unit_id, a.id AS assessment_id
-    FROM (SELECT u.id FROM scoring_unit u JOIN cycle c ON u.block_id = c.block_id WHERE u.active) u
-    FULL JOIN (SELECT id, unit_id FROM scoring_assessment WHERE cycle_id = %(cycle)s) a ON a.unit_id = u.id
+    SELECT r.unit_id, a.id AS assessment_id
+    FROM scoring_rosterentry r
+    LEFT JOIN scoring_assessment a ON a.cycle_id = r.cycle_id AND a.unit_id = r.unit_id
+    WHERE r.cycle_id = %(cycle)s
 ),
 -- Per area, its appraised and survey leaves (count, Σ max, first leaf, which orders the areas).
 framework_areas AS (
@@ -186,17 +183,37 @@ area_values AS MATERIALIZED (
     LEFT JOIN area_sums s ON s.assessment_id = m.assessment_id AND s.area = fa.area
 ),
 previous AS (
-    SELECT r.unit_id, r.index, r.rank, r.areas, f.version
+    SELECT r.unit_id, r.index, r.rank, r.areas, f.version, r.survey_index
     FROM scoring_unitresult r JOIN scoring_framework f ON f.id = r.framework_id
     WHERE r.year = %(previous_year)s AND r.unit_id IN (SELECT unit_id FROM members)
 ),
+-- results_portable.scope_changed: a unit that absorbed or was split from a unit with a result last year, or that
+-- gave part of itself to a unit first on a roster this year.
+scope_changed AS (
+    SELECT s.to_unit_id AS unit_id FROM scoring_unit_successors s
+    WHERE EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.from_unit_id AND r.year = %(previous_year)s)
+    UNION
+    SELECT s.from_unit_id FROM scoring_unit_successors s
+    JOIN scoring_rosterentry re ON re.unit_id = s.to_unit_id
+    JOIN scoring_cycle cy ON cy.id = re.cycle_id AND cy.year = %(previous_year)s + 1
+    WHERE NOT EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.to_unit_id
+                      AND r.year = %(previous_year)s)
+),
 previous_areas AS (
-    SELECT p.unit_id, e.code COLLATE "C" AS area, e.index
-    FROM previous p CROSS JOIN jsonb_to_recordset(p.areas) AS e(code text, index numeric)
+    SELECT p.unit_id, e.code COLLATE "C" AS area, e.index, e.rank
+    FROM previous p CROSS JOIN jsonb_to_recordset(p.areas) AS e(code text, index numeric, rank integer)
     WHERE e.index IS NOT NULL
 ),
 area_indices AS MATERIALIZED (
     SELECT a.*, {area_index} AS index FROM area_values a CROSS JOIN cycle c WHERE a.first IS NOT NULL
+),
+-- Each area's component index ranked in the block (and group) by rule 9: RANK() is the competition rank (ties
+-- share, the next skips), over the ranked units with an index, as computation.rank_areas.
+area_ranks AS (
+    SELECT a.*, CASE WHEN u.ranked AND a.index IS NOT NULL THEN
+               RANK() OVER (PARTITION BY a.area, u."group", u.ranked AND a.index IS NOT NULL ORDER BY a.index DESC)
+           END AS rank
+    FROM area_indices a JOIN scoring_unit u ON u.id = a.unit_id
 ),
 -- The areas as JSON text, parsed once per unit when written: building jsonb value by value costs several times
 -- more. Kept as text until then, so that a reader's COPY moves it as is.
@@ -205,9 +222,11 @@ area_lists AS (
            ('[' || string_agg('{{"code":' || a.code_json || ',"points":"' || a.points::text
                               || '","max":"' || a.max_points::text || '","index":'
                               || COALESCE('"' || a.index::text || '"', 'null') || ',"change":'
-                              || COALESCE('"' || (a.index - pa.index)::text || '"', 'null') || '}}',
+                              || COALESCE('"' || (a.index - pa.index)::text || '"', 'null') || ',"rank":'
+                              || COALESCE(a.rank::text, 'null') || ',"rank_change":'
+                              || COALESCE((pa.rank - a.rank)::text, 'null') || '}}',
                               ',' ORDER BY a.first) || ']') AS areas
-    FROM area_indices a
+    FROM area_ranks a
     LEFT JOIN previous_areas pa ON pa.unit_id = a.unit_id AND pa.area = a.area
     GROUP BY a.unit_id
 )
@@ -215,13 +234,16 @@ SELECT c.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked, t
        t.penalty, t.total, t.max_total, t.index, t.survey_index,
        CASE WHEN t.self_scored THEN t.own_total END AS self_total, t.self_index,
        p.index AS previous_index, p.rank AS previous_rank, t.index - p.index AS index_change,
-       CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version END AS comparable,
+       -- Not like for like: another methodology edition, a unit whose scope changed, a survey held one year only.
+       CASE WHEN p.unit_id IS NOT NULL THEN p.version = c.version AND sc.unit_id IS NULL
+                 AND (p.survey_index IS NULL) = (t.survey_index IS NULL) END AS comparable,
        t.incomplete, COALESCE(l.areas, '[]') AS areas, l.lowest_index
 FROM indices t
 CROSS JOIN cycle c
 JOIN scoring_unit u ON u.id = t.unit_id
 LEFT JOIN area_lists l ON l.unit_id = t.unit_id
 LEFT JOIN previous p ON p.unit_id = t.unit_id
+LEFT JOIN (SELECT DISTINCT unit_id FROM scope_changed) sc ON sc.unit_id = t.unit_id
 """.format(
     a_points=_by_method("points", 1), x_points=_by_method("points", 2), b_points=_by_method("points", 3),
     p_points=_by_method("points", 4), a_rows=_by_method("scored + na", 1), x_rows=_by_method("scored + na", 2),
@@ -378,3 +400,41 @@ def stale_delete(*, year, block_ids):
                        f"AND r.block_id = s.block_id)", {"year": year, "blocks": block_ids})
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT DISTINCT block_id, unit_id FROM pg_temp.{RUN_TABLE}) w")
         return cursor.fetchone()[0]
+
+
+# The component ranks of a block's stored rows re-ranked in one statement, after a one-unit refresh moved a unit's
+# areas (a full run ranks them in BLOCK_UNITS): results_portable.block_area_ranks's arithmetic, RANK() being rule
+# 9's competition rank.
+AREA_RANKS = """
+WITH elements AS (
+    SELECT r.id, r.unit_id, r."group", r.ranked, e.area, e.position, e.area->>'code' AS code,
+           (e.area->>'index')::numeric AS index
+    FROM scoring_unitresult r CROSS JOIN LATERAL jsonb_array_elements(r.areas) WITH ORDINALITY AS e(area, position)
+    WHERE r.year = %(year)s AND r.block_id = %(block)s
+),
+ranked AS (
+    SELECT el.*, CASE WHEN el.ranked AND el.index IS NOT NULL THEN
+               RANK() OVER (PARTITION BY el.code, el."group", el.ranked AND el.index IS NOT NULL
+                            ORDER BY el.index DESC) END AS rank
+    FROM elements el
+),
+previous AS (
+    SELECT p.unit_id, e->>'code' AS code, (e->>'rank')::integer AS rank
+    FROM scoring_unitresult p CROSS JOIN LATERAL jsonb_array_elements(p.areas) AS e
+    WHERE p.year = %(year)s - 1 AND p.unit_id IN (SELECT unit_id FROM elements)
+),
+rebuilt AS (
+    SELECT r.id, jsonb_agg(r.area || jsonb_build_object('rank', r.rank, 'rank_change', pv.rank - r.rank)
+                           ORDER BY r.position) AS areas
+    FROM ranked r LEFT JOIN previous pv ON pv.unit_id = r.unit_id AND pv.code = r.code
+    GROUP BY r.id
+)
+UPDATE scoring_unitresult u SET areas = rebuilt.areas FROM rebuilt
+WHERE u.id = rebuilt.id AND u.areas IS DISTINCT FROM rebuilt.areas
+"""
+
+
+def block_area_ranks(*, cycle):
+    """Re-ranks the components of the block's stored rows (after a refresh)."""
+    with connection.cursor() as cursor:
+        cursor.execute(AREA_RANKS, {"year": cycle.year, "block": cycle.block_id})

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..excel.sheets import SheetIssue, WorkbookError
 from ..excel.scores import SHEET
-from ..models import Assessment, AssessmentStatus, AuditSource, Cycle, Framework, LeafScore, Unit
+from ..models import Assessment, AssessmentStatus, AuditSource, Cycle, Framework, LeafScore, Method, RosterEntry, Unit
 from .audit import audit_entry, audit_write
 from .results import results_refresh_later
 
@@ -34,7 +34,10 @@ def scores_import(*, year, block_code, rows, user=None, source=AuditSource.IMPOR
         cycle = cycle_for(framework)
         assessments = assessments_for(cycle, {units[row.unit_code] for row in rows})
         summary = _write_scores(rows, units, leaves, assessments, user, source)
-        _mark_appraised(assessments.values())
+        if cycle.is_open:
+            _mark_appraised(assessments.values())
+        else:  # a past year from the board's records (rule 13): its units are the file's, its files appraised
+            _past_year_record(cycle, assessments)
         # Results already computed for the year follow the new scores within seconds (before a first run: nothing).
         results_refresh_later(year=cycle.year, unit_ids=assessments.keys())
     return ScoresImportSummary(cycle, len(assessments), *summary)
@@ -102,6 +105,9 @@ def cycle_for(framework):
 def assessments_for(cycle, unit_ids):
     existing = set(Assessment.objects.filter(cycle=cycle, unit_id__in=unit_ids).values_list("unit_id", flat=True))
     Assessment.objects.bulk_create([Assessment(cycle=cycle, unit_id=pk) for pk in unit_ids - existing])
+    if not cycle.is_open:  # a past year brought in from files (rule 13): its units are those of the files
+        RosterEntry.objects.bulk_create([RosterEntry(cycle=cycle, unit_id=pk) for pk in unit_ids],
+                                        ignore_conflicts=True)
     return {a.unit_id: a for a in Assessment.objects.filter(cycle=cycle, unit_id__in=unit_ids)}
 
 
@@ -143,6 +149,15 @@ def _apply(score, values, audit, user, source):
 def _audit(score, field, old, new, user, source):
     return audit_entry(entity="leaf_score", entity_id=score.pk, field=field, old=old, new=new, actor=user,
                        source=source, reason=_("Nhập điểm từ Excel"), assessment_id=score.assessment_id)
+
+
+def _past_year_record(cycle, assessments):
+    # The survey was held that year when the records give a survey leaf its points (rule 14).
+    held = LeafScore.objects.filter(assessment__cycle=cycle, criterion__method=Method.SURVEY,
+                                    final_score__isnull=False).exists()
+    Cycle.objects.filter(pk=cycle.pk).update(survey_held=held)
+    Assessment.objects.filter(pk__in=[a.pk for a in assessments.values()]).exclude(
+        status=AssessmentStatus.APPRAISED).update(status=AssessmentStatus.APPRAISED, finalized_at=timezone.now())
 
 
 def _mark_appraised(assessments):

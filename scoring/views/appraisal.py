@@ -19,11 +19,12 @@ from .. import workflow
 from ..models.assessments import AssessmentStatus
 from ..permissions import (
     cycles_visible_to, get_assessment_for_user, get_criterion_to_appraise, get_cycle_for_user, get_leaf_score_for_user,
-    is_manager, may_act_on_assessment, require_board_member,
+    is_manager, may_act_on_assessment, require_board_member, require_manager,
 )
 from ..rules import ScoreError
 from ..selectors import appraisal as selectors
 from ..services import appraisal as services
+from ..services import rounds
 from ..services.explanations import assessment_submit_explanation, leaf_score_answer
 from .assessments import rule_text
 
@@ -131,6 +132,8 @@ def appraisal_cycle(request, pk):
         "criteria": [(criterion, criteria_left[criterion.pk]) for criterion in criteria],
         "can_manage": is_manager(request.user),
         "finalizable": selectors.finalizable_count(cycle) if is_manager(request.user) else 0,
+        "waiting_agencies": rounds.agencies_waiting(cycle),
+        "own_round_done": cycle.agency_rounds.filter(agency=request.user.agency_id).exists(),
     })
 
 
@@ -168,6 +171,8 @@ def appraisal_assessment(request, pk):
         "permit": workflow.appraisal_permit(assessment.status), "can_manage": manager,
         "lacking": selectors.leaves_lacking_final_score(assessment) if manager else [],
         "can_reopen": manager and assessment.status != AssessmentStatus.DRAFT,
+        # What "accept every untouched leaf" will take, by agency, shown before it is pressed.
+        "accept_preview": services.accept_untouched_preview(assessment=assessment, user=request.user),
     })
 
 
@@ -267,6 +272,29 @@ def appraisal_cycle_finalize(request, pk):
         messages.success(request, _("Đã hoàn tất thẩm định %(count)s đơn vị đủ điểm.") % {"count": len(finalized)})
     else:
         messages.warning(request, _("Chưa có đơn vị nào đủ điểm chính thức để hoàn tất."))
+    return redirect("scoring:appraisal_cycle", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def appraisal_cycle_round(request, pk):
+    """An appraiser's agency finishes its round 1; the coordinator opens the explanation round (issue 11)."""
+    cycle = get_cycle_for_user(request.user, pk)
+    require_board_member(request.user)
+    if request.POST.get("action") == "open_explanations":
+        require_manager(request.user)
+        moved = rounds.explanation_round_open(cycle=cycle, user=request.user,
+                                              reason=_("Điều phối viên mở vòng giải trình"))
+        messages.success(request, _("Đã mở vòng giải trình: %(count)s hồ sơ gửi yêu cầu giải trình cho đơn vị.")
+                         % {"count": moved})
+    elif request.user.agency_id:
+        moved = rounds.agency_round_finish(cycle=cycle, agency=request.user.agency, user=request.user)
+        messages.success(request, _("Đã ghi nhận %(agency)s xong thẩm định vòng 1.") % {"agency": request.user.agency})
+        if moved:
+            messages.info(request, _("Mọi cơ quan đã xong vòng 1: %(count)s hồ sơ chuyển sang giải trình.")
+                          % {"count": moved})
+    else:
+        messages.error(request, _("Tài khoản chưa gắn với cơ quan thẩm định nào."))
     return redirect("scoring:appraisal_cycle", pk=cycle.pk)
 
 

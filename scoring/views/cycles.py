@@ -1,5 +1,6 @@
 """Cycle pages (issue 3): the list of cycles, opening one for a block, a cycle's assessments with their progress,
-its deadlines, and closing or reopening it. Opening, deadlines, closing are the coordinator's."""
+its deadlines, and closing or reopening it; its roster, the units that never submitted and whether its survey is
+held (issue 11). Opening, deadlines, closing and the roster are the coordinator's."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..models import AssessmentStatus, Block, Cycle
-from ..permissions import get_cycle_for_user, is_board_member, is_manager, require_manager
+from ..permissions import get_cycle_for_user, get_unit_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
 from ..services import cycles as services
+from ..services import roster
 
 CYCLES_PAGE_SIZE = 20
 ASSESSMENTS_PAGE_SIZE = 50
@@ -153,3 +155,47 @@ def _set_state(request, pk, service, *, done, already):
         changed = service(cycle=cycle, user=request.user, reason=reason)
         (messages.success if changed else messages.info)(request, (done if changed else already) % {"cycle": cycle})
     return redirect("scoring:cycle_detail", pk=cycle.pk)
+
+
+# --- Who takes part: the roster, units that never submitted, the survey (rules 13-14) ----------------------------
+
+
+class RosterActForm(forms.Form):
+    ACTIONS = ("add", "remove", "appraise_as_is", "undo", "survey_held", "survey_not_held")
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    unit = forms.IntegerField(required=False)
+    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=500, required=False)
+
+
+@login_required
+def cycle_roster(request, pk):
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    return render(request, "scoring/cycle_roster.html", {
+        "cycle": cycle, **selectors.cycle_roster(cycle), "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def cycle_roster_act(request, pk):
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    form = RosterActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu không hợp lệ."))
+        return redirect("scoring:cycle_roster", pk=cycle.pk)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    try:
+        if action in ("survey_held", "survey_not_held"):
+            roster.survey_held_set(cycle=cycle, held=action == "survey_held", user=request.user, reason=reason)
+        else:
+            unit = get_unit_for_user(request.user, form.cleaned_data["unit"] or 0)
+            ROSTER_ACTS[action](cycle=cycle, unit=unit, user=request.user, reason=reason)
+    except roster.RosterError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã lưu. Bấm «Tính kết quả» để cập nhật kết quả của khối."))
+    return redirect("scoring:cycle_roster", pk=cycle.pk)
+
+
+ROSTER_ACTS = {"add": roster.roster_add, "remove": roster.roster_remove, "appraise_as_is": roster.late_appraise_as_is,
+               "undo": roster.late_decision_undo}

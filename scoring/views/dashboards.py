@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ..permissions import (assessments_visible_to, leaf_scores_visible_to, require_dashboard_reader,
                            results_visible_to, units_visible_to)
 from ..selectors import dashboards
+from ..selectors.status import results_status
 
 MARGIN = Decimal(1)
 SORT_CHOICES = [(key, key) for key in dashboards.SORTS]
@@ -127,10 +128,11 @@ def dashboard(request):
     }
     trend_label = _("Vẽ xu hướng của")  # + the unit's name: one translation, not one per row
     return render(request, "scoring/dashboard.html", {
-        **ranking, **figures, "choice": choice, "charts": charts,
+        **ranking, **figures, "choice": choice, "charts": charts, "status": results_status(choice.year, choice.block),
         "ranking_html": _ranking_rows(ranking["rows"], figures["trend_codes"], trend_label),
         "heatmap": [(row, _heat_cells(cells))
                     for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator)],
+        "area_ranks": dashboards.area_rank_rows(ranking["rows"], choice.legend.areas),
         "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
                          for unit in ranked["units"]] if ranked["whole"] else None,
         "trend_label": trend_label,
@@ -162,9 +164,11 @@ def _figures(request, choice, results, scope):
                               lambda: dashboards.dashboard_trend(results, choice.block, choice.group, codes,
                                                                  choice.years))
     labels = dashboards.unit_labels(units_visible_to(request.user), [
-        item["unit_id"] for item in (*headline["top"], *headline["bottom"], *trend["units"])])
+        item["unit_id"] for item in (*headline["top"], *headline["bottom"], *headline["incomplete"],
+                                     *trend["units"])])
     named = {name: [{**unit, "url": unit_link(unit["unit_id"], choice.year)}
-                    for unit in dashboards.labelled(headline[name], labels)] for name in ("top", "bottom")}
+                    for unit in dashboards.labelled(headline[name], labels)]
+             for name in ("top", "bottom", "incomplete")}
     trend = {**trend, "units": dashboards.labelled(trend["units"], labels)}
     return {"headline": {**headline, **named}, "trend": trend, "trend_codes": codes}
 

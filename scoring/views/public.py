@@ -15,21 +15,23 @@ def public_years(request):
 
 
 def public_year(request, year):
-    publication = dashboards.public_publication(public_publications(), year)
-    if publication is None:
+    publications = dashboards.public_publications(public_publications(), year)
+    if not publications:
         return _not_published(request, year)
     return render(request, "scoring/public_year.html", {
-        "publication": publication, "tables": dashboards.public_tables(publication),
+        "year": year, "sections": [(publication, dashboards.public_tables(publication))
+                                   for publication in publications],
     })
 
 
 def public_content(request, year):
-    """The published content's exact bytes: what the SHA-256 beside the tables was computed over."""
-    publication = dashboards.public_publication(public_publications(), year)
+    """A block's published content's exact bytes: what the SHA-256 beside its table was computed over."""
+    publication = dashboards.public_publication(public_publications(), year, request.GET.get("block") or None)
     if publication is None:
         return _not_published(request, year)
     response = HttpResponse(canonical_bytes(publication.content), content_type="application/json; charset=utf-8")
-    filename = f"cong-bo-ket-qua-{publication.year}-lan-{publication.version}.json"
+    block = f"-{publication.block.code}" if publication.block else ""
+    filename = f"cong-bo-ket-qua-{publication.year}{block}-lan-{publication.version}.json"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

@@ -54,7 +54,7 @@ def results_page(request):
         "year": year, "current_block": block, "years": years, "blocks": blocks, "legend": legend, "page": page,
         "rows": [selectors.result_display(selectors.result_row(result), grades) for result in page],
         "can_manage": is_manager(request.user), "query": _query(year, block),
-        "publication": selectors.publication_latest(publications_visible_to(request.user), year),
+        "publication": selectors.publication_latest(publications_visible_to(request.user), year, block),
     })
 
 
@@ -140,15 +140,15 @@ def _job_next_url(job):
 def publication_create(request):
     require_results_manager(request.user)
     form = ResultsScopeForm(request.POST)
-    year, _block = form.scope()
+    year, block = form.scope()
     try:
-        publication = publication_service.publication_create(year=year, user=request.user,
+        publication = publication_service.publication_create(year=year, block_code=block, user=request.user,
                                                              note=form.cleaned_data.get("note", ""))
     except publication_service.PublicationRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect(f"{reverse('scoring:results')}?{urlencode({'year': year or ''})}")
-    messages.success(request, _("Đã công bố kết quả năm %(year)s, lần %(version)s.") % {
-        "year": year, "version": publication.version})
+        return redirect(f"{reverse('scoring:results')}?{urlencode({'year': year or '', 'block': block or ''})}")
+    messages.success(request, _("Đã công bố kết quả năm %(year)s của %(block)s, lần %(version)s.") % {
+        "year": year, "block": publication.block, "version": publication.version})
     return redirect("scoring:publication_detail", pk=publication.pk)
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from scoring.demo import RURAL_GROUP, seed_demo
 from scoring.demo_results import seed_results
-from scoring.models import UnitResult
+from scoring.models import Cycle, UnitResult
 from scoring.services.publications import publication_create
 from tests.conftest import PASSWORD
 
@@ -128,7 +128,9 @@ def the_what_changed_page_lists_the_units_close_to_the_next_grade(page, live_ser
 
 
 def test_an_anonymous_visitor_reads_a_published_year(page, live_server, demo, response_statuses):
-    publication = publication_create(year=2024, note="Quyết định phê duyệt kết quả 2024")
+    publication = publication_create(year=2024, block_code="SO", note="Quyết định phê duyệt kết quả 2024")
+    for block in Cycle.objects.filter(year=2024).exclude(block__code="SO").values_list("block__code", flat=True):
+        publication_create(year=2024, block_code=block, note="Quyết định phê duyệt kết quả 2024")
     snv = UnitResult.objects.select_related("unit").get(year=2024, unit__code="SNV")
     page.set_viewport_size({"width": 1280, "height": 1000})
 

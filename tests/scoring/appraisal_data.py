@@ -5,7 +5,9 @@ Block SO 2025, framework areas: 1 (two leaves appraised by Sở Tư pháp, the p
 leaf of Sở Tài chính), 3 (survey), 9 (a bonus and a penalty leaf, appraised by the coordinator)."""
 from decimal import Decimal
 
-from scoring.models import Assessment, AssessmentStatus, Criterion, Cycle, LeafScore
+from django.utils import timezone
+
+from scoring.models import Agency, AgencyRound, Assessment, AssessmentStatus, Criterion, Cycle, LeafScore
 from tests.conftest import make_agency, make_block, make_framework
 
 LEAVES = {"1.1": ("appraised", "2"), "1.2": ("appraised", "3"), "2.1": ("appraised", "4"), "3.1": ("survey", "5"),
@@ -22,9 +24,17 @@ def make_appraisal_framework(year=2025, block=None):
     return framework
 
 
-def make_cycle(year=2025, block=None, **fields):
+def make_cycle(year=2025, block=None, *, round_one_done=True, **fields):
+    """The cycle; by default every agency has finished round 1 and the explanation round is open, so a question
+    goes straight to the unit and the coordinator accepts any leaf (test_services_rounds.py starts before)."""
     framework = make_appraisal_framework(year, block)
-    return Cycle.objects.create(year=year, block=framework.block, framework=framework, **fields)
+    if round_one_done:
+        fields.setdefault("explanation_round_opened_at", timezone.now())
+    cycle = Cycle.objects.create(year=year, block=framework.block, framework=framework, **fields)
+    if round_one_done:
+        AgencyRound.objects.bulk_create(AgencyRound(cycle=cycle, agency=agency)
+                                        for agency in Agency.objects.filter(code__in=["STP", "STC"]))
+    return cycle
 
 
 def make_file(cycle, unit, status=S.SUBMITTED, scores=None, **fields):

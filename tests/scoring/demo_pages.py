@@ -173,8 +173,15 @@ def expected_areas(result, averages):
     places = result.framework.precision
     return {area["code"]: [shown(area["points"], POINTS), shown(area["max"], POINTS),
                            shown(area.get("index"), places), shown(averages.get(area["code"]), places),
-                           shown(area.get("change"), places, sign=True, none="")]
+                           shown(area.get("change"), places, sign=True, none=""), area_rank_text(area)]
             for area in result.areas}
+
+
+def area_rank_text(area):
+    """The component rank in the block and its change (rules 9-10): "3 +1", "4", "—"."""
+    if area.get("rank") is None:
+        return "—"
+    return f"{area['rank']} {area['rank_change']:+d}" if area.get("rank_change") else str(area["rank"])
 
 
 def shown_areas(page):

@@ -2,13 +2,13 @@
 
 Block SO: ten departments on one framework edition both years, with bonus (cap 2), penalty (cap 3), N/A, ties,
 clamping at both ends, a grade condition (tier A needs every area index >= 80), a unit that is not ranked, a unit
-created in 2025 and an active unit without a file. Block XA: communes in two groups, no survey held, and a new
-framework edition in 2025, so its year-over-year comparison is "not like for like".
+created in 2025 and a unit of the 2025 roster without a file. Block XA: communes in two groups, no survey held, and
+a new framework edition in 2025, so its year-over-year comparison is "not like for like".
 """
 from decimal import Decimal
 
 from scoring.excel.scores import ScoreCell, ScoreRow
-from scoring.models import GradeTier
+from scoring.models import Cycle, GradeTier, RosterEntry, Unit
 from scoring.services.results import results_compute
 from scoring.services.scores import scores_import
 from tests.conftest import make_block, make_framework, make_unit
@@ -57,6 +57,8 @@ def make_province():
     results_compute(year=2024)
     make_unit("SCT", block=so)
     import_scores(2025, "SO", SO_2025)
+    # SVH takes part in 2025 without a file: the coordinator kept it on the roster (rule 13).
+    RosterEntry.objects.create(cycle=Cycle.objects.get(year=2025, block=so), unit=Unit.objects.get(code="SVH"))
     import_scores(2025, "XA", {code: {"1.1": value, "1.2": value} for code, value in XA_2025.items()})
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from scoring.models import (Assessment, AssessmentStatus, AuditEntry, AuditSource, Criterion, Cycle, Evidence,
                             LeafScore, Role)
+from scoring.services.rounds import explanation_round_open
 from tests.conftest import make_agency, make_block, make_framework, make_unit, make_user
 
 from .evidence_files import pdf_bytes
@@ -388,6 +389,7 @@ def test_an_explanation_is_requested_answered_and_submitted_for_round_two(client
     as_user(client, personas, Role.APPRAISER)
     asked = post(client, "leaf_request_explanation", leaf(assessment, "1.1"),
                  {"version": 1, "question": "Bổ sung kế hoạch quý IV?"})
+    explanation_round_open(cycle=assessment.cycle, user=None)  # the coordinator opens the round (issue 11)
     as_user(client, personas, Role.LEADER)
     leader = post(client, "leaf_answer", leaf(assessment, "1.1"), {"version": 2, "answer": "x"})
     as_user(client, personas, Role.UNIT_OFFICER)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.models import (Agency, Assessment, AssessmentStatus, AuditEntry, AuditSource, Cycle, Evidence,
+from scoring.models import (Agency, RosterEntry, Assessment, AssessmentStatus, AuditEntry, AuditSource, Cycle, Evidence,
                             EvidenceFile, Framework, LeafScore, ReasonTemplate, Role)
 from scoring.services.evidence import evidence_add
 from tests.conftest import make_agency, make_block, make_framework, make_unit, make_user
@@ -161,6 +161,7 @@ def test_moving_a_deadline_before_the_one_it_follows_is_refused_and_nothing_chan
 
 def test_closing_and_reopening_a_cycle_is_audited_once_each(client, personas, cycle, own_unit):
     assert not Assessment.objects.filter(cycle=cycle).exists()
+    RosterEntry.objects.create(cycle=cycle, unit=own_unit)
     as_user(client, personas, Role.COORDINATOR)
 
     closed = send(client, "cycle_close", cycle.pk, {"reason": "Hết hạn"})
@@ -172,7 +173,7 @@ def test_closing_and_reopening_a_cycle_is_audited_once_each(client, personas, cy
     assert (reopened.status_code, reopened.json()["is_open"]) == (200, True)
     assert [(e.old_value, e.new_value, e.reason, e.source) for e in audit(entity="cycle", field="is_open")] == [
         ("true", "false", "Hết hạn", AuditSource.API), ("false", "true", "Gia hạn cho đơn vị mới", AuditSource.API)]
-    # Reopening gives the units of the block that have no file yet theirs.
+    # Reopening gives the units of the roster that have no file yet theirs (rule 13).
     assert Assessment.objects.filter(cycle=cycle, unit=own_unit).exists()
 
 

@@ -18,7 +18,7 @@ from django.db.utils import InternalError
 from scoring.excel.scores import ScoreCell, ScoreRow
 from scoring.models import (Assessment, AssessmentStatus, AuditEntry, AuditSource, Criterion, Evidence, EvidenceFile,
                             GradeTier, LeafScore, Role, UnitResult)
-from scoring.services import appraisal, explanations, self_assessment
+from scoring.services import appraisal, explanations, rounds, self_assessment
 from scoring.services.cycles import cycle_open
 from scoring.services.evidence import evidence_add, evidence_link
 from scoring.services.results import results_compute
@@ -135,6 +135,10 @@ def test_the_whole_cycle_from_opening_to_results(require_postgres, people, own_u
     decide(cycle, stc, "1.5", finance, appraisal.ACCEPT)
     decide(cycle, snv, "3.2", coordinator, appraisal.ADJUST, score=D(2), reason="Được Bộ Nội vụ khen thưởng")
     decide(cycle, snv, "1.3", justice, appraisal.ASK, question="Đề nghị bổ sung số liệu hồ sơ đúng hạn.")
+    assert file_of(cycle, snv).status == S.IN_APPRAISAL  # the question waits: Finance is still in round 1
+    # Both agencies finish round 1: the explanation round opens by itself and SNV's file goes to the unit.
+    assert rounds.agency_round_finish(cycle=cycle, agency=justice.agency, user=justice) == 0
+    assert rounds.agency_round_finish(cycle=cycle, agency=finance.agency, user=finance) == 1
     accepted = [appraisal.assessment_accept_untouched(assessment=file_of(cycle, unit), user=coordinator).accepted
                 for unit in (snv, stc)]
     assert accepted == [2, 3]  # SNV 3.1, 3.3; STC 3.1, 3.2 (nothing claimed: 0 granted), 3.3

@@ -26,9 +26,9 @@ from django.http import Http404
 from django.urls import URLPattern, reverse
 
 from scoring import permissions, urls
-from scoring.models import (Assessment, AssessmentStatus, AuditEntry, Criterion, Cycle, Evidence, EvidenceFile,
+from scoring.models import (Agency, Assessment, AssessmentStatus, AuditEntry, Criterion, Cycle, Evidence, EvidenceFile,
                             LeafScore, Reminder, Role)
-from scoring.services import appraisal, evidence as evidence_service, explanations, self_assessment
+from scoring.services import appraisal, evidence as evidence_service, explanations, rounds, self_assessment
 from scoring.services.evidence import EvidenceError
 from scoring.workflow import WorkflowError
 from tests.conftest import make_agency, make_user
@@ -139,6 +139,7 @@ CYCLE, ASSESSMENT, LEAF = {"pk": "cycle"}, {"pk": "assessment"}, {"pk": "leaf"}
 ROUTE_OBJECTS = {
     "scoring:cycle_list": {}, "scoring:cycle_create": {}, "scoring:cycle_detail": CYCLE,
     "scoring:cycle_deadlines": CYCLE, "scoring:cycle_close": CYCLE, "scoring:cycle_reopen": CYCLE,
+    "scoring:cycle_roster": CYCLE, "scoring:cycle_roster_act": CYCLE, "scoring:appraisal_cycle_round": CYCLE,
     "scoring:assessment_detail": ASSESSMENT, "scoring:assessment_submit": ASSESSMENT, "scoring:leaf_detail": LEAF,
     "scoring:evidence_list": LEAF, "scoring:evidence_upload": LEAF, "scoring:evidence_attach": LEAF,
     "scoring:evidence_link": LEAF, "scoring:evidence_download": {"pk": "evidence"},
@@ -155,8 +156,8 @@ ROUTE_OBJECTS = {
 }
 # Pages that only read, whatever the method: every other route of the cycle is a write (a POST route). A read
 # must never look at the request body, which test_the_pages_that_only_read_never_look_at_a_request_body checks.
-READS = {"scoring:cycle_list", "scoring:cycle_detail", "scoring:assessment_detail", "scoring:evidence_list",
-         "scoring:evidence_download", "scoring:explanation_list", "scoring:appraisal_home", "scoring:appraisal_cycle",
+READS = {"scoring:cycle_list", "scoring:cycle_detail", "scoring:cycle_roster", "scoring:assessment_detail",
+         "scoring:evidence_list", "scoring:evidence_download", "scoring:explanation_list", "scoring:appraisal_home", "scoring:appraisal_cycle",
          "scoring:appraisal_criterion", "scoring:appraisal_assessment", "scoring:workbook_download"}
 # Objects of another unit: a unit user asking for them gets 404, so their existence is not revealed.
 UNIT_OBJECTS = {"assessment", "leaf", "evidence"}
@@ -462,6 +463,10 @@ def finalized(handed_in):
     leaf = score_of(world.cycle, world.own, "1.1")
     appraisal.leaf_score_request_explanation(leaf_score=leaf, user=world.appraiser, version=leaf.version,
                                              question="Đề nghị bổ sung quyết định ban hành.")
+    # Every agency finishes round 1: the explanation round opens, the coordinator may then accept any leaf.
+    for agency in Agency.objects.all():
+        rounds.agency_round_finish(cycle=world.cycle, agency=agency, user=world.coordinator)
+    rounds.explanation_round_open(cycle=world.cycle, user=world.coordinator)
     leaf = score_of(world.cycle, world.own, "1.1")
     explanations.leaf_score_answer(leaf_score=leaf, user=world.officer, version=leaf.version,
                                    answer="Đã bổ sung Quyết định số 12.")
@@ -648,6 +653,7 @@ def test_a_bad_file_sent_as_an_answer_to_the_board_changes_nothing(client, hande
     leaf = score_of(world.cycle, world.own, "1.1")
     appraisal.leaf_score_request_explanation(leaf_score=leaf, user=world.appraiser, version=leaf.version,
                                              question="Bổ sung quyết định?")
+    rounds.explanation_round_open(cycle=world.cycle, user=world.coordinator)
     client = signed_in(client, world.officer)
 
     with nothing_changes(media):

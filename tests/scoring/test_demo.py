@@ -102,7 +102,7 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
     assert "3 khối, 5 cơ quan thẩm định, 67 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
     # The whole province grows with each capability: two years scored, the 2026 cycle under way (19 departments and
     # 8 districts) and a completed survey.
-    assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 27 hồ sơ kỳ đánh giá 2026, "
+    assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 26 hồ sơ kỳ đánh giá 2026, "
             "1 cuộc điều tra") in out
     assert UnitResult.objects.filter(year=2025).count() == 65
     assert Survey.objects.get().responses.count() > 0

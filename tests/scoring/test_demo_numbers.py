@@ -23,12 +23,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from scoring.demo import seed_demo
-from scoring.demo_results import seed_results
-from scoring.excel.scores import ScoreCell, ScoreRow
+from scoring.demo_results import publish_demo_year, seed_results
 from scoring.models import Criterion, LeafScore, Publication, UnitResult, User
-from scoring.services.publications import publication_create
-from scoring.services.results import results_compute
-from scoring.services.scores import scores_import
 
 from .demo_pages import (POINTS, Element, answer_tallies, area_averages, expected_areas, expected_goals,
                          expected_headline, expected_survey, expected_tree, grade_goal, half_up, headline_figures,
@@ -52,6 +48,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
             seed_demo()
             seed_results()
             apps.get_app_config("surveys").seed_demo()
+            publish_demo_year()
             yield
         finally:
             transaction.set_rollback(True)
@@ -118,7 +115,6 @@ def test_a_sample_of_commune_scorecards_of_2025_shows_the_engines_figures(client
     checked, mismatches = scorecards_checked(signed_in(client, leader), YEAR, "XA", XA_SAMPLE)
 
     assert {result.group for result in checked} == {"Phường, thị trấn", "Xã"}
-    assert any(result.incomplete for result in checked)
     assert len(checked) == len(XA_SAMPLE) and mismatches == []
 
 
@@ -141,7 +137,7 @@ def test_the_scorecards_criteria_tree_adds_up_to_the_engines_area_points(client,
         area["code"]: shown(area["points"], POINTS) for area in result.areas}
     unscored = LeafScore.objects.filter(assessment__unit=result.unit, assessment__cycle__year=YEAR, final_score=None,
                                         not_applicable=False, criterion__method__in=["appraised", "survey"])
-    assert result.incomplete == unscored.exists() == (code == "SGTVT")  # shown "—" in the tree, counted 0
+    assert result.incomplete == unscored.exists() is False  # 2025 is closed: every leaf has its final score
 
 
 def test_the_engines_survey_points_follow_the_answers(demo):
@@ -417,8 +413,8 @@ def assert_only_own_unit(client, officer):
             assert set(statuses(client, other, year).values()) == {404}, (other.code, year)
 
 
-def test_before_publication_a_unit_sees_only_its_own_scorecard_and_plan(client, snv_officer):
-    assert not Publication.objects.exists()
+def test_whether_published_or_not_a_unit_sees_only_its_own_scorecard_and_plan(client, snv_officer):
+    assert Publication.objects.filter(year=YEAR).exists() and not Publication.objects.filter(year=LAST_YEAR).exists()
     assert_only_own_unit(signed_in(client, snv_officer), snv_officer)
     assert client.get(reverse("scoring:dashboard")).status_code == 403
 
@@ -441,25 +437,9 @@ def test_the_leader_sees_every_units_scorecard_and_plan(client, leader):
             assert set(codes.values()) == {200}, (unit.code, year, codes)
 
 
-def appraise_what_is_left(year):
-    """The board's last decisions on the files still under appraisal: each leaf without a final score gets the
-    unit's self-score (0 when none), through the scores import like a board's spreadsheet."""
-    left = (LeafScore.objects.filter(assessment__cycle__year=year, final_score=None, not_applicable=False)
-            .exclude(criterion__method="survey")
-            .values_list("assessment__cycle__block__code", "assessment__unit__code", "criterion__code", "self_score"))
-    by_block = {}
-    for block, unit, code, own in left:
-        by_block.setdefault(block, []).append(
-            ScoreRow(len(by_block.get(block, [])) + 2, unit, code, ScoreCell(own), ScoreCell(own or Decimal(0))))
-    for block, rows in by_block.items():
-        scores_import(year=year, block_code=block, rows=rows)
-    return len(left)
-
-
 def test_after_publication_the_public_page_shows_the_ranking_and_scorecards_stay_private(client, snv_officer):
-    assert appraise_what_is_left(YEAR) > 0
-    results_compute(year=YEAR)
-    publication = publication_create(year=YEAR, user=User.objects.get(username="dieuphoi"))
+    # The demo publishes 2025 (issue 11): every block, its first version.
+    publication = Publication.objects.get(year=YEAR, block__code="SO")
     public = page_of(client, "scoring:public_year", {"year": YEAR})
 
     assert public.find("span", id="publication-sha256").text() == publication.sha256

@@ -2,8 +2,8 @@ import pytest
 from django.db.models import F, Q
 
 from scoring.demo import seed_demo
-from scoring.demo_results import demo_score_rows, seed_results
-from scoring.models import Framework, LeafScore, Unit, UnitResult
+from scoring.demo_results import demo_score_rows, publish_demo_year, seed_results
+from scoring.models import Framework, LeafScore, Publication, Unit, UnitResult
 
 
 @pytest.fixture
@@ -30,7 +30,9 @@ def test_seeding_scores_every_active_unit_plausibly_and_computes_both_years(demo
     assert scores.filter(criterion__method="penalty", final_score__gt=0).exists()
     assert scores.filter(self_score__gt=F("final_score")).exists()
     assert not scores.filter(final_score__gt=F("criterion__max_points")).exists()
-    assert set(results.filter(incomplete=True).values_list("unit__code", flat=True)) == {"SGTVT", "XA-038"}
+    assert not results.filter(incomplete=True).exists()  # 2025 is closed, so it can be published (issue 11)
+    assert publish_demo_year() == 3 and publish_demo_year() == 0
+    assert set(Publication.objects.filter(year=2025).values_list("block__code", flat=True)) == {"SO", "HUYEN", "XA"}
     assert results.filter(index_change__gt=0).exists() and results.filter(index_change__lt=0).exists()
     assert len(set(results.values_list("grade", flat=True))) >= 3
     assert results.filter(unit__code="BQLKCN", rank=None).exists()  # scored, not ranked

@@ -69,19 +69,21 @@ def test_the_headline_figures_are_the_engines_block_statistics(reader):
 
     headline = dashboards.dashboard_headline(scope(reader), 2, bands())
 
-    assert headline["units"] == expected.unit_count == 10
-    assert headline["average"] == str(expected.average_index) == "69.80"  # 698 / 10
+    # SVH (no file: incomplete) is listed apart and left out of every figure (rule 10).
+    assert headline["units"] == expected.unit_count == 9
+    assert [unit["unit_id"] for unit in headline["incomplete"]] == [Unit.objects.get(code="SVH").pk]
+    assert headline["average"] == str(expected.average_index) == "77.56"  # 698 / 9, half up
     assert {band.code: n for band, n in headline["distribution"]} == expected.grade_distribution == {
-        "A": 3, "B": 5, "C": 2}
+        "A": 3, "B": 5, "C": 1}
     assert (headline["rose"], headline["fell"]) == (expected.rose, expected.fell) == (3, 4)
-    assert (headline["held"], headline["ranked"]) == (1, 9)  # SVH held 8th; BQLKCN is not ranked
+    assert (headline["held"], headline["ranked"]) == (0, 8)  # BQLKCN is not ranked
 
 
 def test_the_top_and_bottom_five_are_ranked_units_by_index_ties_by_rank_then_code(reader):
     headline = dashboards.dashboard_headline(scope(reader), 2, bands())
 
     assert codes(named(headline["top"]), "code") == ["SNV", "SCT", "SXD", "STP", "SYT"]  # BQLKCN (98): not ranked
-    assert codes(named(headline["bottom"]), "code") == ["SGTVT", "SVH", "SKHDT", "STC", "SYT"]
+    assert codes(named(headline["bottom"]), "code") == ["SGTVT", "SKHDT", "STC", "SYT", "STP"]  # SVH: incomplete
     assert [row["index"] for row in headline["top"][:2]] == [D("100"), D("95")]
 
 
@@ -102,7 +104,7 @@ def test_an_empty_tier_is_listed_with_zero_units(reader):
 
     distribution = dashboards.dashboard_headline(scope(reader), 2, bands())["distribution"]
 
-    assert [(band.code, n) for band, n in distribution] == [("A", 3), ("B", 7), ("C", 0)]
+    assert [(band.code, n) for band, n in distribution] == [("A", 3), ("B", 6), ("C", 0)]  # SVH: incomplete
 
 
 # --- The ranking table -----------------------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def test_the_trend_holds_the_block_average_and_the_chosen_units_in_every_year(re
                                        [2025, 2024, 2023])
 
     assert trend["years"] == [2024, 2025]
-    assert trend["average"] == ["66.67", "69.80"]  # 600 / 9 (2024), 698 / 10 (2025)
+    assert trend["average"] == ["66.67", "77.56"]  # 600 / 9 (2024), 698 / 9 (2025: SVH incomplete, left out)
     assert [(unit["code"], unit["name"], unit["values"]) for unit in named(trend["units"])] == [
         ("SCT", "Đơn vị SCT", [None, "95.00"]),  # new in 2025: no 2024 point
         ("SNV", "Đơn vị SNV", ["90.00", "100.00"]),
@@ -213,7 +215,7 @@ def test_the_biggest_movers_are_the_engines_changes_each_way(reader):
     assert codes(movers["rose"]) == ["SXD", "SNV", "SYT"]
     assert codes(movers["fell"]) == ["SKHDT", "STC", "STP", "SGTVT"]
     assert codes(movers["gained"]) == ["SXD", "SYT", "SNV", "SKHDT"]
-    assert codes(movers["lost"]) == ["SGTVT", "STP", "SVH", "STC", "BQLKCN"]
+    assert codes(movers["lost"]) == ["SGTVT", "STP", "STC", "BQLKCN"]  # SVH: incomplete, never a mover
     assert movers["rose"][0]["rank_moved"] == 3 and movers["lost"][0]["index_change"] == "-40.00"
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.models import Block, GradeTier, LeafScore, Scenario, Unit, UnitResult
+from scoring.models import Block, Cycle, GradeTier, LeafScore, RosterEntry, Scenario, Unit, UnitResult
 from scoring.selectors import planner as plans
 from scoring.services.results import results_compute
 from tests.conftest import make_block, make_framework, make_unit
@@ -34,6 +34,10 @@ def make_planner_province():
         GradeTier.objects.filter(framework=framework, code="A").update(min_area_index=D(80))
     import_scores(2024, "SO", SO_2024)
     import_scores(2025, "SO", SO_2025)
+    # Every unit takes part both years, with a file or not: the coordinator kept them on the rosters (rule 13).
+    for cycle in Cycle.objects.filter(block=block):
+        RosterEntry.objects.bulk_create([RosterEntry(cycle=cycle, unit=unit) for unit in units.values()],
+                                        ignore_conflicts=True)
     results_compute(year=2024)
     results_compute(year=2025)
     return units

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from scoring.models import Assessment, AuditEntry, Cycle, Framework, LeafScore
+from scoring.models import Assessment, AuditEntry, Cycle, Framework, LeafScore, RosterEntry, Unit
 from scoring.services.cycles import (CycleError, cycle_close, cycle_deadlines_update, cycle_fill, cycle_open,
                                      cycle_reopen, deadline_issues)
 from scoring.services.scores import cycle_for
@@ -108,7 +108,8 @@ def test_opening_is_set_based_whatever_the_number_of_units(db, django_assert_max
     framework = make_rules_framework()
 
     # SQLite caps the parameters of one statement, so its bulk inserts come in more (fixed-size) batches.
-    with django_assert_max_num_queries(16 if connection.vendor == "postgresql" else 40):
+    # +2 over the cycle and its files: the roster read and written in one statement each.
+    with django_assert_max_num_queries(18 if connection.vendor == "postgresql" else 42):
         cycle = open_rules_cycle(framework=framework)
 
     assert LeafScore.objects.filter(assessment__cycle=cycle).count() == 40 * len(LEAVES)
@@ -181,17 +182,26 @@ def test_closing_then_reopening_is_audited_once_each_however_often_pressed(units
     assert audit_rows("cycle", cycle.pk)[-2:] == [("is_open", "true", "false"), ("is_open", "false", "true")]
 
 
-def test_reopening_an_imported_cycle_gives_missing_units_and_leaves_their_rows(units, coordinator):
+def test_reopening_an_imported_cycle_gives_its_roster_the_missing_leaves_and_no_new_unit(units, coordinator):
     framework = make_rules_framework(year=2024)
     cycle = cycle_for(framework)
     partial = Assessment.objects.create(cycle=cycle, unit=units[0])
+    RosterEntry.objects.create(cycle=cycle, unit=units[0])
     LeafScore.objects.create(assessment=partial, criterion=framework.criteria.get(code="1.1"), final_score=1)
 
     cycle_reopen(cycle=cycle, user=coordinator)
 
-    assert Assessment.objects.filter(cycle=cycle).count() == 2
-    assert LeafScore.objects.filter(assessment__cycle=cycle).count() == 2 * len(LEAVES)
+    assert list(Assessment.objects.filter(cycle=cycle)) == [partial]
+    assert LeafScore.objects.filter(assessment__cycle=cycle).count() == len(LEAVES)
     assert LeafScore.objects.get(assessment=partial, criterion__code="1.1").final_score == 1
+
+
+def test_opening_a_cycle_sets_its_roster_to_the_blocks_active_units(units):
+    Unit.objects.filter(pk=units[1].pk).update(active=False)
+
+    cycle = open_rules_cycle()
+
+    assert list(cycle.roster.values_list("unit", flat=True)) == [units[0].pk]
 
 
 def test_filling_a_complete_cycle_creates_nothing(units):

@@ -32,20 +32,23 @@ def correct(result, **fields):
 
 
 def test_the_sha256_recomputed_from_the_stored_content_matches_the_published_one(results, coordinator):
-    publication = publication_create(year=2025, user=coordinator, note="Quyết định 123/QĐ-UBND")
+    publication = publication_create(year=2025, block_code="SO", user=coordinator, note="Quyết định 123/QĐ-UBND")
 
     assert recomputed_sha256(publication) == publication.sha256
     assert (publication.version, publication.year, publication.changes) == (1, 2025, [])
-    assert publication.content == results_snapshot(2025)
+    assert publication.content == results_snapshot(2025, "SO")
 
 
-def test_the_content_holds_every_block_of_the_year(results, coordinator):
+def test_a_block_is_published_on_its_own_with_its_own_versions(results, coordinator):
     block = make_block("XA", "Khối xã", position=3)
     make_result(make_unit("X1", block=block), make_framework(year=2025, block=block), rank=1)
 
-    publication = publication_create(year=2025, user=coordinator)
+    so = publication_create(year=2025, block_code="SO", user=coordinator)
+    xa = publication_create(year=2025, block_code="XA", user=coordinator)
 
-    assert [block["code"] for block in publication.content["blocks"]] == ["SO", "XA"]
+    assert [block["code"] for block in so.content["blocks"]] == ["SO"]
+    assert [block["code"] for block in xa.content["blocks"]] == ["XA"]
+    assert (so.block.code, so.version, xa.block.code, xa.version) == ("SO", 1, "XA", 1)
 
 
 def test_canonical_bytes_sort_keys_drop_spaces_and_keep_vietnamese_letters():
@@ -61,18 +64,18 @@ def test_identical_results_hash_the_same_even_when_they_were_recomputed_in_betwe
 
 
 def test_publishing_the_same_results_again_is_refused(results, coordinator):
-    publication_create(year=2025, user=coordinator)
+    publication_create(year=2025, block_code="SO", user=coordinator)
 
     with pytest.raises(PublicationRefused, match="không khác lần công bố thứ 1"):
-        publication_create(year=2025, user=coordinator)
+        publication_create(year=2025, block_code="SO", user=coordinator)
     assert Publication.objects.count() == 1
 
 
 def test_a_correction_is_version_2_listing_what_changed_per_unit(results, coordinator):
-    first = publication_create(year=2025, user=coordinator)
+    first = publication_create(year=2025, block_code="SO", user=coordinator)
     correct(results["STP"], total=Decimal("19.143"), index=Decimal("63.81"))
 
-    second = publication_create(year=2025, user=coordinator, note="Đính chính điểm Sở Tư pháp")
+    second = publication_create(year=2025, block_code="SO", user=coordinator, note="Đính chính điểm Sở Tư pháp")
 
     assert second.version == 2
     assert second.changes == [
@@ -83,9 +86,9 @@ def test_a_correction_is_version_2_listing_what_changed_per_unit(results, coordi
 
 
 def test_old_versions_stay_readable_and_still_verify(results, coordinator):
-    first = publication_create(year=2025, user=coordinator)
+    first = publication_create(year=2025, block_code="SO", user=coordinator)
     correct(results["STP"], index=Decimal("63.81"))
-    publication_create(year=2025, user=coordinator)
+    publication_create(year=2025, block_code="SO", user=coordinator)
 
     kept = Publication.objects.get(year=2025, version=1)
     assert kept.content == first.content
@@ -111,16 +114,19 @@ def test_area_changes_and_units_added_or_dropped_are_listed():
 
 
 def test_a_year_without_results_is_refused(db, coordinator):
+    make_block("SO")
     with pytest.raises(PublicationRefused, match="Chưa có kết quả năm 2025"):
-        publication_create(year=2025, user=coordinator)
+        publication_create(year=2025, block_code="SO", user=coordinator)
 
 
 def test_incomplete_results_are_refused_naming_the_units(results, coordinator):
     correct(results["STC"], incomplete=True)
     correct(results["BQL"], incomplete=True)
 
-    with pytest.raises(PublicationRefused, match=r"2 đơn vị chưa đủ điểm \(STC, BQL\)"):
-        publication_create(year=2025, user=coordinator)
+    # Every unit that stops it, each with the page that resolves it (no cycle here: the results page).
+    with pytest.raises(PublicationRefused, match=r"2 đơn vị chưa đủ điểm: BQL \(chưa đủ điểm: /results/\?year=2025"
+                                                 r"&block=SO\); STC"):
+        publication_create(year=2025, block_code="SO", user=coordinator)
     assert not Publication.objects.exists()
 
 
@@ -128,15 +134,15 @@ def test_a_block_assessed_that_year_without_results_is_refused(results, coordina
     block = make_block("XA", "Khối xã", position=3)
     Cycle.objects.create(year=2025, block=block, framework=make_framework(year=2025, block=block))
 
-    with pytest.raises(PublicationRefused, match="Khối XA có kỳ đánh giá năm 2025 nhưng chưa có kết quả"):
-        publication_create(year=2025, user=coordinator)
+    with pytest.raises(PublicationRefused, match="Chưa có kết quả năm 2025 của Khối xã"):
+        publication_create(year=2025, block_code="XA", user=coordinator)
 
 
 def test_a_results_run_still_pending_is_refused(results, coordinator):
     job = Job.objects.create(kind="compute_results", scope="results:2025:SO", params={"year": 2025})
 
     with pytest.raises(PublicationRefused, match=f"tác vụ #{job.pk}"):
-        publication_create(year=2025, user=coordinator)
+        publication_create(year=2025, block_code="SO", user=coordinator)
 
 
 def test_a_queued_run_that_never_started_no_longer_blocks_publication(results, coordinator):
@@ -155,9 +161,9 @@ def test_a_queued_run_that_never_started_no_longer_blocks_publication(results, c
 
 
 def test_publishing_writes_the_audit_log(results, coordinator):
-    first = publication_create(year=2025, user=coordinator, note="QĐ 1")
+    first = publication_create(year=2025, block_code="SO", user=coordinator, note="QĐ 1")
     correct(results["STP"], index=Decimal("63.81"))
-    second = publication_create(year=2025, user=coordinator, note="QĐ 2")
+    second = publication_create(year=2025, block_code="SO", user=coordinator, note="QĐ 2")
 
     entries = AuditEntry.objects.filter(entity="publication", entity_id=second.pk).order_by("field")
     assert [(e.field, e.old_value, e.new_value, e.actor, e.reason) for e in entries] == [
@@ -170,7 +176,7 @@ def test_the_database_refuses_to_edit_or_delete_a_publication(results, coordinat
     from django.db import connection, transaction
     from django.db.utils import InternalError
 
-    publication = publication_create(year=2025, user=coordinator)
+    publication = publication_create(year=2025, block_code="SO", user=coordinator)
 
     for statement in ("UPDATE scoring_publication SET sha256 = 'x' WHERE id = %s",
                       "DELETE FROM scoring_publication WHERE id = %s"):

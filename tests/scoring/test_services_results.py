@@ -7,7 +7,7 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from scoring import computation
-from scoring.models import Criterion, Cycle, Job, JobStatus, LeafScore, Role, Unit, UnitResult
+from scoring.models import Criterion, Cycle, Job, JobStatus, LeafScore, Role, RosterEntry, Unit, UnitResult
 from scoring.services import results_portable
 from scoring.services.jobs import job_run
 from scoring.services.results import (
@@ -103,10 +103,14 @@ def test_the_parts_show_caps_penalties_and_not_applicable_leaves(province):
 def test_areas_hold_points_indices_and_changes_as_strings(province):
     results_compute(year=2025)
 
+    # With each area's rank in the block and its change (test_each_areas_component_index_is_ranked...).
     assert result("SYT").areas == [
-        {"code": "1", "points": "8.000", "max": "10.000", "index": "80.00", "change": "30.00"},
-        {"code": "2", "points": "16.000", "max": "20.000", "index": "80.00", "change": "30.00"},
-        {"code": "3", "points": "8.000", "max": "10.000", "index": "80.00", "change": "30.00"},
+        {"code": "1", "points": "8.000", "max": "10.000", "index": "80.00", "change": "30.00", "rank": 4,
+         "rank_change": 2},
+        {"code": "2", "points": "16.000", "max": "20.000", "index": "80.00", "change": "30.00", "rank": 4,
+         "rank_change": 2},
+        {"code": "3", "points": "8.000", "max": "10.000", "index": "80.00", "change": "30.00", "rank": 3,
+         "rank_change": 3},
     ]
     assert [area["change"] for area in result("SCT").areas] == [None, None, None]
 
@@ -137,13 +141,15 @@ def test_a_leaf_without_a_final_score_counts_zero_and_marks_the_result_incomplet
     assert (result("SNV").total, result("SNV").index, result("SNV").incomplete) == (D("32"), D("64"), True)
 
 
-def test_an_inactive_unit_without_a_file_gets_no_row(province):
-    Unit.objects.filter(code="SVH").update(active=False)
+def test_a_unit_off_the_roster_gets_no_row_and_an_inactive_one_on_it_keeps_its_row(province):
+    RosterEntry.objects.filter(cycle__year=2025, unit__code="SVH").delete()
+    Unit.objects.filter(code="SNV").update(active=False)
 
     results_compute(year=2025)
 
     assert not UnitResult.objects.filter(year=2025, unit__code="SVH").exists()
     assert UnitResult.objects.filter(year=2024, unit__code="SVH").exists()
+    assert result("SNV").index == D("100")
 
 
 # --- The SQL sums agree with the pure arithmetic ---------------------------------------------------------------
@@ -432,3 +438,44 @@ def _unit_id(code):
 
 def _block_id(code):
     return Unit.objects.filter(block__code=code).values_list("block", flat=True).first()
+
+
+# --- Component ranks (rules 9-10) --------------------------------------------------------------------------------
+
+
+def area_ranks(code, year=2025):
+    return {area["code"]: (area["rank"], area["rank_change"]) for area in result(code, year).areas}
+
+
+def test_each_areas_component_index_is_ranked_in_the_block_with_its_change_since_last_year(province):
+    results_compute(year=2025)
+
+    # Area 1 (1.1 + 1.2 of 20): SNV 100, SCT 100, SXD 92.5, STP 80, SKHDT 80, SYT 80 (8 of 10, 1.2 N/A), STC 75,
+    # SGTVT 5, SVH 0 (no file); BQLKCN 100 but not ranked. 2024 (every leaf at the unit's share): STP 1, SNV 2,
+    # STC 3, SKHDT 4, SXD 5, SYT 6, SGTVT 7, SVH 8.
+    assert {code: area_ranks(code)["1"] for code in ("SNV", "SCT", "SXD", "STP", "SKHDT", "SYT", "STC", "SGTVT",
+                                                     "SVH", "BQLKCN")} == {
+        "SNV": (1, 1), "SCT": (1, None), "SXD": (3, 2), "STP": (4, -3), "SKHDT": (4, 0), "SYT": (4, 2),
+        "STC": (7, -4), "SGTVT": (8, -1), "SVH": (9, -1), "BQLKCN": (None, None)}
+    # Area 3, the survey (of 10): SNV 10, SXD 9, then STP, STC, SYT 8, SCT 7.5, SKHDT 6, SGTVT and SVH 0.
+    assert {code: area_ranks(code)["3"][0] for code in ("SNV", "SXD", "STP", "STC", "SYT", "SCT", "SKHDT",
+                                                        "SGTVT", "SVH")} == {
+        "SNV": 1, "SXD": 2, "STP": 3, "STC": 3, "SYT": 3, "SCT": 6, "SKHDT": 7, "SGTVT": 8, "SVH": 8}
+
+
+def test_communes_are_ranked_per_area_inside_their_group(province):
+    results_compute(year=2025)
+
+    # XA 2025, area 1 (both leaves, of 20): Phường P1 18 > P2 16; Xã X2 20 > X1 10 = X3 10.
+    assert {code: area_ranks(code)["1"][0] for code in ("P1", "P2", "X1", "X2", "X3")} == {
+        "P1": 1, "P2": 2, "X2": 1, "X1": 2, "X3": 2}
+
+
+def test_a_refresh_re_ranks_the_areas_of_the_whole_block(province):
+    results_compute(year=2025)
+    set_final("SGTVT", "2.1", "20")
+
+    results_refresh_units(year=2025, unit_ids=[Unit.objects.get(code="SGTVT").pk])
+
+    # Area 2 (2.1 of 20): SGTVT now 100, with SNV, SCT and SXD: all four share rank 1, STP is 5th.
+    assert area_ranks("SGTVT")["2"][0] == 1 and area_ranks("STP")["2"][0] == 5

@@ -14,7 +14,7 @@ from django.db import DataError, connection, transaction
 from django.forms.models import model_to_dict
 
 from scoring import computation
-from scoring.models import Assessment, Criterion, Cycle, GradeTier, LeafScore, Unit, UnitResult
+from scoring.models import Assessment, Criterion, Cycle, GradeTier, LeafScore, RosterEntry, Unit, UnitResult
 from scoring.services import results as results_service
 from scoring.services import results_sql
 from scoring.services.results import results_compute
@@ -35,6 +35,10 @@ def rows(year):
             for row in UnitResult.objects.filter(year=year)}
 
 
+def roster(year):
+    return set(RosterEntry.objects.filter(cycle__year=year).values_list("unit", flat=True))
+
+
 def both_paths(monkeypatch, year, block_code=None):
     """(set-based rows, portable rows) of the same run."""
     results_compute(year=year, block_code=block_code)
@@ -51,7 +55,7 @@ def test_the_set_based_path_gives_the_rows_of_the_portable_path_on_random_data(r
     rng = random.Random(seed)
     for number in range(4):
         make_random_block(rng, f"K{number}", survey_held=number != 1)
-    # A unit moved to another block keeps its files in the old one: that year it belongs to both blocks.
+    # A unit moved to another block stays on its old block's rosters: a year's roster never moves (rule 13).
     moved = Unit.objects.filter(block__code="K0", assessments__isnull=False).order_by("pk").first()
     Unit.objects.filter(pk=moved.pk).update(block=Unit.objects.filter(block__code="K3").first().block,
                                             active=True)
@@ -59,15 +63,13 @@ def test_the_set_based_path_gives_the_rows_of_the_portable_path_on_random_data(r
     for year in YEARS:
         set_based, portable = both_paths(monkeypatch, year)
         assert set_based == portable
-        members = set(Unit.objects.filter(active=True).values_list("pk", flat=True)) | set(
-            Assessment.objects.filter(cycle__year=year).values_list("unit", flat=True))
-        assert set(set_based) == members
+        assert set(set_based) == roster(year)
     # A block-scoped run too, against last year's rows.
     assert both_paths(monkeypatch, YEARS[1], "K2")[0] == rows(YEARS[1])
 
 
 def test_the_random_data_covers_the_cases_the_paths_must_agree_on(require_postgres):
-    for seed in range(6):
+    for seed in range(10):
         rng = random.Random(seed)
         for number in range(4):
             make_random_block(rng, f"S{seed}K{number}", survey_held=number != 1)
@@ -132,8 +134,7 @@ def test_blocks_read_ahead_on_other_connections_give_the_rows_of_the_runs_own_co
         with transaction.atomic():  # inside one, readers couldn't see uncommitted scores: all on this connection
             results_compute(year=year)
         assert rows(year) == ahead
-        assert set(ahead) == set(Unit.objects.filter(active=True).values_list("pk", flat=True)) | set(
-            Assessment.objects.filter(cycle__year=year).values_list("unit", flat=True))
+        assert set(ahead) == roster(year)
 
     assert read_ahead == [4, 4]  # once per year, four blocks each
 
@@ -196,10 +197,18 @@ def make_random_block(rng, code, *, survey_held):
                                    bonus_cap=rng.choice([None, D("1"), D("2.5")]),
                                    penalty_cap=rng.choice([None, D("2"), D("4.75")]))
         make_random_tiers(rng, framework)
-        cycle = Cycle.objects.create(year=year, block=block, framework=framework)
+        cycle = Cycle.objects.create(year=year, block=block, framework=framework, survey_held=survey_held)
         # A year-1 newcomer has no previous result; a unit that moved in from nowhere keeps being compared.
         filed = [unit for unit in units if rng.random() < (0.85 if unit.active else 0.5)]
         make_random_files(rng, cycle, filed, survey_held)
+        # The roster: most files, and some active units without one; a file off the roster counts for nothing.
+        RosterEntry.objects.bulk_create(
+            RosterEntry(cycle=cycle, unit=unit) for unit in units
+            if unit in filed and rng.random() < 0.95 or unit not in filed and unit.active and rng.random() < 0.5)
+    # Units that absorbed or were split from another: compared, but not like for like (rules 10, 13).
+    for unit, successor in zip(units, units[1:]):
+        if rng.random() < 0.15:
+            unit.successors.add(successor)
 
 
 def random_leaves(rng):

@@ -7,6 +7,7 @@ from django.db.utils import InternalError
 from scoring.excel.scores import ScoreCell, ScoreRow
 from scoring.excel.sheets import WorkbookError
 from scoring.models import Assessment, AssessmentStatus, AuditEntry, Cycle, LeafScore
+from scoring.services.cycles import cycle_open
 from scoring.services.scores import scores_import
 from tests.conftest import make_framework, make_unit
 
@@ -76,12 +77,25 @@ def test_an_unchanged_reimport_writes_no_audit_rows(framework):
     assert AuditEntry.objects.count() == before
 
 
-def test_a_unit_with_every_leaf_final_is_marked_appraised(framework):
+def test_a_past_year_from_a_file_is_appraised_and_its_roster_is_the_units_of_the_file(framework):
+    make_unit("SXD", "Sở Xây dựng")
     scores_import(year=2024, block_code="SO", rows=[
         row(2, "SNV", "1.1", None, "2"), row(3, "SNV", "1.2", None, "NA"), row(4, "SNV", "2.1", None, "4"),
         row(5, "STC", "1.1", None, "2")])
 
     statuses = dict(Assessment.objects.values_list("unit__code", "status"))
+    assert statuses == {"SNV": AssessmentStatus.APPRAISED, "STC": AssessmentStatus.APPRAISED}
+    cycle = Cycle.objects.get(year=2024)
+    assert sorted(cycle.roster.values_list("unit__code", flat=True)) == ["SNV", "STC"]
+
+
+def test_in_an_open_cycle_only_a_unit_with_every_leaf_final_is_marked_appraised(framework):
+    cycle = cycle_open(year=2024, block=framework.block, user=None, deadlines={})
+    scores_import(year=2024, block_code="SO", rows=[
+        row(2, "SNV", "1.1", None, "2"), row(3, "SNV", "1.2", None, "NA"), row(4, "SNV", "2.1", None, "4"),
+        row(5, "STC", "1.1", None, "2")])
+
+    statuses = dict(Assessment.objects.filter(cycle=cycle).values_list("unit__code", "status"))
     assert statuses == {"SNV": AssessmentStatus.APPRAISED, "STC": AssessmentStatus.DRAFT}
 
 

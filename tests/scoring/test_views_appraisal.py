@@ -333,7 +333,7 @@ def test_the_criterion_page_paginates_the_units(client, appraiser, cycle):
 def test_the_unit_page_shows_the_appraisers_leaves_with_decimal_commas(client, appraiser, mine,
                                                                        django_assert_max_num_queries):
     client = signed_in(client, appraiser)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # +1: what "accept every untouched leaf" would take, by agency
         response = client.get(reverse("scoring:appraisal_assessment", args=[mine.pk]))
 
     assert [row.criterion.code for row in response.context["rows"]] == ["1.1", "1.2"]
@@ -347,7 +347,7 @@ def test_the_cycle_page_lists_files_and_criteria_with_what_is_left(client, appra
     service.leaf_score_accept(leaf_score=score_of(mine, "1.1"), user=appraiser, version=1)
 
     client = signed_in(client, appraiser)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # +2: the agencies still in round 1, and the appraiser's own
         response = client.get(reverse("scoring:appraisal_cycle", args=[cycle.pk]))
 
     assert [(a.unit.code, left) for a, left in response.context["files"]] == [("SNV", 1), ("STC", 2)]

@@ -118,15 +118,16 @@ def test_the_headline_shows_the_engines_block_statistics(client, leader, provinc
 
     stored = UnitResult.objects.filter(year=2025, block__code="SO")
     expected = computation.block_statistics(
-        [(computation.UnitResult(*[D(0)] * 6, row.index, None, (), row.grade, False),
+        [(computation.UnitResult(*[D(0)] * 6, row.index, None, (), row.grade, row.incomplete),
           computation.YearChange(None, None, None, row.rank_change, True), row.rank) for row in stored],
         precision=2, grades=[computation.GradeTier(code, D(0)) for code in "ABC"])
-    assert f'data-figure="average">{str(expected.average_index).replace(".", ",")}</strong>' in page  # 69,80
-    assert 'data-figure="units">10</strong>' in page
+    assert f'data-figure="average">{str(expected.average_index).replace(".", ",")}</strong>' in page  # 77,56
+    assert 'data-figure="units">9</strong>' in page  # SVH (no file) is listed apart
+    assert re.search(r'data-list="incomplete">.*Đơn vị SVH', page, re.S)
     assert f'data-figure="rose"><span aria-hidden="true">▲</span> {expected.rose}</strong>' in page
     assert f'data-figure="fell"><span aria-hidden="true">▼</span> {expected.fell}</strong>' in page
     distribution = [(tier["code"], tier["count"]) for tier in chart_data(response)["distribution"]]
-    assert distribution == list(expected.grade_distribution.items()) == [("A", 3), ("B", 5), ("C", 2)]
+    assert distribution == list(expected.grade_distribution.items()) == [("A", 3), ("B", 5), ("C", 1)]
     top = re.search(r'data-list="top">(.*?)</ol>', page, re.S).group(1)
     assert re.findall(r">(Đơn vị \w+)</a>", top) == ["Đơn vị SNV", "Đơn vị SCT", "Đơn vị SXD", "Đơn vị STP",
                                                      "Đơn vị SYT"]
@@ -172,7 +173,7 @@ def test_cached_figures_follow_a_recomputation_and_spare_the_aggregates(client, 
     results_compute(year=2025, block_code="SO")
     after = client.get(DASHBOARD, {"year": 2025, "block": "SO", "trend": "SNV"})
 
-    assert first.context["headline"]["average"] == again.context["headline"]["average"] == "69.80"
+    assert first.context["headline"]["average"] == again.context["headline"]["average"] == "77.56"  # 698 / 9
     assert after.context["headline"]["average"] == "79.80"  # (698 + 100) / 10
     assert chart_data(after)["trend"]["average"] == ["66.67", "79.80"]
     assert shown(after)[0] == "SNV" and "SVH" in shown(after)[:3]
@@ -229,7 +230,7 @@ def test_the_grade_filter_and_the_search_narrow_the_table_not_the_headline(clien
     assert shown(graded) == ["SNV", "SXD", "BQLKCN"]
     assert shown(searched) == ["SGTVT"]
     assert "đang lọc" in searched.content.decode()
-    assert graded.context["headline"]["units"] == searched.context["headline"]["units"] == 10
+    assert graded.context["headline"]["units"] == searched.context["headline"]["units"] == 9  # SVH apart
 
 
 def test_the_table_pages_and_an_invalid_page_size_falls_back_to_fifty(client, leader, db):
@@ -285,7 +286,7 @@ def test_the_chart_data_is_the_engines_numbers_as_strings(client, leader, provin
     assert [(unit["code"], unit["index"]) for unit in data["ranked"]["units"][:3]] == [
         ("SNV", "100.00"), ("BQLKCN", "98.00"), ("SCT", "95.00")]
     assert [band["min_index"] for band in data["bands"]] == ["90.00", "70.00", "0.00"]
-    assert (data["trend"]["years"], data["trend"]["average"]) == ([2024, 2025], ["66.67", "69.80"])
+    assert (data["trend"]["years"], data["trend"]["average"]) == ([2024, 2025], ["66.67", "77.56"])
     assert [(unit["code"], unit["name"], unit["values"]) for unit in data["trend"]["units"]] == [
         ("SNV", "Đơn vị SNV", ["90.00", "100.00"]), ("SCT", "Đơn vị SCT", [None, "95.00"])]
 
@@ -297,7 +298,7 @@ def test_every_chart_has_a_table_equivalent_and_the_heatmap_is_a_table(client, l
         assert re.search(rf'<canvas id="{canvas}" role="img" aria-label="[^"]+">', page)
     assert page.count('<details class="chart-data"') == 3
     trend = re.search(r'<table class="table trend-table">(.*?)</table>', page, re.S).group(1)
-    assert "<td class=\"num\">66,67</td><td class=\"num\">69,80</td>" in trend
+    assert "<td class=\"num\">66,67</td><td class=\"num\">77,56</td>" in trend
     heatmap = re.search(r'<table class="table heatmap">(.*?)</table>', page, re.S).group(1)
     assert '<th scope="row">Đơn vị STC</th><td class="num heat-7">75,00</td><td class="num heat-7">75,00</td>' \
            '<td class="num heat-8">80,00</td>' in heatmap
@@ -323,7 +324,7 @@ def test_the_changes_page_shows_the_engines_movers_losses_waiting_files_and_near
 
     movers = {name: [row["unit_code"] for row in rows] for name, _title, rows in response.context["movers"]}
     assert movers == {"rose": ["SXD", "SNV", "SYT"], "fell": ["SKHDT", "STC", "STP", "SGTVT"],
-                      "gained": ["SXD", "SYT", "SNV", "SKHDT"], "lost": ["SGTVT", "STP", "SVH", "STC", "BQLKCN"]}
+                      "gained": ["SXD", "SYT", "SNV", "SKHDT"], "lost": ["SGTVT", "STP", "STC", "BQLKCN"]}
     assert "5 → 2" in page and "▲</span> tăng 3 bậc" in page  # SXD: 5th last year, 2nd now
     losing = re.search(r'data-criterion="3.1">(.*?)</tr>', page, re.S).group(1)
     assert "8 / 9" in losing and "24,5" in losing
@@ -390,7 +391,7 @@ def test_the_demo_provinces_dashboard_shows_its_computed_results(client, demo, b
             decimal_text(result.index, precision), result.rank, result.rank_change, result.grade)
         assert f"<strong>{row['index'].replace('.', ',')}</strong>" in page
     expected = computation.block_statistics(
-        [(computation.UnitResult(*[D(0)] * 6, row.index, None, (), row.grade, False),
+        [(computation.UnitResult(*[D(0)] * 6, row.index, None, (), row.grade, row.incomplete),
           computation.YearChange(None, None, None, row.rank_change, True), row.rank) for row in stored],
         precision=precision)
     headline = response.context["headline"]

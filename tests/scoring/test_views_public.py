@@ -20,7 +20,9 @@ def year_url(year):
 def published(db):
     """The hand-checked province's 2024 results computed by the engine (every file complete), then published."""
     make_province()
-    return publication_create(year=2024, note="Quyết định 123/QĐ-UBND")
+    publication = publication_create(year=2024, block_code="SO", note="Quyết định 123/QĐ-UBND")
+    publication_create(year=2024, block_code="XA", note="Quyết định 123/QĐ-UBND")
+    return publication
 
 
 def test_anyone_reads_a_published_year_without_signing_in(client, published):
@@ -58,7 +60,7 @@ def test_the_page_shows_the_snapshot_not_the_live_results(client, published):
 
 def test_the_latest_version_of_the_year_is_shown(client, published):
     UnitResult.objects.filter(year=2024, unit__code="SNV").update(index="99.5")
-    correction = publication_create(year=2024)
+    correction = publication_create(year=2024, block_code="SO")
 
     page = client.get(year_url(2024)).content.decode()
 
@@ -81,7 +83,7 @@ def test_the_content_download_is_the_bytes_the_hash_was_computed_over(client, pu
 
     assert hashlib.sha256(response.content).hexdigest() == published.sha256
     assert "attachment" in response["Content-Disposition"]
-    assert "cong-bo-ket-qua-2024-lan-1.json" in response["Content-Disposition"]
+    assert "cong-bo-ket-qua-2024-SO-lan-1.json" in response["Content-Disposition"]
 
 
 @pytest.mark.parametrize("url", [year_url(2030), reverse("scoring:public_content", args=[2030])])

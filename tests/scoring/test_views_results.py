@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring.models import Cycle, Job, JobStatus, Publication, Role, UnitResult
+from scoring.models import Cycle, Job, JobStatus, Publication, Role, RosterEntry, Unit, UnitResult
 from scoring.services.publications import publication_create
 from tests.conftest import make_block, make_framework, make_unit, make_user
 
@@ -128,7 +128,9 @@ def test_a_run_over_the_whole_year_has_the_year_scope(client, coordinator, db):
 def test_the_run_computes_in_the_background_and_its_page_then_leads_to_the_results(
         client, coordinator, personas, django_capture_on_commit_callbacks):
     framework = make_framework(year=2025, block=make_block("SO"))
-    Cycle.objects.create(year=2025, block=framework.block, framework=framework)
+    cycle = Cycle.objects.create(year=2025, block=framework.block, framework=framework)
+    RosterEntry.objects.bulk_create(RosterEntry(cycle=cycle, unit=unit)
+                                    for unit in Unit.objects.filter(block=cycle.block))
 
     with django_capture_on_commit_callbacks(execute=True):  # tests run the task in-process
         signed_in(client, coordinator).post(reverse("scoring:results_run"), {"year": 2025})
@@ -198,7 +200,7 @@ def test_only_managers_may_run_or_publish(client, personas, results, role):
 
 def test_a_manager_publishes_and_lands_on_the_publication(client, coordinator, results):
     response = signed_in(client, coordinator).post(reverse("scoring:publication_create"),
-                                                   {"year": 2025, "note": "QĐ 12/QĐ-UBND"})
+                                                   {"year": 2025, "block": "SO", "note": "QĐ 12/QĐ-UBND"})
 
     publication = Publication.objects.get()
     assert response.url == reverse("scoring:publication_detail", args=[publication.pk])
@@ -209,16 +211,16 @@ def test_a_refused_publication_goes_back_to_the_results_with_the_reason(client, 
     results["STP"].incomplete = True
     results["STP"].save()
 
-    response = signed_in(client, coordinator).post(reverse("scoring:publication_create"), {"year": 2025},
-                                                   follow=True)
+    response = signed_in(client, coordinator).post(reverse("scoring:publication_create"),
+                                                   {"year": 2025, "block": "SO"}, follow=True)
 
-    assert "1 đơn vị chưa đủ điểm (STP)" in response.content.decode()
+    assert "1 đơn vị chưa đủ điểm: STP (chưa đủ điểm: " in response.content.decode()
     assert not Publication.objects.exists()
 
 
 def test_the_publication_page_shows_the_full_sha256_the_date_and_a_way_to_check_it(client, leader, coordinator,
                                                                                   results):
-    publication = publication_create(year=2025, user=coordinator)
+    publication = publication_create(year=2025, block_code="SO", user=coordinator)
 
     page = signed_in(client, leader).get(reverse("scoring:publication_detail", args=[publication.pk])).content.decode()
 
@@ -229,7 +231,7 @@ def test_the_publication_page_shows_the_full_sha256_the_date_and_a_way_to_check_
 
 
 def test_the_content_file_hashes_to_the_published_sha256(client, leader, coordinator, results):
-    publication = publication_create(year=2025, user=coordinator)
+    publication = publication_create(year=2025, block_code="SO", user=coordinator)
 
     response = signed_in(client, leader).get(reverse("scoring:publication_content", args=[publication.pk]))
 
@@ -237,10 +239,10 @@ def test_the_content_file_hashes_to_the_published_sha256(client, leader, coordin
 
 
 def test_a_correction_page_lists_the_changes(client, leader, coordinator, results):
-    publication_create(year=2025, user=coordinator)
+    publication_create(year=2025, block_code="SO", user=coordinator)
     results["STP"].index = "63.81"
     results["STP"].save()
-    correction = publication_create(year=2025, user=coordinator)
+    correction = publication_create(year=2025, block_code="SO", user=coordinator)
 
     page = signed_in(client, leader).get(reverse("scoring:publication_detail", args=[correction.pk])).content.decode()
 
@@ -249,7 +251,7 @@ def test_a_correction_page_lists_the_changes(client, leader, coordinator, result
 
 
 def test_the_publication_list_shows_each_version(client, leader, coordinator, results):
-    publication_create(year=2025, user=coordinator)
+    publication_create(year=2025, block_code="SO", user=coordinator)
 
     page = signed_in(client, leader).get(reverse("scoring:publication_list")).content.decode()
 

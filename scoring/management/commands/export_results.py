@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scoring.excel.results import write_results_workbook
 from scoring.selectors import block_find, results_legend, results_rows
+from scoring.selectors.status import results_status
 
 
 class Command(BaseCommand):
@@ -24,12 +25,13 @@ class Command(BaseCommand):
         # An operator's command: every unit's result, there is no user to restrict by.
         rows = results_rows(year, found.code, None)
         if output_format == "json":
-            self._write_json(year, found.code, rows, output)
+            self._write_json(year, found.code, results_status(year, found).as_json(), rows, output)
         else:
             self._write_xlsx(rows, results_legend(year, found), output or f"ket-qua-{year}-{found.code}.xlsx")
 
-    def _write_json(self, year, block, rows, output):
-        text = json.dumps({"year": year, "block": block, "results": rows}, ensure_ascii=False, indent=2)
+    def _write_json(self, year, block, status, rows, output):
+        # "status": "provisional" until the block's year is published, then "published" with version and SHA-256.
+        text = json.dumps({"year": year, "block": block, **status, "results": rows}, ensure_ascii=False, indent=2)
         if output:
             Path(output).write_text(text + "\n", encoding="utf-8")
             self.stderr.write(f"Đã xuất {len(rows)} đơn vị vào {output}")
