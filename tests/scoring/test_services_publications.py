@@ -153,7 +153,7 @@ def test_a_queued_run_that_never_started_no_longer_blocks_publication(results, c
     job = Job.objects.create(kind="compute_results", scope="results:2025:SO", params={"year": 2025})
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))  # a broker outage's leftover
 
-    publication = publication_create(year=2025, user=coordinator)
+    publication = publication_create(year=2025, block_code="SO", user=coordinator)
 
     job.refresh_from_db()
     assert publication.version == 1
@@ -190,7 +190,7 @@ def test_the_database_refuses_to_truncate_the_publications(results, coordinator,
     from django.db import connection, transaction
     from django.db.utils import InternalError
 
-    publication_create(year=2025, user=coordinator)
+    publication_create(year=2025, block_code="SO", user=coordinator)
 
     with pytest.raises(InternalError, match="immutable .*TRUNCATE refused"), transaction.atomic():
         with connection.cursor() as cursor:
