@@ -131,6 +131,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "parindex.errors.csrf_failure"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -153,7 +154,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# `make run` serves the demo with DEBUG off (our error pages, not Django's technical ones, answer a mistyped URL)
+# and static files straight from static/ without collectstatic: STATIC_FINDERS=1 with STATIC_MANIFEST=0.
+WHITENOISE_USE_FINDERS = env_bool("STATIC_FINDERS", DEBUG)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))  # one evidence file (tài liệu kiểm chứng)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

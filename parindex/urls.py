@@ -20,3 +20,9 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+# Our own error pages (parindex/errors.py): Vietnamese, inside the navigation, with a way back.
+handler400 = "parindex.errors.bad_request"
+handler403 = "parindex.errors.permission_denied"
+handler404 = "parindex.errors.page_not_found"
+handler500 = "parindex.errors.server_error"
