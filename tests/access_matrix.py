@@ -52,6 +52,8 @@ AUDIENCES = {  # broadest first
     ANONYMOUS: (ANONYMOUS,),
 }
 LOGIN = "LOGIN"
+# The POST that carries out an irreversible action once its confirmation step was passed (parindex/confirmation.py).
+CONFIRMED = {"confirmed": "1"}
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ MATRIX = {
     "scoring:job_status": access(anonymous=LOGIN, managers=200, others=404, kwargs=JOB),
     # Refused while that run is queued: the manager is sent back to the results page with the reason.
     "scoring:publication_create": access(anonymous=LOGIN, managers=Redirect("scoring:results"), others=403,
-                                         method="post", data={"year": "2024"}),
+                                         method="post", data={"year": "2024", **CONFIRMED}),
     "scoring:publication_list": access(**SIGNED_IN),
     "scoring:publication_detail": access(**SIGNED_IN, kwargs=PUBLICATION),
     "scoring:publication_content": access(**SIGNED_IN, kwargs=PUBLICATION),

@@ -5,13 +5,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parindex.confirmation import confirmation_page, is_confirmed
+
 from ..models import AssessmentStatus, Block, Cycle
 from ..permissions import get_cycle_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
+from ..selectors.confirmations import cycle_close_summary
 from ..services import cycles as services
 
 CYCLES_PAGE_SIZE = 20
@@ -149,6 +153,13 @@ def cycle_reopen(request, pk):
 def _set_state(request, pk, service, *, done, already):
     cycle = get_cycle_for_user(request.user, pk, write=True)
     reason = _state_reason(request)
+    # Closing stops every unit and the board from writing: it waits for a confirmation; reopening does not.
+    if reason is not None and service is services.cycle_close and cycle.is_open and not is_confirmed(request):
+        return confirmation_page(
+            request, title=_("Đóng kỳ đánh giá %(cycle)s?") % {"cycle": cycle},
+            summary=[*cycle_close_summary(cycle), *([(_("Lý do"), reason)] if reason else [])],
+            note=_("Khi kỳ đã đóng, đơn vị và Hội đồng không sửa được hồ sơ nào của kỳ cho đến khi mở lại."),
+            button=_("Đóng kỳ đánh giá"), cancel_url=reverse("scoring:cycle_detail", kwargs={"pk": cycle.pk}))
     if reason is not None:
         changed = service(cycle=cycle, user=request.user, reason=reason)
         (messages.success if changed else messages.info)(request, (done if changed else already) % {"cycle": cycle})

@@ -12,6 +12,8 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex.confirmation import confirmation_page, is_confirmed, rehearse
+
 from .. import selectors
 from ..excel.results import write_results_workbook
 from ..models import JobStatus
@@ -19,6 +21,7 @@ from ..permissions import (
     get_job_for_user, get_publication_for_user, is_manager, publications_visible_to, require_results_manager,
     results_visible_to,
 )
+from ..selectors.confirmations import publication_summary
 from ..services import publications as publication_service
 from ..services.results import COMPUTE_KIND, results_run_start
 
@@ -132,9 +135,19 @@ def publication_create(request):
     require_results_manager(request.user)
     form = ResultsScopeForm(request.POST)
     year, _block = form.scope()
+
+    def publish():
+        return publication_service.publication_create(year=year, user=request.user,
+                                                      note=form.cleaned_data.get("note", ""))
+
     try:
-        publication = publication_service.publication_create(year=year, user=request.user,
-                                                             note=form.cleaned_data.get("note", ""))
+        if not is_confirmed(request):
+            return confirmation_page(
+                request, title=_("Công bố kết quả năm %(year)s?") % {"year": year},
+                summary=publication_summary(rehearse(publish)),
+                note=_("Bản công bố là bản chụp bất biến: không sửa được, chỉ có thể công bố lần sau để đính chính."),
+                button=_("Công bố"), cancel_url=f"{reverse('scoring:results')}?{urlencode({'year': year or ''})}")
+        publication = publish()
     except publication_service.PublicationRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(f"{reverse('scoring:results')}?{urlencode({'year': year or ''})}")

@@ -307,7 +307,7 @@ def test_the_head_is_told_which_leaves_are_missing_then_submits(client, personas
                          "1.3": {"numerator": "1", "denominator": "1"}, "1.4": {"numerator": "1", "denominator": "2"},
                          "1.5": {"occurrences": "4"}}.items():
         leaf_self_save(leaf_score=leaf(code), user=head, inputs=inputs)
-    done = text(client.post(url, follow=True))
+    done = text(client.post(url, {"confirmed": "1"}, follow=True))
 
     assert "Đã gửi hồ sơ tự đánh giá tới Hội đồng thẩm định." in done
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED
@@ -467,3 +467,18 @@ def test_the_boards_home_box_leads_to_the_appraisal_work_list(client, personas, 
     page = text(signed_in(client, personas[role]).get(reverse("home")))
 
     assert f'<a href="{reverse("scoring:appraisal_home")}">Đi tới trang thẩm định</a>' in page
+
+
+def test_submitting_first_asks_with_the_self_assessed_total_and_index_and_sends_nothing(client, personas,
+                                                                                        assessment, leaf):
+    head = personas[Role.UNIT_HEAD]
+    for code, inputs in {"1.1": {"value": "2"}, "1.2": {"choice": "Đúng hạn"},
+                         "1.3": {"numerator": "1", "denominator": "1"}, "1.4": {"numerator": "1", "denominator": "2"},
+                         "1.5": {"occurrences": "4"}}.items():
+        leaf_self_save(leaf_score=leaf(code), user=head, inputs=inputs)
+
+    page = text(signed_in(client, head).post(reverse("scoring:assessment_submit", args=[assessment.pk])))
+
+    assert 'id="confirm-step"' in page
+    assert "Tổng điểm tự đánh giá" in page and "Chỉ số tự đánh giá" in page and "%" in page
+    assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.DRAFT
