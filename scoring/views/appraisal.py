@@ -1,14 +1,16 @@
 """Pages of the appraisal board (issue 3): the work list, one cycle, one unit's leaves, one criterion across all
 units, a leaf's decision (also where a refused or conflicting save comes back with the user's input), the
 coordinator's bulk acceptance, finalization and reopening; and the unit's page answering the board's questions."""
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs, urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -143,7 +145,13 @@ def appraisal_criterion(request, pk, criterion_pk):
     cycle = get_cycle_for_user(request.user, pk)
     require_board_member(request.user)
     criterion = get_criterion_to_appraise(request.user, cycle.framework_id, criterion_pk)
-    page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(request.GET.get("page"))
+    return _criterion_page(request, cycle, criterion, request.GET.get("page"))
+
+
+def _criterion_page(request, cycle, criterion, page_number, *, refused=None, status=200):
+    """One criterion across the units; `refused` (a RefusedDecision) puts a refused decision back in its row, with
+    the reason and everything typed (score, reason template, reason, question)."""
+    page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(page_number)
     criteria = list(selectors.appraisable_criteria(request.user, cycle.framework_id).only("pk", "code", "title"))
     index = next((i for i, c in enumerate(criteria) if c.pk == criterion.pk), 0)
     return render(request, "scoring/appraisal_criterion.html", {
@@ -153,8 +161,30 @@ def appraisal_criterion(request, pk, criterion_pk):
         # The appraiser goes criterion by criterion, and back to the page of a unit's file holding this one.
         "previous": criteria[index - 1] if index > 0 else None,
         "next": criteria[index + 1] if index + 1 < len(criteria) else None,
-        "unit_page": index // LEAVES_PER_PAGE + 1,
-    })
+        "unit_page": index // LEAVES_PER_PAGE + 1, "refused": refused,
+    }, status=status)
+
+
+@dataclass
+class RefusedDecision:
+    anchor: str
+    values: dict
+    errors: list
+    conflict: bool
+    next: str
+
+
+def _criterion_page_to_return_to(request, assessment, criterion, next_url):
+    """The page number of the criterion-across-units page `next_url` names, when it is this criterion's page."""
+    parts = urlsplit(next_url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.view_name != "scoring:appraisal_criterion" or match.kwargs != {
+            "pk": assessment.cycle_id, "criterion_pk": criterion.pk}:
+        return None
+    return parse_qs(parts.query).get("page", ["1"])[0]
 
 
 @login_required
@@ -189,9 +219,17 @@ def appraisal_leaf(request, pk, criterion_pk):
     if request.method == "POST":
         form = DecisionForm(request.POST, templates=templates)
         status = _decide(request, form, assessment, criterion)
+        default = reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk})
         if status is None:
-            default = reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk})
             return redirect(_next_url(request, default))
+        # Refused on the criterion-across-units page: that page comes back, the reason and the input in the row.
+        next_url = _next_url(request, "")
+        page_number = next_url and _criterion_page_to_return_to(request, assessment, criterion, next_url)
+        if page_number:
+            row = selectors.leaf_row(request.user, assessment, criterion)
+            errors = [error for errors in form.errors.values() for error in errors]
+            refused = RefusedDecision(row.anchor, form.data, errors, status == 409, next_url)
+            return _criterion_page(request, assessment.cycle, criterion, page_number, refused=refused, status=status)
     return render(request, "scoring/appraisal_leaf.html", {
         "assessment": assessment, "criterion": criterion, "templates": templates, "form": form,
         "row": selectors.leaf_row(request.user, assessment, criterion), "values": form.data if form.is_bound else {},

@@ -553,3 +553,27 @@ def test_save_keeps_the_unit_on_the_page_at_its_question(client, unit_officer, a
     assert score_of(asked, "1.1").explanation_answer == "Đã có QĐ 12"
     asked.refresh_from_db()
     assert asked.status == S.EXPLANATION_REQUESTED
+
+
+def test_a_refused_decision_on_the_criterion_page_stays_there_with_everything_typed(client, appraiser, mine, cycle):
+    template = ReasonTemplate.objects.create(text="Tài liệu kiểm chứng không đúng năm")
+    back = criterion_url(cycle, "1.2") + "?page=1#row"
+
+    response = signed_in(client, appraiser).post(leaf_url(mine, "1.2"), {
+        "decision": "adjust", "version": "1", "score": "mười", "reason_template": str(template.pk),
+        "reason": "Lý do tôi gõ", "next": back})
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert response.templates[0].name == "scoring/appraisal_criterion.html"
+    assert "Điểm phải là một số, ví dụ 1,5." in text
+    assert 'value="mười"' in text and "Lý do tôi gõ</textarea>" in text
+    assert f'<option value="{template.pk}" selected>' in text
+    assert score_of(mine, "1.2").final_score is None
+
+
+def test_a_refused_decision_from_another_page_still_shows_the_leaf_page(client, appraiser, mine):
+    response = signed_in(client, appraiser).post(leaf_url(mine, "1.2"), {
+        "decision": "adjust", "version": "1", "score": "mười", "next": "/appraisal/"})
+
+    assert response.status_code == 400 and response.templates[0].name == "scoring/appraisal_leaf.html"
