@@ -68,6 +68,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "surveys.context_processors.survey_navigation",
+                "parindex.sessions.kept_post",
+                "parindex.sessions.session_timing",
             ],
         },
     }
