@@ -56,6 +56,7 @@ class CriterionSpec:
     appraiser: str = ""
     guidance: str = ""
     row: int | None = field(default=None, compare=False)
+    evidence_months_before: int = 0  # Criterion.evidence_window
 
     @property
     def parent_code(self) -> str:

@@ -235,7 +235,15 @@ def upcoming_deadlines(user, *, today: date, within_days=UPCOMING_DAYS) -> list[
 
 
 def reminders_of(user, *, today: date):
-    return Reminder.objects.filter(user=user, due_on__gte=today).select_related("cycle__block").order_by("due_on")
+    reminders = Reminder.objects.filter(user=user, due_on__gte=today)
+    if user.is_unit_user:
+        # Like the deadlines above: once the file is submitted (or the explanation sent), "còn 3 ngày" is no
+        # longer the unit's business.
+        still_due = Q(pk__in=[])
+        for kind, status in UNIT_WORK_STATUS.items():
+            still_due |= Q(deadline=kind, cycle__assessments__unit=user.unit_id, cycle__assessments__status=status)
+        reminders = reminders.filter(still_due)
+    return reminders.select_related("cycle__block").order_by("due_on")
 
 
 def home_todo(user, *, today: date) -> dict:

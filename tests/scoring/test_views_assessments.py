@@ -354,6 +354,21 @@ def test_a_submitted_unit_is_no_longer_shown_the_self_assessment_deadline(client
     assert response.context["todo"]["deadlines"] == []
 
 
+def test_after_submitting_the_home_page_no_longer_counts_down_to_the_self_assessment_deadline(
+        client, unit_officer, cycle, assessment):
+    from scoring.models import Reminder
+    from scoring.services.reminders import reminders_send
+
+    Cycle.objects.filter(pk=cycle.pk).update(self_assessment_deadline=timezone.localdate() + timedelta(days=3))
+    reminders_send()
+    message = Reminder.objects.get(user=unit_officer).message
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.SUBMITTED)
+
+    page = text(signed_in(client, unit_officer).get(reverse("home")))
+
+    assert message not in page and "còn 3 ngày" not in page
+
+
 def test_the_board_sees_how_many_submitted_assessments_wait_for_it(client, personas, cycle, assessment):
     from scoring.models import Criterion
 
