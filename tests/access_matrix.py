@@ -32,7 +32,7 @@ Other keywords:
              "unit" (own_unit or other_unit), "framework" (a shared framework), "unknown_token" (in no session),
              "survey" (a survey rating both units), "invited_group" (its group invited by name), "question" (a
              question of that group, not answered yet), "survey_code" and "unit_code" (its public link for own_unit
-             or other_unit), "job" (a results run of 2024 that no
+             or other_unit; "own_unit_code" is own_unit's on both sides), "job" (a results run of 2024 that no
              persona started, still queued), "publication" (a publication of 2024)
     method   "get" (the default) or "post" for routes that only accept POST
     data     the request body
@@ -166,6 +166,11 @@ MATRIX = {
     "surveys:answer_token": access(everyone=404, kwargs=TOKEN),
     "surveys:answer_public": access(everyone=200, kwargs=PUBLIC_LINK),
     "surveys:answer_thanks": access(everyone=200),
+    "surveys:kiosk_next": access(everyone=404, method="post"),  # this device is no kiosk
+    # A manager turns this device into a kiosk for own_unit's public link (data names it on both sides).
+    "surveys:kiosk_start": access(**{**MANAGERS_ONLY, "managers": Redirect("surveys:answer_public", kwargs={
+        "survey_code": "survey_code", "unit_code": "own_unit_code"})}, kwargs=SURVEY, method="post",
+        data={"unit": "SNV"}),
     # Survey results (issue 5): readers see the page; the exports hold every answer, so only managers download.
     "surveys:survey_results": access(**SURVEY_READERS, kwargs=SURVEY),
     "surveys:survey_export_answers": access(**MANAGERS_ONLY, kwargs=SURVEY),
