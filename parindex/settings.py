@@ -160,7 +160,7 @@ STORAGES = {
 # and static files straight from static/ without collectstatic: STATIC_FINDERS=1 with STATIC_MANIFEST=0.
 WHITENOISE_USE_FINDERS = env_bool("STATIC_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
-UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "5")) * 1024 * 1024  # an Excel upload (forms.upload_max_mb)
 EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))  # one evidence file (tài liệu kiểm chứng)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -170,7 +170,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parindex@localhost")
 
 # Celery: without REDIS_URL tasks run in-process, so `make run` needs nothing else installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "memory://localhost/"  # with a host: kombu warns otherwise
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or os.environ.get("CELERY_BROKER_URL"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
@@ -236,4 +236,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Tasks run in-process (no REDIS_URL: `make run`) would print "Task … succeeded" for every background job on
+    # the console; a real worker keeps its log (celery -l info).
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }

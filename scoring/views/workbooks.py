@@ -24,11 +24,11 @@ from .staging import forget_staged, stage_for_session, staged_path_for_session
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "workbook_uploads"  # session key: the tokens of this user's staged workbooks
 class WorkbookUploadForm(FrameworkUploadForm):
-    """The framework upload's checks (an .xlsx of at most 5 MB), then the self-assessment workbook's own."""
+    """The framework upload's checks (an .xlsx of at most UPLOAD_MAX_MB), then the self-assessment workbook's own."""
 
-    file = forms.FileField(label=gettext_lazy("Sổ tự đánh giá đã điền (.xlsx, tối đa 5 MB)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
                            error_messages={"empty": gettext_lazy("Tệp rỗng: hãy chọn sổ tự đánh giá đã điền.")})
+    label = gettext_lazy("Sổ tự đánh giá đã điền (.xlsx, tối đa %(mb)s MB)")
     check = staticmethod(check_assessment_workbook)
 
 
