@@ -167,6 +167,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parindex@localhost")
+# The site's address as e-mails written by the worker link to it (no request there to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: without REDIS_URL tasks run in-process, so `make run` needs nothing else installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from scoring.views.home import healthz, home, session_keepalive
+from scoring.views.home import healthz, home, notice_settings, session_keepalive
 
 urlpatterns = [
     path("", home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/session/", session_keepalive, name="session_keepalive"),
+    path("accounts/notices/", notice_settings, name="notice_settings"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

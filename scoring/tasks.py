@@ -22,3 +22,11 @@ def send_reminders():
     from .services.reminders import reminders_send
 
     reminders_send()
+
+
+@shared_task(name="scoring.send_notice_emails")
+def send_notice_emails(notice_ids):
+    """After the commit of the change they tell of (services/notices.py); safe to re-run."""
+    from .services.notices import notices_email
+
+    notices_email(notice_ids)

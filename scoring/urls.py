@@ -30,6 +30,7 @@ urlpatterns = [
     path("cycles/<int:pk>/deadlines/", cycles.cycle_deadlines, name="cycle_deadlines"),
     path("cycles/<int:pk>/close/", cycles.cycle_close, name="cycle_close"),
     path("cycles/<int:pk>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
+    path("cycles/<int:pk>/remind/", cycles.cycle_remind, name="cycle_remind"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
     path("leaves/<int:pk>/", assessments.leaf_detail, name="leaf_detail"),

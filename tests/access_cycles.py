@@ -34,6 +34,7 @@ MATRIX = {
     "scoring:cycle_close": access(**{**MANAGERS_ONLY, "managers": BACK_TO_CYCLE}, kwargs=CYCLE, method="post",
                                   data=CONFIRMED),
     "scoring:cycle_reopen": access(**{**MANAGERS_ONLY, "managers": BACK_TO_CYCLE}, kwargs=CYCLE, method="post"),
+    "scoring:cycle_remind": access(**{**MANAGERS_ONLY, "managers": BACK_TO_CYCLE}, kwargs=CYCLE, method="post"),
     # Another unit's assessment or leaf is not revealed (404); every other role reads them.
     "scoring:assessment_detail": access(**OWN_UNIT_ONLY, kwargs=ASSESSMENT),
     "scoring:leaf_detail": access(**OWN_UNIT_ONLY, kwargs=LEAF_SCORE),

@@ -132,6 +132,7 @@ MATRIX = {
     "password_change": access(**SIGNED_IN),
     "password_change_done": access(**SIGNED_IN),
     "session_keepalive": access(**SIGNED_IN),
+    "notice_settings": access(**SIGNED_IN),
     "set_language": access(everyone=Redirect("home"), method="post", data={"language": "vi", "next": "/"}),
     "admin:index": access(everyone=Redirect("admin:login"), admin=200),
     "api_schema": access(**SIGNED_IN),

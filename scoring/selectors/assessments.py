@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..framework_display import TreeRow
 from ..models import (AssessmentStatus as S, Criterion, Cycle, DeadlineKind, Evidence, Framework, LeafScore,
-                      Method, Reminder, Role)
+                      Method, Notice, Reminder, Role)
 from ..permissions import assessments_visible_to, criteria_appraisable_by, cycles_visible_to, is_manager
 from . import criteria_tree, framework_spec
 
@@ -267,3 +267,8 @@ def waiting_for_board(user):
     mine = criteria_appraisable_by(user, Criterion.objects.filter(framework=OuterRef("cycle__framework")))
     return waiting.filter(Exists(mine))
 
+
+
+def notices_of(user):
+    """The user's notices (services/notices.py), newest first."""
+    return Notice.objects.filter(user=user).order_by("-created_at", "-id")

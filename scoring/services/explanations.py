@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import workflow
 from ..models import Assessment, AuditSource, LeafScore
+from . import notices
 from .appraisal import assessment_move, codes_text, conflict_message
 from .audit import audit_entry, audit_write
 
@@ -51,6 +52,7 @@ def assessment_submit_explanation(*, assessment: Assessment, user, today: date |
             raise workflow.WorkflowError(_("Chưa trả lời yêu cầu giải trình của %(count)s tiêu chí: %(codes)s.")
                                          % {"count": len(unanswered), "codes": codes_text(unanswered)})
         audit_write([assessment_move(assessment, status, user=user, source=source)])
+        notices.notify_explanation_answered(assessment)
     return assessment
 
 

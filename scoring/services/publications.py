@@ -11,6 +11,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from . import notices
 from ..models import Cycle, Job, JobStatus, Publication
 from ..selectors import results_snapshot
 from .audit import audit_entry, audit_write
@@ -54,6 +55,7 @@ def _publish(year, user, note):
         year=year, version=previous.version + 1 if previous else 1, content=content, sha256=sha256, note=note,
         changes=publication_changes(previous.content, content) if previous else [], published_by=user)
     _audit(publication, previous, user)
+    notices.notify_year_published(year, publication.version)
     return publication
 
 

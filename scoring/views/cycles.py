@@ -16,7 +16,7 @@ from ..models import AssessmentStatus, Block, Cycle
 from ..permissions import get_cycle_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
 from ..selectors.confirmations import cycle_close_summary
-from ..services import cycles as services
+from ..services import cycles as services, notices
 
 CYCLES_PAGE_SIZE = 20
 ASSESSMENTS_PAGE_SIZE = 50
@@ -163,4 +163,17 @@ def _set_state(request, pk, service, *, done, already):
     if reason is not None:
         changed = service(cycle=cycle, user=request.user, reason=reason)
         (messages.success if changed else messages.info)(request, (done if changed else already) % {"cycle": cycle})
+    return redirect("scoring:cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_remind(request, pk):
+    """The coordinator reminds, in one action, every unit of the cycle that has not submitted (notice + e-mail)."""
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    reminded = notices.cycle_remind_unsubmitted(cycle=cycle, user=request.user)
+    if reminded:
+        messages.success(request, _("Đã nhắc %(n)s đơn vị chưa gửi hồ sơ (trang chủ và e-mail).") % {"n": reminded})
+    else:
+        messages.info(request, _("Mọi đơn vị của kỳ đã gửi hồ sơ."))
     return redirect("scoring:cycle_detail", pk=cycle.pk)

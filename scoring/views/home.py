@@ -1,19 +1,41 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
 
 from .. import selectors
-from ..selectors.assessments import home_todo
+from ..selectors.assessments import home_todo, notices_of
+from ..services.notices import user_email_notices_set
 
 
 @login_required
 def home(request):
     context = selectors.home_summary(request.user)
     context["todo"] = home_todo(request.user, today=timezone.localdate())
+    context["notices"] = notices_of(request.user)[:10]
     return render(request, "scoring/home.html", context)
+
+
+class NoticeSettingsForm(forms.Form):
+    email_notices = forms.BooleanField(label=gettext_lazy("Gửi thông báo cho tôi qua e-mail"), required=False)
+
+
+@login_required
+def notice_settings(request):
+    """Each person turns the e-mail of notices on or off (the home page shows them either way)."""
+    # An unticked box posts nothing: the form is bound by the method, not by a non-empty body.
+    form = NoticeSettingsForm(request.POST if request.method == "POST" else None,
+                              initial={"email_notices": request.user.email_notices})
+    if form.is_valid():
+        user_email_notices_set(user=request.user, enabled=form.cleaned_data["email_notices"])
+        messages.success(request, _("Đã lưu cách nhận thông báo."))
+        return redirect("notice_settings")
+    return render(request, "scoring/notice_settings.html", {"form": form, "notices": notices_of(request.user)[:50]})
 
 
 @login_required
