@@ -35,6 +35,7 @@ def test_an_answer_sent_after_the_session_ended_comes_back_after_signing_in(page
     dialog = page.locator("#session-dialog")
     expect(dialog).to_contain_text("Phiên làm việc đã hết hạn", timeout=8000)
     dialog.get_by_role("button", name="Đóng").click()
+    page.wait_for_timeout(1500)  # the server counts whole seconds since the login: be past its limit too
     page.get_by_role("button", name="Lưu giải trình").click()
 
     expect(page.get_by_text("nội dung bạn vừa nhập đã được giữ")).to_be_visible()
