@@ -139,6 +139,7 @@ CYCLE, ASSESSMENT, LEAF = {"pk": "cycle"}, {"pk": "assessment"}, {"pk": "leaf"}
 ROUTE_OBJECTS = {
     "scoring:cycle_list": {}, "scoring:cycle_create": {}, "scoring:cycle_detail": CYCLE,
     "scoring:cycle_deadlines": CYCLE, "scoring:cycle_close": CYCLE, "scoring:cycle_reopen": CYCLE,
+    "scoring:cycle_remind": CYCLE,
     "scoring:assessment_detail": ASSESSMENT, "scoring:assessment_submit": ASSESSMENT, "scoring:leaf_detail": LEAF,
     "scoring:evidence_list": LEAF, "scoring:evidence_upload": LEAF, "scoring:evidence_attach": LEAF,
     "scoring:evidence_link": LEAF, "scoring:evidence_download": {"pk": "evidence"},
