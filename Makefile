@@ -32,8 +32,10 @@ migrate: install
 demo: migrate messages
 	$(PY) manage.py seed_demo
 
+# DEBUG stays off so a mistyped link shows the site's own 404 page, as in production (tracebacks still reach the
+# console through logging); static files come from static/ directly, no collectstatic needed.
 run: demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-0} STATIC_MANIFEST=0 STATIC_FINDERS=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install
 	$(BIN)/celery -A parindex worker -l info --concurrency=2

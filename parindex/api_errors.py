@@ -6,9 +6,10 @@ for a submission refused for missing items. DRF's own validation errors, `{field
 it, and a URL under /api/ that matches no route (a non-numeric id) answers JSON 404, not the HTML page."""
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
+
+from .errors import page_not_found
 
 API_PREFIX = "/api/"
 STANDARD_REFUSALS = {
@@ -47,7 +48,7 @@ def not_found(request, exception):
     """handler404: JSON under /api/ (a client parses it), the site's page elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": _("Không tìm thấy.")}, status=404)
-    return defaults.page_not_found(request, exception)
+    return page_not_found(request, exception)
 
 
 def document_standard_refusals(result, generator, request, public):

@@ -70,6 +70,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "surveys.context_processors.survey_navigation",
+                "parindex.sessions.kept_post",
+                "parindex.sessions.session_timing",
             ],
         },
     }
@@ -137,6 +139,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "parindex.errors.csrf_failure"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -159,7 +162,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# `make run` serves the demo with DEBUG off (our error pages, not Django's technical ones, answer a mistyped URL)
+# and static files straight from static/ without collectstatic: STATIC_FINDERS=1 with STATIC_MANIFEST=0.
+WHITENOISE_USE_FINDERS = env_bool("STATIC_FINDERS", DEBUG)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 # Workbooks (Excel imports): the file as uploaded in the browser, then what it may inflate to, measured before
 # openpyxl parses it (scoring/excel/limits.py). The browser's limits fit the largest real upload (a national
 # framework: a few thousand criteria rows; a unit's self-assessment; a survey design) with a wide margin; the
@@ -184,13 +190,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parindex@localhost")
 # New accounts choose their password through a one-time link (issue 10); it expires after this many days. SITE_URL
-# makes the links absolute in e-mails and in the file `import_accounts --links` writes.
+# makes the links absolute in e-mails (the set-password links, and the notices the worker sends with no request to
+# ask) and in the file `import_accounts --links` writes.
 SET_PASSWORD_LINK_DAYS = int(os.environ.get("SET_PASSWORD_LINK_DAYS", "7"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: without REDIS_URL tasks run in-process, so `make run` needs nothing else installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "memory://"
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL) or "memory://localhost/"  # with a host: kombu warns otherwise
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or os.environ.get("CELERY_BROKER_URL"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
@@ -271,4 +278,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Tasks run in-process (no REDIS_URL: `make run`) would print "Task … succeeded" for every background job on
+    # the console; a real worker keeps its log (celery -l info).
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from scoring.views.accounts import set_password
-from scoring.views.home import healthz, home
+from scoring.views.home import healthz, home, notice_settings, session_keepalive
 
 urlpatterns = [
     path("", home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/session/", session_keepalive, name="session_keepalive"),
+    path("accounts/notices/", notice_settings, name="notice_settings"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # "Quên mật khẩu": Django's reset by e-mail, for everyone; and a new account's one-time set-password link.
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
@@ -31,4 +33,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
-handler404 = "parindex.api_errors.not_found"  # JSON under /api/, e.g. for a non-numeric id
+# Our own error pages (parindex/errors.py): Vietnamese, inside the navigation, with a way back; a 404 under /api/ is
+# JSON (parindex/api_errors.py), e.g. for a non-numeric id.
+handler400 = "parindex.errors.bad_request"
+handler403 = "parindex.errors.permission_denied"
+handler404 = "parindex.api_errors.not_found"
+handler500 = "parindex.errors.server_error"

@@ -389,7 +389,7 @@ class LeafAnswer(CycleErrors, views.APIView):
 
 
 def _evidence(user):
-    return evidence_visible_to(user).select_related("leaf_score__assessment__cycle")
+    return evidence_visible_to(user).select_related("leaf_score__assessment__cycle", "leaf_score__criterion")
 
 
 class EvidenceList(CycleErrors, generics.ListAPIView):

@@ -210,8 +210,15 @@ def _evidence(scores, officer, rng):
                      upload=SimpleUploadedFile(f"quyet-dinh-{document + 1}.pdf", _pdf(officer.unit.code, document),
                                                content_type="application/pdf"),
                      document_number=f"{100 + document}/QĐ-{officer.unit.code}",
-                     issue_date=f"{10 + document}/0{3 + document}/{YEAR}",
+                     issue_date=_issue_date(score.criterion, document),
                      title=f"Quyết định ban hành kế hoạch cải cách hành chính năm {YEAR} (số {document + 1})")
+
+
+def _issue_date(criterion, document):
+    """Within the leaf's window: the plan of the year (1.1.1) is dated in December of the year before."""
+    if criterion.evidence_months_before:
+        return f"{20 + document}/12/{YEAR - 1}"
+    return f"{10 + document}/0{3 + document}/{YEAR}"
 
 
 def _pdf(unit_code, document):

@@ -20,6 +20,9 @@ ON_TIME = "choice Ban hành đúng hạn={}; Ban hành chậm={}; Không ban hà
 HAS = "choice Có={}; Không=0"
 FULL = "choice Đầy đủ={}; Chưa đầy đủ={}; Không thực hiện=0"
 
+# The plan of the year is issued by 31/12 of the year before: its documents count from 1 October of that year.
+EVIDENCE_MONTHS_BEFORE = {"1.1.1": 3}
+
 # code, title, max points[, method, rule, evidence required, guidance, appraiser (default: the area's)]
 TREE = (
     ("1", "Chỉ đạo, điều hành cải cách hành chính", "10"),
@@ -213,7 +216,8 @@ def _node(code, title, max_points, method="", rule="", evidence=False, guidance=
     if appraiser is None:
         appraiser = AREA_APPRAISERS[code.partition(".")[0]] if method and method != SURVEY else ""
     return CriterionSpec(code=code, title=title, max_points=Decimal(max_points), method=method, rule=rule,
-                         evidence_required=evidence, appraiser=appraiser, guidance=guidance)
+                         evidence_required=evidence, appraiser=appraiser, guidance=guidance,
+                         evidence_months_before=EVIDENCE_MONTHS_BEFORE.get(code, 0))
 
 
 def _grade(code, label, min_index, min_area_index=None):

@@ -58,6 +58,9 @@ class CriterionSpec:
     appraiser: str = ""
     guidance: str = ""
     row: int | None = field(default=None, compare=False)
+    # Criterion.evidence_window. Not a column of the framework workbook yet, so a workbook round trip keeps the
+    # other fields and compares equal without it (set through the spec, the admin or the demo).
+    evidence_months_before: int = field(default=0, compare=False)
 
     @property
     def parent_code(self) -> str:

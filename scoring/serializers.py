@@ -176,7 +176,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return evidence.linked_from_id is not None
 
     def get_flags(self, evidence) -> list[str]:
-        return evidence_flags(evidence.issue_date, evidence.leaf_score.assessment.cycle.year)
+        leaf_score = evidence.leaf_score
+        return evidence_flags(evidence.issue_date, leaf_score.criterion.evidence_window(leaf_score.assessment.cycle.year))
 
     def get_download_url(self, evidence) -> str:
         return reverse("scoring_api:evidence_download", kwargs={"pk": evidence.pk})

@@ -45,3 +45,9 @@ def email_set_password_link(user_id):
     from .services.set_password_links import set_password_link_email
 
     set_password_link_email(user_id)
+@shared_task(name="scoring.send_notice_emails")
+def send_notice_emails(notice_ids):
+    """After the commit of the change they tell of (services/notices.py); safe to re-run."""
+    from .services.notices import notices_email
+
+    notices_email(notice_ids)

@@ -45,6 +45,7 @@ urlpatterns = [
     path("cycles/<int:pk>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
     path("cycles/<int:pk>/roster/", cycles.cycle_roster, name="cycle_roster"),
     path("cycles/<int:pk>/roster/act/", cycles.cycle_roster_act, name="cycle_roster_act"),
+    path("cycles/<int:pk>/remind/", cycles.cycle_remind, name="cycle_remind"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/submit/", assessments.assessment_submit, name="assessment_submit"),
     path("leaves/<int:pk>/", assessments.leaf_detail, name="leaf_detail"),

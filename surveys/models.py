@@ -3,6 +3,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +44,14 @@ class Survey(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def answering_state(self) -> str:
+        """"not_yet", "open" or "closed" today: a survey stops taking answers at the end of its closing day."""
+        today = timezone.localdate()
+        if self.opens_on and today < self.opens_on:
+            return "not_yet"
+        return "closed" if self.closes_on and today > self.closes_on else "open"
 
 
 class RespondentGroup(models.Model):

@@ -38,4 +38,6 @@ urlpatterns = [
     path("khao-sat/t/<str:token>/", answering.answer_token, name="answer_token"),
     path("khao-sat/p/<str:survey_code>/<str:unit_code>/", answering.answer_public, name="answer_public"),
     path("khao-sat/cam-on/", answering.answer_thanks, name="answer_thanks"),
+    path("khao-sat/quay/tiep-theo/", answering.kiosk_next_respondent, name="kiosk_next"),
+    path("surveys/<int:pk>/kiosk/", surveys.kiosk_start_view, name="kiosk_start"),
 ]

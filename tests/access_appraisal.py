@@ -1,7 +1,7 @@
 """Access-matrix lines of one capability (format: top of tests/access_matrix.py): the appraisal board's pages and
 the unit's explanation page (issue 3)."""
 # Imported at the bottom of access_matrix.py, once these names exist there.
-from .access_matrix import LOGIN, MANAGERS_ONLY, OWN_UNIT_ONLY, SIGNED_IN, UNIT, Redirect, access  # noqa: F401
+from .access_matrix import CONFIRMED, LOGIN, MANAGERS_ONLY, OWN_UNIT_ONLY, SIGNED_IN, UNIT, Redirect, access  # noqa: F401
 
 CYCLE = {"pk": "appraisal_cycle"}
 CRITERION = {"pk": "appraisal_cycle", "criterion_pk": "appraisal_criterion"}
@@ -44,7 +44,7 @@ MATRIX = {
     "scoring:appraisal_criterion": access(**BOARD, kwargs=CRITERION),
     # Nothing is complete yet: the manager is sent back to the cycle with "no unit to finalize".
     "scoring:appraisal_cycle_finalize": access(**{**MANAGERS_ONLY, "managers": Redirect(
-        "scoring:appraisal_cycle", kwargs=CYCLE)}, kwargs=CYCLE, method="post"),
+        "scoring:appraisal_cycle", kwargs=CYCLE)}, kwargs=CYCLE, method="post", data=CONFIRMED),
     # An appraiser finishes its agency's round 1, a manager opens the explanation round: both back on the cycle.
     "scoring:appraisal_cycle_round": access(**{**BOARD, "managers": Redirect("scoring:appraisal_cycle", kwargs=CYCLE),
                                                "appraiser": Redirect("scoring:appraisal_cycle", kwargs=CYCLE)},
@@ -52,10 +52,11 @@ MATRIX = {
     "scoring:appraisal_assessment": access(**BOARD_ON_FILE, kwargs=FILE),
     "scoring:appraisal_leaf": access(**BOARD_ON_FILE, kwargs=LEAF),
     "scoring:appraisal_accept_untouched": access(**{**BOARD_ON_FILE, "managers": BACK_TO_FILE,
-                                                    "appraiser": BACK_TO_FILE}, kwargs=FILE, method="post"),
+                                                    "appraiser": BACK_TO_FILE}, kwargs=FILE, method="post",
+                                                  data=CONFIRMED),
     # Refused (leaves lack a score): the manager is back on the file with the reason.
     "scoring:appraisal_finalize": access(**{**MANAGERS_ONLY, "managers": BACK_TO_FILE, "unit_users_on_other": 404},
-                                         kwargs=FILE, method="post"),
+                                         kwargs=FILE, method="post", data=CONFIRMED),
     "scoring:appraisal_reopen": access(**MANAGERS_ONLY, unit_users_on_other=404, kwargs=FILE),
     # Every reader of the file reads the questions; only its unit answers and submits.
     "scoring:explanation_list": access(**OWN_UNIT_ONLY, kwargs=FILE),
@@ -63,5 +64,5 @@ MATRIX = {
                                          kwargs=ASKED_LEAF, method="post",
                                          data={"version": "1", "answer": "Đã ban hành QĐ 12"}),
     "scoring:explanation_submit": access(**{**UNIT_ONLY_ON_FILE, "unit_users_on_own": BACK_TO_QUESTIONS},
-                                         kwargs=FILE, method="post"),
+                                         kwargs=FILE, method="post", data=CONFIRMED),
 }

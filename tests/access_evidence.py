@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from .access_matrix import LOGIN, MANAGERS_ONLY, OWN_UNIT_ONLY, SIGNED_IN, UNIT, Redirect, access  # noqa: F401
+from .access_matrix import CONFIRMED, LOGIN, MANAGERS_ONLY, OWN_UNIT_ONLY, SIGNED_IN, UNIT, Redirect, access  # noqa: F401
 
 
 def objects(own_unit, other_unit):
@@ -55,5 +55,5 @@ MATRIX = {
     "scoring:evidence_attach": access(**UNIT_WRITES, unit_users_on_own=BACK_TO_LEAF, kwargs=LEAF, method="post"),
     "scoring:evidence_link": access(**UNIT_WRITES, unit_users_on_own=BACK_TO_LEAF, kwargs=LEAF, method="post"),
     "scoring:evidence_remove": access(**UNIT_WRITES, unit_users_on_own=BACK_TO_LEAF, kwargs=EVIDENCE,
-                                      method="post"),
+                                      method="post", data=CONFIRMED),
 }

@@ -32,7 +32,7 @@ Other keywords:
              "unit" (own_unit or other_unit), "framework" (a shared framework), "unknown_token" (in no session),
              "survey" (a survey rating both units), "invited_group" (its group invited by name), "question" (a
              question of that group, not answered yet), "survey_code" and "unit_code" (its public link for own_unit
-             or other_unit), "job" (a results run of 2024 that no
+             or other_unit; "own_unit_code" is own_unit's on both sides), "job" (a results run of 2024 that no
              persona started, still queued), "publication" (a publication of 2024)
     method   "get" (the default) or "post" for routes that only accept POST
     data     the request body
@@ -52,6 +52,8 @@ AUDIENCES = {  # broadest first
     ANONYMOUS: (ANONYMOUS,),
 }
 LOGIN = "LOGIN"
+# The POST that carries out an irreversible action once its confirmation step was passed (parindex/confirmation.py).
+CONFIRMED = {"confirmed": "1"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ MATRIX = {
     "logout": access(everyone=Redirect("login"), method="post"),
     "password_change": access(**SIGNED_IN),
     "password_change_done": access(**SIGNED_IN),
+    "session_keepalive": access(**SIGNED_IN),
+    "notice_settings": access(**SIGNED_IN),
     "set_language": access(everyone=Redirect("home"), method="post", data={"language": "vi", "next": "/"}),
     "admin:index": access(everyone=Redirect("admin:login"), admin=200),
     "api_schema": access(**SIGNED_IN),
@@ -163,6 +167,11 @@ MATRIX = {
     "surveys:answer_token": access(everyone=404, kwargs=TOKEN),
     "surveys:answer_public": access(everyone=200, kwargs=PUBLIC_LINK),
     "surveys:answer_thanks": access(everyone=200),
+    "surveys:kiosk_next": access(everyone=404, method="post"),  # this device is no kiosk
+    # A manager turns this device into a kiosk for own_unit's public link (data names it on both sides).
+    "surveys:kiosk_start": access(**{**MANAGERS_ONLY, "managers": Redirect("surveys:answer_public", kwargs={
+        "survey_code": "survey_code", "unit_code": "own_unit_code"})}, kwargs=SURVEY, method="post",
+        data={"unit": "SNV"}),
     # Survey results (issue 5): readers see the page; the exports hold every answer, so only managers download.
     "surveys:survey_results": access(**SURVEY_READERS, kwargs=SURVEY),
     "surveys:survey_export_answers": access(**MANAGERS_ONLY, kwargs=SURVEY),
@@ -194,7 +203,7 @@ MATRIX = {
     "scoring:job_status": access(anonymous=LOGIN, managers=200, others=404, kwargs=JOB),
     # Refused while that run is queued: the manager is sent back to the results page with the reason.
     "scoring:publication_create": access(anonymous=LOGIN, managers=Redirect("scoring:results"), others=403,
-                                         method="post", data={"year": "2024"}),
+                                         method="post", data={"year": "2024", **CONFIRMED}),
     "scoring:publication_list": access(**SIGNED_IN),
     "scoring:publication_detail": access(**SIGNED_IN, kwargs=PUBLICATION),
     "scoring:publication_content": access(**SIGNED_IN, kwargs=PUBLICATION),

@@ -56,7 +56,7 @@ def route_objects(request, own_unit, other_unit):
     A capability's objects are built only for the routes that need them: its own routes (after the capabilities
     listed before it, which it may build on) and any route whose kwargs name a value not built yet."""
     framework = make_framework(leaves={"1.1": ("appraised", "10")})
-    shared = {"framework": framework.pk, "unknown_token": "khong-co-trong-phien",
+    shared = {"framework": framework.pk, "unknown_token": "khong-co-trong-phien", "own_unit_code": own_unit.code,
               **survey_objects(own_unit, other_unit), **result_objects()}
     sides = {"own": {**shared, "unit": own_unit.pk, "unit_code": own_unit.code},
              "other": {**shared, "unit": other_unit.pk, "unit_code": other_unit.code}}

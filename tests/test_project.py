@@ -69,3 +69,13 @@ def test_celery_never_loses_a_job_when_a_worker_dies():
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
     # A task must be stopped before Redis would hand its message to a second worker.
     assert settings.CELERY_TASK_TIME_LIMIT < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+
+def test_the_licence_is_an_spdx_expression_so_installing_prints_no_deprecation_warning():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+
+    assert project["project"]["license"] == "AGPL-3.0-or-later"
+    assert "setuptools>=77" in project["build-system"]["requires"]  # the first to read PEP 639 licences

@@ -5,6 +5,7 @@ from .audit import AuditEntry, AuditSource
 from .evidence import Evidence, EvidenceFile
 from .frameworks import Criterion, Framework, GradeTier, Method
 from .jobs import Job, JobStatus
+from .notices import Notice, NoticeKind
 from .planning import Scenario
 from .results import Publication, UnitResult
 from .units import Agency, Block, Unit
@@ -12,6 +13,6 @@ from .units import Agency, Block, Unit
 __all__ = [
     "Agency", "AgencyRound", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion",
     "Cycle", "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus",
-    "LateDecision", "LeafScore", "Method", "Publication", "ReasonTemplate", "Reminder", "Role", "RosterEntry",
-    "Scenario", "SetPasswordLink", "Unit", "UnitResult", "User",
+    "LateDecision", "LeafScore", "Method", "Notice", "NoticeKind", "Publication", "ReasonTemplate", "Reminder", "Role",
+    "RosterEntry", "Scenario", "SetPasswordLink", "Unit", "UnitResult", "User",
 ]

@@ -31,6 +31,8 @@ class User(AbstractUser):
         related_name="members",
         verbose_name=_("cơ quan thẩm định"),
     )
+    email_notices = models.BooleanField(_("nhận thông báo qua e-mail"), default=True,
+                                        help_text=_("Thông báo vẫn hiện trên trang chủ khi tắt e-mail."))
 
     class Meta:
         verbose_name = _("người dùng")

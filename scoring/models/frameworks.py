@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -77,6 +78,12 @@ class Criterion(models.Model):
     method = models.CharField(_("phương pháp"), max_length=20, choices=Method.choices, blank=True)
     rule = models.CharField(_("quy tắc chấm"), max_length=500, blank=True)
     evidence_required = models.BooleanField(_("bắt buộc tài liệu kiểm chứng"), default=False)
+    # Some criteria ask for documents issued before the assessment year (a plan issued by 31/12 of the year
+    # before): their window opens this many months before 1 January. 0: the assessment year itself.
+    evidence_months_before = models.PositiveSmallIntegerField(
+        _("tài liệu kiểm chứng từ (số tháng trước năm đánh giá)"), default=0,
+        help_text=_("Ví dụ 3: tài liệu ban hành từ 01/10 năm trước đến 31/12 năm đánh giá được tính là đúng thời "
+                    "gian. 0: chỉ năm đánh giá."))
     agency = models.ForeignKey("scoring.Agency", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="criteria", verbose_name=_("cơ quan thẩm định"))
     guidance = models.TextField(_("hướng dẫn"), blank=True)
@@ -92,6 +99,11 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.code}. {self.title}"
+
+    def evidence_window(self, year: int) -> tuple[date, date]:
+        """The first and last day a document cited for this leaf may be dated, for assessment year `year`."""
+        month = year * 12 - self.evidence_months_before
+        return date(month // 12, month % 12 + 1, 1), date(year, 12, 31)
 
     @property
     def is_leaf(self):

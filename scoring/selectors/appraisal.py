@@ -3,6 +3,7 @@ criterion across units beside last year's score, the questions asked of a unit, 
 (leaf_history() feeds templates/scoring/_leaf_history.html, leaf_appraisal() templates/scoring/_leaf_appraisal.html).
 
 Set-based: a page of rows costs a fixed handful of queries (scores, evidence, last year), never one per row."""
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -243,6 +244,9 @@ def unit_rows(user, assessment, criteria) -> list[LeafRow]:
     """One file's leaves (a page of `criteria`), each with its evidence and last year's score."""
     criteria = list(criteria)
     scores = {s.criterion_id: s for s in LeafScore.objects.filter(assessment=assessment, criterion__in=criteria)}
+    by_pk = {criterion.pk: criterion for criterion in criteria}
+    for score in scores.values():
+        score.criterion = by_pk[score.criterion_id]  # the evidence window is the leaf's: no query per row
     evidence = evidence_by_leaf(scores.values(), assessment.cycle.year)
     previous = previous_scores(assessment.cycle, [c.code for c in criteria], [assessment.unit_id])
     return [_row(user, assessment, criterion, scores.get(criterion.pk), evidence,
@@ -253,6 +257,8 @@ def criterion_rows(user, cycle, criterion, assessments) -> list[LeafRow]:
     """One leaf across the units of a page of `assessments`, side by side."""
     assessments = list(assessments)
     scores = {s.assessment_id: s for s in LeafScore.objects.filter(criterion=criterion, assessment__in=assessments)}
+    for score in scores.values():
+        score.criterion = criterion
     evidence = evidence_by_leaf(scores.values(), cycle.year)
     previous = previous_scores(cycle, [criterion.code], [a.unit_id for a in assessments])
     for assessment in assessments:
@@ -276,13 +282,15 @@ def _row(user, assessment, criterion, score, evidence, previous):
 
 
 def evidence_by_leaf(scores, year) -> dict:
-    """leaf score id -> its documents, each with its download link and a flag when dated outside the year."""
+    """leaf score id -> its documents, each with its download link and a flag when dated outside its leaf's window
+    (Criterion.evidence_window: the assessment year unless the framework opens it earlier)."""
     found = defaultdict(list)
-    ids = [score.pk for score in scores]
-    for item in Evidence.objects.filter(leaf_score__in=ids).select_related("file").order_by("added_at", "id"):
+    windows = {score.pk: score.criterion.evidence_window(year) for score in scores}
+    for item in Evidence.objects.filter(leaf_score__in=list(windows)).select_related("file").order_by("added_at", "id"):
+        start, end = windows[item.leaf_score_id]
         found[item.leaf_score_id].append({
             "item": item, "url": evidence_url(item.pk),
-            "out_of_year": item.issue_date is not None and item.issue_date.year != year,
+            "out_of_year": item.issue_date is not None and not start <= item.issue_date <= end,
         })
     return found
 
@@ -395,7 +403,34 @@ def value_text(name, value):
         internal = LeafScore._meta.get_field(name).get_internal_type()
     except FieldDoesNotExist:
         return value
+    if internal == "JSONField":
+        return _json_inputs_text(value)
     return _number_text(value) if internal == "DecimalField" else value
+
+
+def _json_inputs_text(value):
+    try:
+        inputs = json.loads(value)
+    except ValueError:
+        return value
+    return inputs_text(inputs) if isinstance(inputs, dict) else value
+
+
+def inputs_text(inputs) -> str:
+    """A unit's entries in words, as the history shows them: "Chọn: Ban hành đúng hạn", "Tử số 18 / mẫu số 20"."""
+    parts, rest = [], dict(inputs)
+    if "choice" in rest:
+        parts.append(_("Chọn: %(choice)s") % {"choice": rest.pop("choice")})
+    if "numerator" in rest or "denominator" in rest:
+        parts.append(_("Tử số %(numerator)s / mẫu số %(denominator)s") % {
+            "numerator": _number_text(rest.pop("numerator", "—")),
+            "denominator": _number_text(rest.pop("denominator", "—"))})
+    if "occurrences" in rest:
+        parts.append(_("Số lần vi phạm: %(count)s") % {"count": _number_text(rest.pop("occurrences"))})
+    if "value" in rest:
+        parts.append(_("Điểm nhập: %(value)s") % {"value": _number_text(rest.pop("value"))})
+    parts += [f"{INPUT_LABELS.get(key, key)}: {_number_text(value)}" for key, value in rest.items()]
+    return "; ".join(parts) or "—"
 
 
 def explain_rounds(score):

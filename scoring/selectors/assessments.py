@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..framework_display import TreeRow
 from ..models import (Assessment, AssessmentStatus, AssessmentStatus as S, Criterion, Cycle, DeadlineKind, Evidence,
-                      Framework, LeafScore, Method, Publication, Reminder, Role, RosterEntry, Unit)
+                      Framework, LeafScore, Method, Notice, Publication, Reminder, Role, RosterEntry, Unit)
 from ..permissions import assessments_visible_to, criteria_appraisable_by, cycles_visible_to, is_manager
 from . import criteria_tree, framework_spec
 
@@ -236,7 +236,15 @@ def upcoming_deadlines(user, *, today: date, within_days=UPCOMING_DAYS) -> list[
 
 
 def reminders_of(user, *, today: date):
-    return Reminder.objects.filter(user=user, due_on__gte=today).select_related("cycle__block").order_by("due_on")
+    reminders = Reminder.objects.filter(user=user, due_on__gte=today)
+    if user.is_unit_user:
+        # Like the deadlines above: once the file is submitted (or the explanation sent), "còn 3 ngày" is no
+        # longer the unit's business.
+        still_due = Q(pk__in=[])
+        for kind, status in UNIT_WORK_STATUS.items():
+            still_due |= Q(deadline=kind, cycle__assessments__unit=user.unit_id, cycle__assessments__status=status)
+        reminders = reminders.filter(still_due)
+    return reminders.select_related("cycle__block").order_by("due_on")
 
 
 def home_todo(user, *, today: date) -> dict:
@@ -278,3 +286,6 @@ def cycle_roster(cycle) -> dict:
     return {"rows": rows, "late": late, "others": list(others), "deadline_passed":
             deadline is None or timezone.localdate() > deadline,
             "published": Publication.objects.filter(year=cycle.year, block=cycle.block_id).exists()}
+def notices_of(user):
+    """The user's notices (services/notices.py), newest first."""
+    return Notice.objects.filter(user=user).order_by("-created_at", "-id")

@@ -52,11 +52,16 @@ def may_remove(permit: EvidencePermit, evidence) -> bool:
     return permit.allowed and (evidence.for_explanation or not permit.for_explanation)
 
 
-def evidence_flags(issue_date: date | None, year: int) -> list[str]:
-    """What the board should look at twice about one document."""
-    if issue_date is not None and issue_date.year != year:
+def evidence_flags(issue_date: date | None, window: tuple[date, date]) -> list[str]:
+    """What the board should look at twice about one document: dated outside its leaf's window
+    (Criterion.evidence_window: the assessment year, or from some months before it)."""
+    start, end = window
+    if issue_date is None or start <= issue_date <= end:
+        return []
+    if start.month == 1 and start.day == 1 and start.year == end.year:
         return [_("Ngày ban hành ngoài năm đánh giá")]
-    return []
+    return [_("Ngày ban hành ngoài thời gian tiêu chí cho phép (%(start)s – %(end)s)") % {
+        "start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")}]
 
 
 @dataclass(frozen=True)
@@ -78,14 +83,14 @@ class EvidenceItem:
 
 def evidence_items(leaf_score, permit: EvidencePermit) -> list[EvidenceItem]:
     """The documents cited for one leaf, oldest first: one query whatever their number."""
-    year = leaf_score.assessment.cycle.year
+    window = leaf_score.criterion.evidence_window(leaf_score.assessment.cycle.year)
     items = []
     for evidence in Evidence.objects.filter(leaf_score=leaf_score).select_related("file"):
         kind = KINDS.get(evidence.file.kind)
         items.append(EvidenceItem(
             pk=evidence.pk, title=evidence.title, document_number=evidence.document_number,
             issue_date=evidence.issue_date, size=evidence.file.size, kind=evidence.file.kind,
-            kind_label=kind.label if kind else evidence.file.kind, flags=evidence_flags(evidence.issue_date, year),
+            kind_label=kind.label if kind else evidence.file.kind, flags=evidence_flags(evidence.issue_date, window),
             download_url=reverse("scoring:evidence_download", args=[evidence.pk]),
             remove_url=reverse("scoring:evidence_remove", args=[evidence.pk]),
             linked=evidence.linked_from_id is not None, for_explanation=evidence.for_explanation,

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import notices
 from .. import workflow
 from ..models import AgencyRound, Assessment, AuditSource, Criterion, LeafScore, Method
 from ..models.assessments import AssessmentStatus as S
@@ -88,6 +89,8 @@ def leaf_score_decide(*, assessment: Assessment, criterion: Criterion, user, ver
         audit_write(audit)
         if "final_score" in changes or "not_applicable" in changes:
             results_refresh_later(year=assessment.cycle.year, unit_ids=[assessment.unit_id])
+        if decision.kind == ASK:
+            notices.notify_explanation_requested(assessment, criterion.code)
     return saved
 
 
@@ -393,6 +396,7 @@ def assessment_finalize(*, assessment: Assessment, user, source: str = AuditSour
             raise workflow.WorkflowError(_("Chưa thể hoàn tất thẩm định: %(count)s tiêu chí chưa có điểm chính "
                                            "thức: %(codes)s.") % {"count": len(missing), "codes": codes_text(missing)})
         audit_write([assessment_move(assessment, status, user=user, source=source, finalized_at=timezone.now())])
+        notices.notify_file_finalized(assessment)
     return assessment
 
 
@@ -414,6 +418,8 @@ def cycle_finalize_complete(*, cycle, user, source: str = AuditSource.BULK) -> l
         now = timezone.now()
         audit_write([assessment_move(assessment, status, user=user, source=source, finalized_at=now)
                      for assessment in complete])
+        for assessment in complete:
+            notices.notify_file_finalized(assessment)
     return complete
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import workflow
 from ..models import Assessment, AuditSource, LeafScore
+from . import notices
 from .appraisal import assessment_move, codes_text, conflict_message
 from .audit import audit_entry, audit_write
 
@@ -51,6 +52,7 @@ def assessment_submit_explanation(*, assessment: Assessment, user, today: date |
             raise workflow.WorkflowError(_("Chưa trả lời yêu cầu giải trình của %(count)s tiêu chí: %(codes)s.")
                                          % {"count": len(unanswered), "codes": codes_text(unanswered)})
         audit_write([assessment_move(assessment, status, user=user, source=source)])
+        notices.notify_explanation_answered(assessment)
     return assessment
 
 
@@ -63,3 +65,34 @@ def _require_permit(assessment, *, asked, today):
                                          deadline=assessment.cycle.explanation_deadline, asked=asked)
     if not permit:
         raise workflow.WorkflowError(permit.reason)
+
+
+class AnswerRefused(workflow.WorkflowError):
+    """One answer of the page could not be saved; `leaf_score_id` says which, so the page shows the reason there."""
+
+    def __init__(self, leaf_score_id, error):
+        super().__init__(str(error))
+        self.leaf_score_id = leaf_score_id
+        self.conflict = isinstance(error, workflow.ConflictError)
+
+
+def explanation_answers_save(*, assessment: Assessment, user, answers: dict[int, tuple[int, str]],
+                             today: date | None = None, source: str = AuditSource.UI) -> list[int]:
+    """Saves, all or none, every answer of the page that differs from the stored one ({leaf score id: (version,
+    text)}), so sending the explanation never drops what was typed without pressing "save". Unchanged answers
+    are skipped: a page posted twice (the confirmation step) does not conflict with itself. Returns the ids saved."""
+    stored = {score.pk: score for score in LeafScore.objects.filter(assessment=assessment, pk__in=list(answers))
+              .exclude(explanation_question="")}
+    saved = []
+    with transaction.atomic():
+        for pk, (version, text) in answers.items():
+            score = stored.get(pk)
+            if score is None or (text or "").strip() == score.explanation_answer:
+                continue
+            try:
+                leaf_score_answer(leaf_score=score, user=user, version=version, answer=text, today=today,
+                                  source=source)
+            except workflow.WorkflowError as error:
+                raise AnswerRefused(pk, error) from error
+            saved.append(pk)
+    return saved

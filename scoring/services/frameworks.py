@@ -87,6 +87,7 @@ def _criterion(framework, position, node, saved, agencies) -> Criterion:
         framework=framework, parent=saved.get(node.parent_code), code=node.code, area_code=node.area_code,
         depth=node.depth, position=position, title=node.title, max_points=_stored_max(node), method=node.method,
         rule=canonical_rule(node), evidence_required=node.evidence_required,
+        evidence_months_before=node.evidence_months_before,
         agency=agencies.get(node.appraiser.upper()), guidance=node.guidance,
     )
 

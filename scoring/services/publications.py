@@ -14,6 +14,7 @@ from ..models import (Assessment, AssessmentStatus, Block, Cycle, Job, JobStatus
                       UnitResult)
 from ..selectors import results_snapshot
 from ..selectors.status import canonical_bytes, content_sha256  # noqa: F401 (the service's vocabulary)
+from . import notices
 from .audit import audit_entry, audit_write
 from .jobs import jobs_sweep
 from .results import COMPUTE_KIND, REFRESH_KIND, results_scope
@@ -54,6 +55,7 @@ def _publish(year, block_code, user, note):
         sha256=sha256, note=note, changes=publication_changes(previous.content, content) if previous else [],
         published_by=user)
     _audit(publication, previous, user)
+    notices.notify_year_published(year, publication.version, block)
     return publication
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import notices
 from .. import rules, workflow
 from ..framework_spec import GRANTED_RULES
 from ..models import Assessment, AuditSource, LeafScore, Method
@@ -396,4 +397,5 @@ def assessment_submit(*, assessment, user, source=AuditSource.UI) -> Assessment:
         audit_write([audit_entry(entity="assessment", entity_id=assessment.pk, field="status", old=old,
                                  new=assessment.status, actor=user, source=source, assessment_id=assessment.pk,
                                  reason=_("Thủ trưởng đơn vị gửi hồ sơ tự đánh giá"))])
+        notices.notify_file_submitted(assessment)
     return assessment

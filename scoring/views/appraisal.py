@@ -1,31 +1,37 @@
 """Pages of the appraisal board (issue 3): the work list, one cycle, one unit's leaves, one criterion across all
 units, a leaf's decision (also where a refused or conflicting save comes back with the user's input), the
 coordinator's bulk acceptance, finalization and reopening; and the unit's page answering the board's questions."""
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs, urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parindex.confirmation import confirmation_page, is_confirmed, rehearse
+
 from .. import workflow
-from ..models.assessments import AssessmentStatus
+from ..models.assessments import AssessmentStatus, LeafScore
 from ..permissions import (
     cycles_visible_to, get_assessment_for_user, get_criterion_to_appraise, get_cycle_for_user, get_leaf_score_for_user,
     is_manager, may_act_on_assessment, require_board_member, require_manager,
 )
 from ..rules import ScoreError
-from ..selectors import appraisal as selectors
+from ..selectors import appraisal as selectors, confirmations
 from ..services import appraisal as services
 from ..services import rounds
-from ..services.explanations import assessment_submit_explanation, leaf_score_answer
+from ..services.explanations import (
+    AnswerRefused, assessment_submit_explanation, explanation_answers_save, leaf_score_answer,
+)
 from .assessments import rule_text
 
 FILES_PER_PAGE = 25
@@ -142,7 +148,13 @@ def appraisal_criterion(request, pk, criterion_pk):
     cycle = get_cycle_for_user(request.user, pk)
     require_board_member(request.user)
     criterion = get_criterion_to_appraise(request.user, cycle.framework_id, criterion_pk)
-    page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(request.GET.get("page"))
+    return _criterion_page(request, cycle, criterion, request.GET.get("page"))
+
+
+def _criterion_page(request, cycle, criterion, page_number, *, refused=None, status=200):
+    """One criterion across the units; `refused` (a RefusedDecision) puts a refused decision back in its row, with
+    the reason and everything typed (score, reason template, reason, question)."""
+    page = Paginator(selectors.cycle_assessments(cycle), FILES_PER_PAGE).get_page(page_number)
     criteria = list(selectors.appraisable_criteria(request.user, cycle.framework_id).only("pk", "code", "title"))
     index = next((i for i, c in enumerate(criteria) if c.pk == criterion.pk), 0)
     return render(request, "scoring/appraisal_criterion.html", {
@@ -152,8 +164,30 @@ def appraisal_criterion(request, pk, criterion_pk):
         # The appraiser goes criterion by criterion, and back to the page of a unit's file holding this one.
         "previous": criteria[index - 1] if index > 0 else None,
         "next": criteria[index + 1] if index + 1 < len(criteria) else None,
-        "unit_page": index // LEAVES_PER_PAGE + 1,
-    })
+        "unit_page": index // LEAVES_PER_PAGE + 1, "refused": refused,
+    }, status=status)
+
+
+@dataclass
+class RefusedDecision:
+    anchor: str
+    values: dict
+    errors: list
+    conflict: bool
+    next: str
+
+
+def _criterion_page_to_return_to(request, assessment, criterion, next_url):
+    """The page number of the criterion-across-units page `next_url` names, when it is this criterion's page."""
+    parts = urlsplit(next_url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.view_name != "scoring:appraisal_criterion" or match.kwargs != {
+            "pk": assessment.cycle_id, "criterion_pk": criterion.pk}:
+        return None
+    return parse_qs(parts.query).get("page", ["1"])[0]
 
 
 @login_required
@@ -190,9 +224,17 @@ def appraisal_leaf(request, pk, criterion_pk):
     if request.method == "POST":
         form = DecisionForm(request.POST, templates=templates)
         status = _decide(request, form, assessment, criterion)
+        default = reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk})
         if status is None:
-            default = reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk})
             return redirect(_next_url(request, default))
+        # Refused on the criterion-across-units page: that page comes back, the reason and the input in the row.
+        next_url = _next_url(request, "")
+        page_number = next_url and _criterion_page_to_return_to(request, assessment, criterion, next_url)
+        if page_number:
+            row = selectors.leaf_row(request.user, assessment, criterion)
+            errors = [error for errors in form.errors.values() for error in errors]
+            refused = RefusedDecision(row.anchor, form.data, errors, status == 409, next_url)
+            return _criterion_page(request, assessment.cycle, criterion, page_number, refused=refused, status=status)
     return render(request, "scoring/appraisal_leaf.html", {
         "assessment": assessment, "criterion": criterion, "templates": templates, "form": form,
         "row": selectors.leaf_row(request.user, assessment, criterion), "values": form.data if form.is_bound else {},
@@ -237,6 +279,8 @@ def _decision_message(kind):
 def appraisal_accept_untouched(request, pk):
     assessment = get_assessment_for_user(request.user, pk, action="appraise")
     try:
+        if not is_confirmed(request):
+            return _confirm_accept_untouched(request, assessment)
         summary = services.assessment_accept_untouched(assessment=assessment, user=request.user)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
@@ -250,11 +294,39 @@ def appraisal_accept_untouched(request, pk):
     return redirect("scoring:appraisal_assessment", pk=assessment.pk)
 
 
+def _confirm_accept_untouched(request, assessment):
+    """The step names how many leaves of which agencies the acceptance takes: it rehearses the service and reads
+    the rows it changed, so the summary follows whatever the service accepts."""
+    def accept_and_describe():
+        before = dict(LeafScore.objects.filter(assessment=assessment).values_list("pk", "version"))
+        summary = services.assessment_accept_untouched(assessment=assessment, user=request.user)
+        changed = [pk for pk, version in LeafScore.objects.filter(assessment=assessment).values_list("pk", "version")
+                   if before.get(pk) != version]
+        return summary, confirmations.bulk_accept_summary(assessment, changed, summary.accepted, summary.skipped)
+
+    summary, lines = rehearse(accept_and_describe)
+    if not summary.accepted:
+        messages.info(request, _("Không còn tiêu chí nào chưa thẩm định để chấp nhận."))
+        return redirect("scoring:appraisal_assessment", pk=assessment.pk)
+    return confirmation_page(
+        request, title=_("Chấp nhận điểm tự đánh giá của mọi tiêu chí chưa thẩm định?"), summary=lines,
+        note=_("Mỗi tiêu chí được ghi nhật ký như một quyết định chấp nhận riêng."),
+        button=_("Chấp nhận %(count)s tiêu chí") % {"count": summary.accepted},
+        cancel_url=reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk}))
+
+
 @login_required
 @require_POST
 def appraisal_finalize(request, pk):
     assessment = get_assessment_for_user(request.user, pk, action="manage")
     try:
+        if not is_confirmed(request):
+            rehearse(lambda: services.assessment_finalize(assessment=assessment, user=request.user))
+            return confirmation_page(
+                request, title=_("Hoàn tất thẩm định đơn vị này?"), summary=confirmations.finalize_summary(assessment),
+                note=_("Sau khi hoàn tất, điểm chính thức không đổi được nữa trừ khi điều phối mở lại hồ sơ."),
+                button=_("Hoàn tất thẩm định"),
+                cancel_url=reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk}))
         services.assessment_finalize(assessment=assessment, user=request.user)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
@@ -267,7 +339,16 @@ def appraisal_finalize(request, pk):
 @require_POST
 def appraisal_cycle_finalize(request, pk):
     cycle = get_cycle_for_user(request.user, pk, write=True)
-    finalized = services.cycle_finalize_complete(cycle=cycle, user=request.user)
+    if not is_confirmed(request):
+        finalized = rehearse(lambda: [(assessment, assessment.unit) for assessment in
+                                      services.cycle_finalize_complete(cycle=cycle, user=request.user)])
+        if finalized:
+            return confirmation_page(
+                request, title=_("Hoàn tất thẩm định mọi đơn vị đủ điểm?"),
+                summary=confirmations.finalize_all_summary(cycle, [assessment for assessment, _unit in finalized]),
+                button=_("Hoàn tất %(count)s đơn vị") % {"count": len(finalized)},
+                cancel_url=reverse("scoring:appraisal_cycle", kwargs={"pk": cycle.pk}))
+    finalized = [] if not is_confirmed(request) else services.cycle_finalize_complete(cycle=cycle, user=request.user)
     if finalized:
         messages.success(request, _("Đã hoàn tất thẩm định %(count)s đơn vị đủ điểm.") % {"count": len(finalized)})
     else:
@@ -304,6 +385,13 @@ def appraisal_reopen(request, pk):
     form, status = ReopenForm(request.POST or None), 200
     if form.is_bound:
         status = 400
+        if form.is_valid() and not is_confirmed(request):
+            target = dict(form.fields["target"].choices)[form.cleaned_data["target"]]
+            return confirmation_page(
+                request, title=_("Mở lại hồ sơ này?"),
+                summary=confirmations.reopen_summary(assessment, target, form.cleaned_data["reason"]),
+                button=_("Mở lại hồ sơ"),
+                cancel_url=reverse("scoring:appraisal_assessment", kwargs={"pk": assessment.pk}))
         if form.is_valid():
             try:
                 services.assessment_reopen(assessment=assessment, user=request.user, **form.cleaned_data)
@@ -325,8 +413,10 @@ def explanation_list(request, pk):
     return _explanation_page(request, assessment)
 
 
-def _explanation_page(request, assessment, *, bound=None, status=200):
-    """The questions asked of a unit; `bound` (leaf score id, form) keeps a refused answer as typed."""
+def _explanation_page(request, assessment, *, bound=None, status=200, typed=None, refused=None):
+    """The questions asked of a unit; `bound` (leaf score id, form) keeps a refused answer as typed; `typed`
+    ({leaf score id: text}) keeps every answer of a refused page post, `refused` the AnswerRefused to show."""
+    typed = typed or {}
     rows = list(selectors.explanation_rows(assessment))
     evidence = selectors.evidence_by_leaf(rows, assessment.cycle.year)
     permit = selectors.explanation_permit(assessment, timezone.localdate())
@@ -334,7 +424,9 @@ def _explanation_page(request, assessment, *, bound=None, status=200):
     return render(request, "scoring/explanation_list.html", {
         "assessment": assessment, "permit": permit, "can_answer": may_answer and bool(permit),
         "rows": [{"score": score, "evidence": evidence.get(score.pk, []), "self_score": selectors.points(
-            score.self_score), "form": bound[1] if bound and bound[0] == score.pk else None} for score in rows],
+            score.self_score), "form": bound[1] if bound and bound[0] == score.pk else None,
+            "typed": typed.get(score.pk, score.explanation_answer),
+            "error": str(refused) if refused and refused.leaf_score_id == score.pk else ""} for score in rows],
         "unanswered": sum(1 for score in rows if not score.explanation_answer),
         "conflict": status == 409, "is_board": may_act_on_assessment(request.user, assessment, "appraise"),
     }, status=status)
@@ -366,11 +458,45 @@ def explanation_answer(request, pk):
 @login_required
 @require_POST
 def explanation_submit(request, pk):
+    """Saves every answer typed on the page, then either stays there ("Lưu giải trình") or, after the
+    confirmation step, hands the explanation to the board."""
     assessment = get_assessment_for_user(request.user, pk, action="explain")
+    answers = _typed_answers(request.POST)
     try:
+        explanation_answers_save(assessment=assessment, user=request.user, answers=answers)
+    except AnswerRefused as refusal:
+        return _explanation_page(request, assessment, typed={pk: text for pk, (_v, text) in answers.items()},
+                                 refused=refusal, status=409 if refusal.conflict else 400)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("scoring:explanation_list", pk=assessment.pk)
+    url = reverse("scoring:explanation_list", kwargs={"pk": assessment.pk})
+    if request.POST.get("save", "").isdigit():
+        messages.success(request, _("Đã lưu nội dung giải trình."))
+        return redirect(f"{url}#leaf-{request.POST['save']}")
+    try:
+        if not is_confirmed(request):
+            # A refusal (unanswered questions, past the deadline) is said at once, not after a confirmation.
+            rehearse(lambda: assessment_submit_explanation(assessment=assessment, user=request.user))
+            return confirmation_page(
+                request, title=_("Gửi giải trình tới Hội đồng thẩm định?"),
+                summary=confirmations.explanation_summary(assessment, list(selectors.explanation_rows(assessment))),
+                note=_("Các câu trả lời đã được lưu. Sau khi gửi, đơn vị không sửa được giải trình nữa."),
+                button=_("Gửi giải trình"), cancel_url=url)
         assessment_submit_explanation(assessment=assessment, user=request.user)
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Đã gửi giải trình tới Hội đồng thẩm định."))
     return redirect("scoring:explanation_list", pk=assessment.pk)
+
+
+def _typed_answers(post):
+    """{leaf score id: (version, text)} from the page's answer-<id> and version-<id> fields."""
+    answers = {}
+    for name, text in post.items():
+        pk = name.removeprefix("answer-")
+        if name.startswith("answer-") and pk.isdigit():
+            version = post.get(f"version-{pk}", "")
+            answers[int(pk)] = (int(version) if version.isdigit() else -1, text)
+    return answers

@@ -7,16 +7,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
+
+from parindex.confirmation import confirmation_page, is_confirmed, rehearse
 
 from .. import rules, workflow
 from ..framework_display import describe_rule
 from ..framework_spec import CriterionSpec
 from ..models import AssessmentStatus, Method
 from ..permissions import get_assessment_for_user, get_leaf_score_for_user, may_act_on_assessment
-from ..selectors import appraisal as appraisal_selectors, assessments as selectors
+from ..selectors import appraisal as appraisal_selectors, assessments as selectors, confirmations
 from ..selectors.evidence import evidence_panel
 from ..services import self_assessment as services
 
@@ -58,6 +61,15 @@ def _read_only_note(assessment, permit, is_own):
 def assessment_submit(request, pk):
     assessment = get_assessment_for_user(request.user, pk, action="submit")
     try:
+        if not is_confirmed(request):
+            # A file that can't go yet is refused at once, naming what is missing, not after a confirmation.
+            rehearse(lambda: services.assessment_submit(assessment=assessment, user=request.user))
+            return confirmation_page(
+                request, title=_("Gửi hồ sơ tự đánh giá tới Hội đồng thẩm định?"),
+                summary=confirmations.submit_summary(assessment, selectors.progress_of(assessment)),
+                note=_("Sau khi gửi, đơn vị không sửa được điểm và tài liệu nữa, trừ khi Hội đồng yêu cầu giải "
+                       "trình hoặc hồ sơ được mở lại."),
+                button=_("Gửi hồ sơ"), cancel_url=reverse("scoring:assessment_detail", kwargs={"pk": assessment.pk}))
         services.assessment_submit(assessment=assessment, user=request.user)
     except workflow.WorkflowError as refusal:
         messages.error(request, str(refusal))

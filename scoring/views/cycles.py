@@ -6,15 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parindex.confirmation import confirmation_page, is_confirmed
+
 from ..models import AssessmentStatus, Block, Cycle
 from ..permissions import get_cycle_for_user, get_unit_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
-from ..services import cycles as services
-from ..services import roster
+from ..selectors.confirmations import cycle_close_summary
+from ..services import cycles as services, notices, roster
 
 CYCLES_PAGE_SIZE = 20
 ASSESSMENTS_PAGE_SIZE = 50
@@ -151,6 +154,13 @@ def cycle_reopen(request, pk):
 def _set_state(request, pk, service, *, done, already):
     cycle = get_cycle_for_user(request.user, pk, write=True)
     reason = _state_reason(request)
+    # Closing stops every unit and the board from writing: it waits for a confirmation; reopening does not.
+    if reason is not None and service is services.cycle_close and cycle.is_open and not is_confirmed(request):
+        return confirmation_page(
+            request, title=_("Đóng kỳ đánh giá %(cycle)s?") % {"cycle": cycle},
+            summary=[*cycle_close_summary(cycle), *([(_("Lý do"), reason)] if reason else [])],
+            note=_("Khi kỳ đã đóng, đơn vị và Hội đồng không sửa được hồ sơ nào của kỳ cho đến khi mở lại."),
+            button=_("Đóng kỳ đánh giá"), cancel_url=reverse("scoring:cycle_detail", kwargs={"pk": cycle.pk}))
     if reason is not None:
         changed = service(cycle=cycle, user=request.user, reason=reason)
         (messages.success if changed else messages.info)(request, (done if changed else already) % {"cycle": cycle})
@@ -199,3 +209,14 @@ def cycle_roster_act(request, pk):
 
 ROSTER_ACTS = {"add": roster.roster_add, "remove": roster.roster_remove, "appraise_as_is": roster.late_appraise_as_is,
                "undo": roster.late_decision_undo}
+@login_required
+@require_POST
+def cycle_remind(request, pk):
+    """The coordinator reminds, in one action, every unit of the cycle that has not submitted (notice + e-mail)."""
+    cycle = get_cycle_for_user(request.user, pk, write=True)
+    reminded = notices.cycle_remind_unsubmitted(cycle=cycle, user=request.user)
+    if reminded:
+        messages.success(request, _("Đã nhắc %(n)s đơn vị chưa gửi hồ sơ (trang chủ và e-mail).") % {"n": reminded})
+    else:
+        messages.info(request, _("Mọi đơn vị của kỳ đã gửi hồ sơ."))
+    return redirect("scoring:cycle_detail", pk=cycle.pk)

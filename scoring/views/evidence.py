@@ -17,8 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parindex.confirmation import confirmation_page, is_confirmed, rehearse
+
 from ..evidence_types import KINDS
 from ..permissions import get_evidence_for_user, get_leaf_score_for_user
+from ..selectors.confirmations import evidence_summary
 from ..selectors.evidence import evidence_panel, evidence_permit
 from ..services import evidence as service
 from ..services.evidence import EvidenceError
@@ -111,6 +114,12 @@ def evidence_remove(request, pk):
     evidence = get_evidence_for_user(request.user, pk, write=True)
     leaf_score = evidence.leaf_score
     try:
+        if not is_confirmed(request):
+            rehearse(lambda: service.evidence_remove(evidence=evidence, user=request.user))  # refused: say so now
+            return confirmation_page(
+                request, title=_("Gỡ tài liệu kiểm chứng này khỏi tiêu chí?"), summary=evidence_summary(evidence),
+                note=_("Tài liệu không còn được tính cho tiêu chí này; muốn dùng lại phải đính kèm lại."),
+                button=_("Gỡ tài liệu"), cancel_url=_back(request, leaf_score))
         service.evidence_remove(evidence=evidence, user=request.user)
     except EvidenceError as error:
         messages.error(request, str(error))

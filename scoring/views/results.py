@@ -12,6 +12,8 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parindex.confirmation import confirmation_page, is_confirmed, rehearse
+
 from .. import selectors
 from ..excel.results import write_results_workbook
 from ..models import JobStatus
@@ -19,6 +21,7 @@ from ..permissions import (
     get_job_for_user, get_publication_for_user, is_manager, publications_visible_to, require_results_manager,
     results_visible_to,
 )
+from ..selectors.confirmations import publication_summary
 from ..services import publications as publication_service
 from ..services.jobs import jobs_sweep
 from ..services.results import COMPUTE_KIND, results_run_start
@@ -141,9 +144,20 @@ def publication_create(request):
     require_results_manager(request.user)
     form = ResultsScopeForm(request.POST)
     year, block = form.scope()
+
+    def publish():
+        return publication_service.publication_create(year=year, block_code=block, user=request.user,
+                                                      note=form.cleaned_data.get("note", ""))
+
     try:
-        publication = publication_service.publication_create(year=year, block_code=block, user=request.user,
-                                                             note=form.cleaned_data.get("note", ""))
+        if not is_confirmed(request):
+            back = f"{reverse('scoring:results')}?{urlencode({'year': year or '', 'block': block or ''})}"
+            return confirmation_page(
+                request, title=_("Công bố kết quả năm %(year)s của khối %(block)s?") % {"year": year, "block": block},
+                summary=publication_summary(rehearse(publish)),
+                note=_("Bản công bố là bản chụp bất biến: không sửa được, chỉ có thể công bố lần sau để đính chính."),
+                button=_("Công bố"), cancel_url=back)
+        publication = publish()
     except publication_service.PublicationRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(f"{reverse('scoring:results')}?{urlencode({'year': year or '', 'block': block or ''})}")

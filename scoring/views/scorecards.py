@@ -50,19 +50,19 @@ def scorecard_page(request, pk, year):
 
 @login_required
 def scorecard_pdf_download(request, pk, year):
-    card = _card(request, pk, year)
+    card = _card(request, pk, year, with_evidence=False)
     return _attachment(scorecard_pdf(card), PDF, scorecard_filename(card, "pdf"))
 
 
 @login_required
 def scorecard_xlsx_download(request, pk, year):
-    card = _card(request, pk, year)
+    card = _card(request, pk, year, with_evidence=True)  # the workbook's "Tài liệu kiểm chứng" column lists them
     return _attachment(write_scorecard_workbook(card), XLSX, scorecard_filename(card, "xlsx"))
 
 
-def _card(request, pk, year):
+def _card(request, pk, year, *, with_evidence):
     unit = get_scorecard_unit_for_user(request.user, pk)
-    card = scorecards.scorecard(request.user, unit, _year(year), with_evidence=False)
+    card = scorecards.scorecard(request.user, unit, _year(year), with_evidence=with_evidence)
     if card is None:
         raise Http404(_("Đơn vị chưa có kết quả năm này."))
     return card

@@ -8,8 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from scoring.models import Unit
 
 from ..forms import PublicAnswerForm, QuestionnaireForm
+from ..kiosk import kiosk_device, kiosk_next, kiosk_of
+from ..models import Survey
 from ..permissions import get_invitation_for_token, get_public_link, public_groups
 from ..questionnaire import device_answered_today, invitation_sections, unit_sections
 from ..services.answering import AnsweringError, response_submit_by_token, response_submit_public
@@ -74,6 +79,9 @@ def answer_public(request, survey_code, unit_code):
     if group is None:
         return render(request, "surveys/answer_groups.html", {
             "survey": survey, "unit": unit, "groups": public_groups(survey)})
+    kiosk = kiosk_of(request, survey, unit)
+    if kiosk:  # a shared desk device: each respondent the staff start counts as a device of its own
+        return _public_form(request, survey, unit, group, device_hash(kiosk_device(kiosk), ip), ip, kiosk=kiosk)
     device, is_new = device_id(request)
     response = _public_form(request, survey, unit, group, device_hash(device, ip), ip)
     if is_new:
@@ -98,12 +106,14 @@ def _chosen_group(request, survey):
     return next((group for group in groups if group.code == code), None)
 
 
-def _public_form(request, survey, unit, group, hashed, ip):
+def _public_form(request, survey, unit, group, hashed, ip, *, kiosk=None):
     if device_answered_today(survey=survey, unit=unit, device_hash=hashed,
                              today=timezone.localdate()) >= survey.public_daily_limit:
+        if kiosk:
+            return redirect("surveys:answer_thanks")  # the staff start the next respondent from there
         return closed(request, _("Thiết bị này đã gửi ý kiến về %(unit)s hôm nay. Cảm ơn ông/bà!")
                       % {"unit": unit.name}, status=200, survey=survey)
-    human_check = needs_human_check(ip)
+    human_check = needs_human_check(ip) and not kiosk  # at a kiosk the staff see who answers
     if request.method == "POST":
         count_post(ip)
     form = PublicAnswerForm(unit_sections(group, unit), request.POST or None, human_check=human_check)
@@ -122,6 +132,24 @@ def _submit_public(request, form, *, survey, unit, group, hashed):
     return redirect("surveys:answer_thanks")
 
 
+@never_cache
 @in_vietnamese
 def answer_thanks(request):
-    return render(request, "surveys/answer_thanks.html")
+    kiosk = kiosk_of(request)
+    return render(request, "surveys/answer_thanks.html", {"kiosk": kiosk})
+
+
+@require_POST
+@in_vietnamese
+def kiosk_next_respondent(request):
+    """At a kiosk, the staff hand the device to the next citizen: a fresh form for the kiosk's survey and unit."""
+    kiosk = kiosk_of(request)
+    if kiosk is None:
+        return closed(request, _("Thiết bị này không ở chế độ quầy tiếp nhận."), status=404)
+    survey = Survey.objects.filter(pk=kiosk["survey"]).first()
+    unit = Unit.objects.filter(pk=kiosk["unit"]).first()
+    if survey is None or unit is None:
+        return closed(request, _("Thiết bị này không ở chế độ quầy tiếp nhận."), status=404)
+    response = redirect("surveys:answer_public", survey_code=survey.code, unit_code=unit.code)
+    kiosk_next(response, kiosk)
+    return response

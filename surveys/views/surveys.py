@@ -1,10 +1,13 @@
 """Survey pages for managers and leaders: the list, one survey with its groups, the public links with QR codes."""
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from ..permissions import (can_manage_surveys, get_survey_for_user, public_groups, require_survey_reader,
-                           surveys_visible_to)
+from ..kiosk import kiosk_start
+from ..permissions import (can_manage_surveys, get_survey_for_manager, get_survey_for_user, public_groups,
+                           require_survey_reader, surveys_visible_to)
 from ..progress import groups_with_counts, surveys_with_counts
 from ..qr import qr_svg
 from ..questionnaire import rated_units
@@ -37,4 +40,18 @@ def public_links(request, pk):
              for unit in rated_units(survey)]
     cards = [(unit, url, qr_svg(url, title=unit.name)) for unit, url in links]
     return render(request, "surveys/public_links.html", {
-        "survey": survey, "cards": cards, "groups": public_groups(survey)})
+        "survey": survey, "cards": cards, "groups": public_groups(survey),
+        "can_manage": can_manage_surveys(request.user)})
+
+
+@login_required
+@require_POST
+def kiosk_start_view(request, pk):
+    """Turns this device into a kiosk for one unit's public link (surveys/kiosk.py): staff start each respondent."""
+    survey = get_survey_for_manager(request.user, pk)
+    unit = rated_units(survey).filter(code=request.POST.get("unit", "")).first()
+    if unit is None or not public_groups(survey).exists():
+        raise Http404
+    response = redirect("surveys:answer_public", survey_code=survey.code, unit_code=unit.code)
+    kiosk_start(response, survey, unit)
+    return response

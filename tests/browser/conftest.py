@@ -76,3 +76,17 @@ def login(page, live_server, username, password=PASSWORD):
     page.get_by_label("Mật khẩu", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng nhập").click()
+
+
+def confirm_in_dialog(page, *expected):
+    """Confirms the <dialog> an irreversible action opens (static/js/confirm.js) after checking its summary says
+    `expected`, and waits for the page the action leads to."""
+    from playwright.sync_api import expect
+
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    expect(dialog).to_be_visible()
+    for text in expected:
+        expect(dialog).to_contain_text(text)
+    expect(dialog.get_by_role("button").last).to_be_focused()  # "cancel" has the focus: a stray Enter cancels
+    with page.expect_navigation():
+        dialog.get_by_role("button").first.click()

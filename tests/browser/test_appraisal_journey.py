@@ -11,7 +11,7 @@ from scoring.models import Assessment, AuditEntry, AuditSource, ReasonTemplate
 from tests.conftest import make_unit
 from tests.scoring.appraisal_data import S, leaf, make_cycle, make_file, score_of, self_scored
 
-from .conftest import login
+from .conftest import confirm_in_dialog, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,11 +69,12 @@ def test_appraisal_round_1_explanation_round_2_and_finalization(page, live_serve
     login(page, live_server, "canbo")
     page.goto(live_server.url + reverse("scoring:explanation_list", args=[asked.pk]))
     expect(page.get_by_text("Đề nghị bổ sung quyết định ban hành kế hoạch")).to_be_visible()
+    # Typed and sent straight away, without "save": the answer is saved on the way and nothing is lost.
     page.get_by_label("Nội dung giải trình tiêu chí 1.1").fill("Kế hoạch ban hành tại QĐ 12/QĐ-UBND ngày 05/01/2025")
-    click_and_wait(page, page.get_by_role("button", name="Lưu giải trình"))
-    expect(page.get_by_text("Đã lưu nội dung giải trình tiêu chí 1.1.")).to_be_visible()
-    click_and_wait(page, page.get_by_role("button", name="Gửi giải trình tới Hội đồng"))
+    page.get_by_role("button", name="Gửi giải trình tới Hội đồng").click()
+    confirm_in_dialog(page, "Tiêu chí đã trả lời: 1 / 1")
     expect(page.get_by_text("Đã gửi giải trình tới Hội đồng thẩm định.")).to_be_visible()
+    assert score_of(asked, "1.1").explanation_answer == "Kế hoạch ban hành tại QĐ 12/QĐ-UBND ngày 05/01/2025"
 
     # Round 2: the appraiser reads the answer beside the self-score and decides again.
     page.context.clear_cookies()
@@ -94,17 +95,21 @@ def test_appraisal_round_1_explanation_round_2_and_finalization(page, live_serve
     login(page, live_server, "dieuphoi")
     page.goto(live_server.url + reverse("scoring:appraisal_cycle", args=[cycle.pk]))
     page.locator("section").filter(has_text="Thẩm định theo đơn vị").get_by_role("link", name="Sở Nội vụ").click()
-    click_and_wait(page, page.get_by_role("button", name="Chấp nhận mọi tiêu chí chưa thẩm định"))
+    page.get_by_role("button", name="Chấp nhận mọi tiêu chí chưa thẩm định").click()
+    confirm_in_dialog(page, "Số tiêu chí sẽ được chấp nhận: 4")
     expect(page.get_by_text("Đã chấp nhận điểm tự đánh giá của 4 tiêu chí chưa thẩm định.")).to_be_visible()
-    click_and_wait(page, page.get_by_role("button", name="Hoàn tất thẩm định đơn vị"))
+    page.get_by_role("button", name="Hoàn tất thẩm định đơn vị").click()
+    confirm_in_dialog(page, "Tổng điểm chính thức")
     expect(page.get_by_text("Đã hoàn tất thẩm định Sở Nội vụ.")).to_be_visible()
     expect(page.get_by_text("Hồ sơ đã thẩm định xong; cần mở lại để điều chỉnh.")).to_be_visible()
     expect(page.get_by_role("button", name="Lưu điểm thẩm định")).to_have_count(0)
 
     page.goto(live_server.url + reverse("scoring:appraisal_assessment", args=[accepted.pk]))
-    click_and_wait(page, page.get_by_role("button", name="Chấp nhận mọi tiêu chí chưa thẩm định"))
+    page.get_by_role("button", name="Chấp nhận mọi tiêu chí chưa thẩm định").click()
+    confirm_in_dialog(page)
     page.goto(live_server.url + reverse("scoring:appraisal_cycle", args=[cycle.pk]))
-    click_and_wait(page, page.get_by_role("button", name="Hoàn tất mọi đơn vị đủ điểm"))
+    page.get_by_role("button", name="Hoàn tất mọi đơn vị đủ điểm").click()
+    confirm_in_dialog(page, "Số đơn vị sẽ hoàn tất: 1")
     expect(page.get_by_text("Đã hoàn tất thẩm định 1 đơn vị đủ điểm.")).to_be_visible()
 
     statuses = dict(Assessment.objects.values_list("unit__code", "status"))

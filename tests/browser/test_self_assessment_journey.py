@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from scoring.models import Assessment, AssessmentStatus, LeafScore
 from tests.scoring.cycle_data import open_rules_cycle
 
-from .conftest import login
+from .conftest import confirm_in_dialog, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,6 +93,7 @@ def test_a_unit_scores_each_rule_type_and_its_head_submits(page, live_server, pe
     save_and_check(page, "1.5", "1")
     expect(page.locator("#progress-evidence")).to_contain_text("Thiếu tài liệu kiểm chứng (chưa giải trình): 0")
     page.get_by_role("button", name="Gửi hồ sơ tới Hội đồng thẩm định").click()
+    confirm_in_dialog(page, "Tổng điểm tự đánh giá", "Chỉ số tự đánh giá")
 
     expect(page.get_by_text("Đã gửi hồ sơ tự đánh giá tới Hội đồng thẩm định.")).to_be_visible()
     expect(page.locator("#assessment-status")).to_have_text("Đã gửi")

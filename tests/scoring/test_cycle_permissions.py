@@ -140,6 +140,7 @@ ROUTE_OBJECTS = {
     "scoring:cycle_list": {}, "scoring:cycle_create": {}, "scoring:cycle_detail": CYCLE,
     "scoring:cycle_deadlines": CYCLE, "scoring:cycle_close": CYCLE, "scoring:cycle_reopen": CYCLE,
     "scoring:cycle_roster": CYCLE, "scoring:cycle_roster_act": CYCLE, "scoring:appraisal_cycle_round": CYCLE,
+    "scoring:cycle_remind": CYCLE,
     "scoring:assessment_detail": ASSESSMENT, "scoring:assessment_submit": ASSESSMENT, "scoring:leaf_detail": LEAF,
     "scoring:evidence_list": LEAF, "scoring:evidence_upload": LEAF, "scoring:evidence_attach": LEAF,
     "scoring:evidence_link": LEAF, "scoring:evidence_download": {"pk": "evidence"},
@@ -342,7 +343,7 @@ def test_accepting_untouched_leaves_accepts_only_the_appraisers_own_area(client,
               for code in outside}
 
     response = signed_in(client, world.appraiser).post(
-        reverse("scoring:appraisal_accept_untouched", args=[assessment_of(world, world.own).pk]))
+        reverse("scoring:appraisal_accept_untouched", args=[assessment_of(world, world.own).pk]), {"confirmed": "1"})
 
     assert response.status_code == 302
     assert [score_of(world.cycle, world.own, code).final_score is not None for code in ("1.1", "1.2", "1.3")] == [
@@ -563,7 +564,7 @@ def test_reopening_needs_a_reason_and_writes_it_to_the_audit_log_then_the_board_
     assert refused.status_code == 400 and "Cần nêu lý do mở lại hồ sơ." in refused.content.decode()
 
     reason = "Phát hiện sai sót ở tiêu chí 1.2 khi rà soát kết quả"
-    assert client.post(reopen, {"target": S.IN_APPRAISAL, "reason": reason}).status_code == 302
+    assert client.post(reopen, {"target": S.IN_APPRAISAL, "reason": reason, "confirmed": "1"}).status_code == 302
 
     entry = AuditEntry.objects.get(entity="assessment", entity_id=mine.pk, field="status", reason=reason)
     assert (entry.old_value, entry.new_value, entry.actor, entry.assessment_id) == (

@@ -102,7 +102,8 @@ def test_the_ranking_pdf_has_the_workbooks_columns_and_rows(block, leader):
     assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025" in text
     flat = " ".join(text.split())
     for column in results_columns(legend):
-        assert " ".join(column.header.split()) in flat
+        if any(column.value(row) not in (None, "") for row in rows):  # an empty column is left out
+            assert " ".join(column.header.split()) in flat
     assert [row["unit_name"] for row in rows] == ["Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp"]
     for figure in ("96,00", "80,00", "47,50", "Loại A", "Loại B", "Loại C", "+16,00", "-10,00"):
         assert figure in text
@@ -124,3 +125,23 @@ def test_an_empty_block_still_makes_a_pdf_that_says_so(block, leader):
 ])
 def test_a_cell_prints_with_the_decimals_of_its_excel_format(value, number_format, text):
     assert cell_text(value, number_format) == text
+
+
+def test_unit_codes_never_wrap_an_incomplete_unit_is_marked_and_an_empty_group_column_is_left_out(block, leader):
+    from scoring.models import Unit, UnitResult
+
+    Unit.objects.filter(code=block_unit_code(leader)).update(code="SNNPTNTVN")
+    UnitResult.objects.filter(year=2025, unit__name="Sở Tài chính").update(incomplete=True)
+    legend = results_legend(2025, block)
+    rows = results_rows(2025, "SO", leader)
+    assert all(not row["group"] for row in rows)
+
+    _reader, text = read(ranking_pdf(rows, legend))
+
+    assert "SNNPTNTVN" in text.split()  # one word, never cut
+    assert "Nhóm" not in text
+    assert "Sở Tài chính *" in text and "* Chưa đủ điểm" in text
+
+
+def block_unit_code(leader):
+    return results_rows(2025, "SO", leader)[0]["unit_code"]

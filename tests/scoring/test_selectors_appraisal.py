@@ -223,3 +223,53 @@ def test_the_leaf_history_includes_the_documents_cited_on_it(cycle, own_unit, un
 
     assert [(e["field"], e["new"], e["actor"]) for e in history] == [("Tài liệu kiểm chứng", "Kế hoạch (dddd)",
                                                                        "canbo")]
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ('{"denominator": "20", "numerator": "18"}', "Tử số 18 / mẫu số 20"),
+    ('{"choice": "Ban hành đúng hạn"}', "Chọn: Ban hành đúng hạn"),
+    ('{"occurrences": "1"}', "Số lần vi phạm: 1"),
+    ('{"value": "1.50"}', "Điểm nhập: 1,5"),
+    ("", "—"),
+])
+def test_the_history_shows_a_units_entries_in_words_not_json(stored, shown):
+    from scoring.selectors.appraisal import value_text
+
+    assert value_text("self_inputs", stored) == shown
+
+
+def test_a_leaf_whose_window_opens_before_the_year_does_not_flag_a_plan_of_last_december(cycle, own_unit,
+                                                                                        appraiser):
+    from scoring.models import Criterion
+
+    Criterion.objects.filter(pk=leaf(cycle, "1.1").pk).update(evidence_months_before=3)
+    mine = make_file(cycle, own_unit, scores={"1.1": Decimal(2)})
+    stored = EvidenceFile.objects.create(sha256="c" * 64, file="evidence/c.pdf", size=10, kind="pdf",
+                                         original_name="c.pdf")
+    for title, day in (("Kế hoạch ban hành 20/12", date(cycle.year - 1, 12, 20)),
+                       ("Kế hoạch quá sớm", date(cycle.year - 1, 9, 30))):
+        Evidence.objects.create(leaf_score=score_of(mine, "1.1"), file=stored if "20/12" in title else
+                                EvidenceFile.objects.create(sha256="d" * 64, file="evidence/d.pdf", size=1,
+                                                            kind="pdf", original_name="d.pdf"),
+                                title=title, issue_date=day)
+
+    row = selectors.unit_rows(appraiser, mine, [leaf(cycle, "1.1")])[0]
+
+    assert [entry["out_of_year"] for entry in row.evidence] == [False, True]
+
+
+def test_a_leafs_evidence_window_is_its_year_unless_the_framework_opens_it_earlier(cycle):
+    from scoring.selectors.evidence import evidence_flags
+
+    criterion = leaf(cycle, "1.1")
+    assert criterion.evidence_window(2026) == (date(2026, 1, 1), date(2026, 12, 31))
+    criterion.evidence_months_before = 3
+    assert criterion.evidence_window(2026) == (date(2025, 10, 1), date(2026, 12, 31))
+    criterion.evidence_months_before = 14
+    assert criterion.evidence_window(2026)[0] == date(2024, 11, 1)
+
+    assert evidence_flags(date(2025, 12, 20), (date(2025, 10, 1), date(2026, 12, 31))) == []
+    assert evidence_flags(date(2025, 12, 20), (date(2026, 1, 1), date(2026, 12, 31))) == [
+        "Ngày ban hành ngoài năm đánh giá"]
+    assert evidence_flags(date(2025, 9, 1), (date(2025, 10, 1), date(2026, 12, 31))) == [
+        "Ngày ban hành ngoài thời gian tiêu chí cho phép (01/10/2025 – 31/12/2026)"]

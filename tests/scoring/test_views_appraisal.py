@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from scoring.models import AuditEntry, Evidence, EvidenceFile, ReasonTemplate, Role
 from scoring.services import appraisal as service
+from tests.access_matrix import CONFIRMED
 from tests.conftest import make_unit
 
 from .appraisal_data import S, leaf, make_cycle, make_file, score_of, self_scored
@@ -180,9 +181,9 @@ def test_finalizing_an_incomplete_file_says_which_leaves_lack_a_score(client, co
 def test_accept_untouched_then_finalize_through_the_pages(client, coordinator, mine):
     client = signed_in(client, coordinator)
 
-    page = client.post(reverse("scoring:appraisal_accept_untouched", args=[mine.pk]), follow=True)
+    page = client.post(reverse("scoring:appraisal_accept_untouched", args=[mine.pk]), CONFIRMED, follow=True)
     assert "Đã chấp nhận điểm tự đánh giá của 5 tiêu chí chưa thẩm định." in page.content.decode()
-    page = client.post(reverse("scoring:appraisal_finalize", args=[mine.pk]), follow=True)
+    page = client.post(reverse("scoring:appraisal_finalize", args=[mine.pk]), CONFIRMED, follow=True)
 
     assert f"Đã hoàn tất thẩm định {mine.unit.name}." in page.content.decode()
     mine.refresh_from_db()
@@ -206,7 +207,7 @@ def test_reopening_with_a_reason(client, coordinator, cycle, other_unit):
     done = make_file(cycle, other_unit, S.APPRAISED)
 
     signed_in(client, coordinator).post(reverse("scoring:appraisal_reopen", args=[done.pk]), {
-        "target": "in_appraisal", "reason": "Khiếu nại"})
+        "target": "in_appraisal", "reason": "Khiếu nại", **CONFIRMED})
 
     done.refresh_from_db()
     assert done.status == S.IN_APPRAISAL
@@ -218,7 +219,7 @@ def test_finalizing_all_complete_units_of_a_cycle(client, coordinator, cycle, mi
     make_file(cycle, other_unit, scores=self_scored())
 
     page = signed_in(client, coordinator).post(reverse("scoring:appraisal_cycle_finalize", args=[cycle.pk]),
-                                               follow=True)
+                                               CONFIRMED, follow=True)
 
     assert "Đã hoàn tất thẩm định 1 đơn vị đủ điểm." in page.content.decode()
 
@@ -245,7 +246,7 @@ def test_the_unit_sees_the_questions_and_answers_them(client, unit_officer, aske
 
     assert response.status_code == 302
     assert score_of(asked, "1.1").explanation_answer == "Đã có QĐ 12"
-    page = client.post(reverse("scoring:explanation_submit", args=[asked.pk]), follow=True).content.decode()
+    page = client.post(reverse("scoring:explanation_submit", args=[asked.pk]), CONFIRMED, follow=True).content.decode()
     assert "Đã gửi giải trình tới Hội đồng thẩm định." in page
     asked.refresh_from_db()
     assert asked.status == S.EXPLANATION_SUBMITTED
@@ -442,3 +443,137 @@ def test_the_explanation_page_takes_the_board_back_to_its_appraisal(client, pers
 
     assert (reverse("scoring:appraisal_assessment", args=[asked.pk]) in page.content.decode()) == linked
     assert "chưa trả lời" in page.content.decode()
+
+
+# --- Confirmations: nothing happens without one ----------------------------------------------------------------
+
+
+def test_bulk_acceptance_first_asks_with_how_many_leaves_of_which_agencies(client, coordinator, mine):
+    page = signed_in(client, coordinator).post(reverse("scoring:appraisal_accept_untouched", args=[mine.pk]))
+
+    text = page.content.decode()
+    assert page.status_code == 200 and 'id="confirm-step"' in text
+    assert "Số tiêu chí sẽ được chấp nhận" in text and "<strong>5</strong>" in text
+    assert "Sở Tư pháp" in text or "Chưa giao cơ quan" in text
+    assert 'name="confirmed" value="1"' in text
+    assert score_of(mine, "1.1").final_score is None
+    assert not AuditEntry.objects.filter(entity="leaf_score").exists()
+
+
+def test_finalizing_a_unit_first_asks_with_its_official_total(client, coordinator, mine):
+    service.assessment_accept_untouched(assessment=mine, user=coordinator)
+
+    page = signed_in(client, coordinator).post(reverse("scoring:appraisal_finalize", args=[mine.pk]))
+
+    assert 'id="confirm-step"' in page.content.decode() and "Tổng điểm chính thức" in page.content.decode()
+    mine.refresh_from_db()
+    assert mine.status != S.APPRAISED
+
+
+def test_finalizing_all_first_lists_the_units_it_would_close(client, coordinator, cycle, mine):
+    service.assessment_accept_untouched(assessment=mine, user=coordinator)
+
+    page = signed_in(client, coordinator).post(reverse("scoring:appraisal_cycle_finalize", args=[cycle.pk]))
+
+    assert 'id="confirm-step"' in page.content.decode() and mine.unit.name in page.content.decode()
+    mine.refresh_from_db()
+    assert mine.status != S.APPRAISED
+
+
+def test_reopening_first_asks_with_the_target_and_the_reason(client, coordinator, cycle, other_unit):
+    done = make_file(cycle, other_unit, S.APPRAISED)
+
+    page = signed_in(client, coordinator).post(reverse("scoring:appraisal_reopen", args=[done.pk]), {
+        "target": "in_appraisal", "reason": "Khiếu nại của đơn vị"})
+
+    text = page.content.decode()
+    assert 'id="confirm-step"' in text and "Khiếu nại của đơn vị" in text
+    assert 'name="reason" value="Khiếu nại của đơn vị"' in text  # the confirm button posts the same fields
+    done.refresh_from_db()
+    assert done.status == S.APPRAISED
+
+
+def test_sending_the_explanation_first_asks_and_saves_the_typed_answer_meanwhile(client, unit_officer, asked):
+    score = score_of(asked, "1.1")
+
+    page = signed_in(client, unit_officer).post(reverse("scoring:explanation_submit", args=[asked.pk]), {
+        f"answer-{score.pk}": "Đã ban hành QĐ 12", f"version-{score.pk}": str(score.version)})
+
+    assert 'id="confirm-step"' in page.content.decode() and "1 / 1" in page.content.decode()
+    assert score_of(asked, "1.1").explanation_answer == "Đã ban hành QĐ 12"  # saved: nothing typed is lost
+    asked.refresh_from_db()
+    assert asked.status == S.EXPLANATION_REQUESTED
+
+
+def test_send_saves_every_answer_typed_on_the_page_without_pressing_save(client, unit_officer, asked):
+    score = score_of(asked, "1.1")
+    client = signed_in(client, unit_officer)
+
+    page = client.post(reverse("scoring:explanation_submit", args=[asked.pk]), {
+        f"answer-{score.pk}": "Đã ban hành QĐ 12", f"version-{score.pk}": str(score.version), **CONFIRMED},
+        follow=True)
+
+    assert "Đã gửi giải trình tới Hội đồng thẩm định." in page.content.decode()
+    assert score_of(asked, "1.1").explanation_answer == "Đã ban hành QĐ 12"
+    asked.refresh_from_db()
+    assert asked.status == S.EXPLANATION_SUBMITTED
+
+
+def test_the_confirmation_repost_of_saved_answers_does_not_conflict_with_itself(client, unit_officer, asked):
+    score = score_of(asked, "1.1")
+    client = signed_in(client, unit_officer)
+    fields = {f"answer-{score.pk}": "Đã ban hành QĐ 12", f"version-{score.pk}": str(score.version)}
+    url = reverse("scoring:explanation_submit", args=[asked.pk])
+
+    client.post(url, fields)  # the step: saves, asks
+    client.post(url, {**fields, **CONFIRMED})  # the same fields again, confirmed
+
+    asked.refresh_from_db()
+    assert asked.status == S.EXPLANATION_SUBMITTED
+
+
+def test_a_refused_answer_comes_back_with_every_typed_answer_kept(client, unit_officer, asked):
+    score = score_of(asked, "1.1")
+
+    page = signed_in(client, unit_officer).post(reverse("scoring:explanation_submit", args=[asked.pk]), {
+        f"answer-{score.pk}": "Câu trả lời dài của tôi", f"version-{score.pk}": "0"})
+
+    assert page.status_code == 409
+    assert "Câu trả lời dài của tôi</textarea>" in page.content.decode()
+    assert score_of(asked, "1.1").explanation_answer == ""
+
+
+def test_save_keeps_the_unit_on_the_page_at_its_question(client, unit_officer, asked):
+    score = score_of(asked, "1.1")
+
+    response = signed_in(client, unit_officer).post(reverse("scoring:explanation_submit", args=[asked.pk]), {
+        f"answer-{score.pk}": "Đã có QĐ 12", f"version-{score.pk}": str(score.version), "save": str(score.pk)})
+
+    assert response.status_code == 302 and response.url.endswith(f"#leaf-{score.pk}")
+    assert score_of(asked, "1.1").explanation_answer == "Đã có QĐ 12"
+    asked.refresh_from_db()
+    assert asked.status == S.EXPLANATION_REQUESTED
+
+
+def test_a_refused_decision_on_the_criterion_page_stays_there_with_everything_typed(client, appraiser, mine, cycle):
+    template = ReasonTemplate.objects.create(text="Tài liệu kiểm chứng không đúng năm")
+    back = criterion_url(cycle, "1.2") + "?page=1#row"
+
+    response = signed_in(client, appraiser).post(leaf_url(mine, "1.2"), {
+        "decision": "adjust", "version": "1", "score": "mười", "reason_template": str(template.pk),
+        "reason": "Lý do tôi gõ", "next": back})
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert response.templates[0].name == "scoring/appraisal_criterion.html"
+    assert "Điểm phải là một số, ví dụ 1,5." in text
+    assert 'value="mười"' in text and "Lý do tôi gõ</textarea>" in text
+    assert f'<option value="{template.pk}" selected>' in text
+    assert score_of(mine, "1.2").final_score is None
+
+
+def test_a_refused_decision_from_another_page_still_shows_the_leaf_page(client, appraiser, mine):
+    response = signed_in(client, appraiser).post(leaf_url(mine, "1.2"), {
+        "decision": "adjust", "version": "1", "score": "mười", "next": "/appraisal/"})
+
+    assert response.status_code == 400 and response.templates[0].name == "scoring/appraisal_leaf.html"

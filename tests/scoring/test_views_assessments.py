@@ -307,7 +307,7 @@ def test_the_head_is_told_which_leaves_are_missing_then_submits(client, personas
                          "1.3": {"numerator": "1", "denominator": "1"}, "1.4": {"numerator": "1", "denominator": "2"},
                          "1.5": {"occurrences": "4"}}.items():
         leaf_self_save(leaf_score=leaf(code), user=head, inputs=inputs)
-    done = text(client.post(url, follow=True))
+    done = text(client.post(url, {"confirmed": "1"}, follow=True))
 
     assert "Đã gửi hồ sơ tự đánh giá tới Hội đồng thẩm định." in done
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED
@@ -352,6 +352,21 @@ def test_a_submitted_unit_is_no_longer_shown_the_self_assessment_deadline(client
     response = signed_in(client, unit_officer).get(reverse("home"))
 
     assert response.context["todo"]["deadlines"] == []
+
+
+def test_after_submitting_the_home_page_no_longer_counts_down_to_the_self_assessment_deadline(
+        client, unit_officer, cycle, assessment):
+    from scoring.models import Reminder
+    from scoring.services.reminders import reminders_send
+
+    Cycle.objects.filter(pk=cycle.pk).update(self_assessment_deadline=timezone.localdate() + timedelta(days=3))
+    reminders_send()
+    message = Reminder.objects.get(user=unit_officer).message
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.SUBMITTED)
+
+    page = text(signed_in(client, unit_officer).get(reverse("home")))
+
+    assert message not in page and "còn 3 ngày" not in page
 
 
 def test_the_board_sees_how_many_submitted_assessments_wait_for_it(client, personas, cycle, assessment):
@@ -478,3 +493,18 @@ def test_the_boards_home_box_leads_to_the_appraisal_work_list(client, personas, 
     page = text(signed_in(client, personas[role]).get(reverse("home")))
 
     assert f'<a href="{reverse("scoring:appraisal_home")}">Đi tới trang thẩm định</a>' in page
+
+
+def test_submitting_first_asks_with_the_self_assessed_total_and_index_and_sends_nothing(client, personas,
+                                                                                        assessment, leaf):
+    head = personas[Role.UNIT_HEAD]
+    for code, inputs in {"1.1": {"value": "2"}, "1.2": {"choice": "Đúng hạn"},
+                         "1.3": {"numerator": "1", "denominator": "1"}, "1.4": {"numerator": "1", "denominator": "2"},
+                         "1.5": {"occurrences": "4"}}.items():
+        leaf_self_save(leaf_score=leaf(code), user=head, inputs=inputs)
+
+    page = text(signed_in(client, head).post(reverse("scoring:assessment_submit", args=[assessment.pk])))
+
+    assert 'id="confirm-step"' in page
+    assert "Tổng điểm tự đánh giá" in page and "Chỉ số tự đánh giá" in page and "%" in page
+    assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.DRAFT

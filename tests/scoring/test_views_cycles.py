@@ -206,7 +206,8 @@ def test_only_managers_change_deadlines_or_close_a_cycle(client, personas, cycle
 def test_closing_and_reopening_the_cycle(client, coordinator, cycle):
     signed_in(client, coordinator)
 
-    closed = client.post(reverse("scoring:cycle_close", args=[cycle.pk]), follow=True).content.decode()
+    closed = client.post(reverse("scoring:cycle_close", args=[cycle.pk]), {"confirmed": "1"},
+                         follow=True).content.decode()
     cycle.refresh_from_db()
     assert not cycle.is_open and "Đã đóng kỳ đánh giá" in closed
     client.post(reverse("scoring:cycle_reopen", args=[cycle.pk]))
@@ -283,3 +284,12 @@ def test_a_closed_cycle_says_what_closing_stops(client, leader, cycle):
     html = signed_in(client, leader).get(reverse("scoring:cycle_detail", args=[cycle.pk])).content.decode()
 
     assert "Kỳ đánh giá đã đóng: các đơn vị không tự chấm điểm và không thêm tài liệu kiểm chứng được nữa." in html
+
+
+def test_closing_the_cycle_first_asks_with_its_files_and_nothing_closes(client, coordinator, cycle):
+    page = signed_in(client, coordinator).post(reverse("scoring:cycle_close", args=[cycle.pk]), {"reason": "Hết năm"})
+
+    text = page.content.decode()
+    assert 'id="confirm-step"' in text and "Hồ sơ chưa hoàn tất thẩm định" in text and "Hết năm" in text
+    cycle.refresh_from_db()
+    assert cycle.is_open

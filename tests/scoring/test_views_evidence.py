@@ -266,7 +266,8 @@ def test_a_document_is_removed_and_the_removal_audited(client, leaf, unit_office
     evidence = add(leaf, unit_officer)
     client = signed_in(client, unit_officer)
 
-    response = client.post(reverse("scoring:evidence_remove", args=[evidence.pk]), {"next": evidence_page(leaf)})
+    response = client.post(reverse("scoring:evidence_remove", args=[evidence.pk]),
+                           {"next": evidence_page(leaf), "confirmed": "1"})
 
     assert response.url == evidence_page(leaf)
     assert "Đã gỡ tài liệu «Kế hoạch CCHC 2024»." in client.get(response.url).content.decode()
@@ -386,3 +387,15 @@ def test_another_unit_uploading_the_same_bytes_downloads_them_under_its_own_name
         assert "bao-cao-stc.pdf" in response["Content-Disposition"]
         assert "snv" not in response["Content-Disposition"]
     assert [item["original_name"] for item in listed["results"]] == ["bao-cao-stc.pdf"]
+
+
+def test_removing_a_document_first_asks_naming_it_and_removes_nothing(client, leaf, unit_officer):
+    evidence = add(leaf, unit_officer)
+
+    page = signed_in(client, unit_officer).post(reverse("scoring:evidence_remove", args=[evidence.pk]),
+                                                {"next": evidence_page(leaf)})
+
+    text = page.content.decode()
+    assert 'id="confirm-step"' in text and "Kế hoạch CCHC 2024" in text
+    assert f'href="{evidence_page(leaf)}"' in text  # cancel goes back where the user was
+    assert Evidence.objects.count() == 1

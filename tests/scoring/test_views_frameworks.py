@@ -301,3 +301,14 @@ def test_an_upload_over_5_mb_is_refused(client, coordinator, media_root):
 
     assert "Tệp lớn hơn 5 MB." in response.content.decode()
     assert not list(media_root.glob("staging/*.xlsx"))
+
+
+def test_the_upload_limit_follows_the_setting_on_the_page_and_in_the_refusal(client, coordinator, media_root,
+                                                                              settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    client.force_login(coordinator)
+
+    page = client.get(reverse("scoring:framework_import")).content.decode()
+    response = upload(client, b"PK" + b"\0" * (1024 * 1024 + 1))
+
+    assert "tối đa 1 MB" in page and "Tệp lớn hơn 1 MB." in response.content.decode()

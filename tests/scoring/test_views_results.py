@@ -200,7 +200,8 @@ def test_only_managers_may_run_or_publish(client, personas, results, role):
 
 def test_a_manager_publishes_and_lands_on_the_publication(client, coordinator, results):
     response = signed_in(client, coordinator).post(reverse("scoring:publication_create"),
-                                                   {"year": 2025, "block": "SO", "note": "QĐ 12/QĐ-UBND"})
+                                                   {"year": 2025, "block": "SO", "note": "QĐ 12/QĐ-UBND",
+                                                    "confirmed": "1"})
 
     publication = Publication.objects.get()
     assert response.url == reverse("scoring:publication_detail", args=[publication.pk])
@@ -262,3 +263,11 @@ def test_publishing_without_a_year_says_to_choose_one(client, coordinator, resul
     response = signed_in(client, coordinator).post(reverse("scoring:publication_create"), {"year": "x"}, follow=True)
 
     assert "Chọn năm cần công bố." in response.content.decode()
+
+
+def test_publishing_first_asks_with_the_year_version_and_units_and_publishes_nothing(client, coordinator, results):
+    page = signed_in(client, coordinator).post(reverse("scoring:publication_create"), {"year": 2025})
+
+    text = page.content.decode()
+    assert 'id="confirm-step"' in text and "Lần công bố" in text and "Số đơn vị" in text
+    assert not Publication.objects.exists()

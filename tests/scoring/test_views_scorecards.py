@@ -145,6 +145,18 @@ def test_the_workbook_is_an_attachment(client, leader, block, own_unit):
     assert response.content[:2] == b"PK"
 
 
+def test_the_downloaded_workbook_lists_the_evidence_of_each_leaf(client, leader, block, own_unit):
+    from openpyxl import load_workbook
+
+    make_evidence(own_unit)
+
+    response = signed_in(client, leader).get(scorecard_url(own_unit, name="scoring:scorecard_xlsx"))
+
+    cells = [str(cell.value) for sheet in load_workbook(BytesIO(response.content)).worksheets
+             for row in sheet.iter_rows() for cell in row if cell.value]
+    assert any("Quyết định ban hành kế hoạch CCHC năm 2025" in cell and "12/QĐ-SNV" in cell for cell in cells)
+
+
 def test_the_ranking_pdf_holds_what_the_user_may_see(client, personas, block):
     url = reverse("scoring:results_export_pdf")
     for role, units in ((Role.LEADER, ["Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp"]), (Role.UNIT_HEAD, ["Sở Nội vụ"])):

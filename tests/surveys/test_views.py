@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from surveys.models import Invitation, Rates, Response, SampleTarget, Source
+from surveys.models import Invitation, Rates, Response, SampleTarget, Source, Survey
 from surveys.services.answering import invitation_issue, response_submit_by_token
 from surveys.throttle import DEVICE_COOKIE
 
@@ -347,3 +347,52 @@ def test_managers_find_how_to_create_or_import_a_survey_on_the_list(client, pers
 
     assert "/surveys/new/" in manager_page and "/surveys/import/" in manager_page
     assert "/surveys/new/" not in leader_page
+
+
+# --- Kiosk mode: a shared device at the one-stop desk ----------------------------------------------------------
+
+
+def test_a_kiosk_takes_one_respondent_after_another_each_started_by_the_staff(manager, survey, citizens, own_unit):
+    client = manager
+    url = public_url(survey, own_unit)
+    started_kiosk = client.post(reverse("surveys:kiosk_start", args=[survey.pk]), {"unit": own_unit.code})
+    assert started_kiosk.status_code == 302 and started_kiosk.url == url
+
+    for respondent in range(3):
+        stamp = started(client.get(url))
+        thanks = client.post(url, {**form_data(citizens, own_unit), "started": stamp}, follow=True)
+        assert "Người tiếp theo" in thanks.content.decode()
+        # Before the staff press "next", the same respondent can't answer again.
+        assert client.get(url).url == reverse("surveys:answer_thanks")
+        client.post(reverse("surveys:kiosk_next"))
+
+    assert Response.objects.filter(unit=own_unit).count() == 3
+    assert Response.objects.values("device_hash").distinct().count() == 3
+
+
+def test_a_kiosk_serves_only_its_own_unit(manager, survey, citizens, own_unit, other_unit):
+    manager.post(reverse("surveys:kiosk_start", args=[survey.pk]), {"unit": own_unit.code})
+    url = public_url(survey, other_unit)
+    stamp = started(manager.get(url))
+    manager.post(url, {**form_data(citizens, other_unit), "started": stamp})
+
+    assert "đã gửi ý kiến về Sở Tài chính hôm nay" in manager.get(url).content.decode()
+
+
+def test_without_a_kiosk_the_next_respondent_button_is_refused(client, survey):
+    response = client.post(reverse("surveys:kiosk_next"))
+
+    assert response.status_code == 404
+    assert "không ở chế độ quầy" in response.content.decode()
+
+
+def test_a_survey_past_its_closing_day_says_so_and_its_link_takes_no_answer(manager, survey, citizens, own_unit):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Survey.objects.filter(pk=survey.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
+
+    assert "đã kết thúc" in manager.get(reverse("surveys:survey_list")).content.decode()
+    response = manager.post(public_url(survey, own_unit), form_data(citizens, own_unit))
+    assert response.status_code == 410 and not Response.objects.exists()
