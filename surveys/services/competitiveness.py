@@ -61,17 +61,27 @@ def earlier_frameworks(framework: CompetitivenessFramework, edition: IndexEditio
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------------
 
-_RAW = """
-CREATE TEMP TABLE ddci_raw ON COMMIT DROP AS
-SELECT r.unit_id, iq.indicator_id, i.sub_index_id, round(avg(o.weight), 3) AS raw
+# One pass over the answers, as bare as the aggregation can be: valid weights summed and counted per unit and
+# question. Everything after it reads this small table (units × questions), not the answers.
+_PER_QUESTION = """
+CREATE TEMP TABLE ddci_question ON COMMIT DROP AS
+SELECT r.unit_id, a.question_id, sum(o.weight) AS weights, count(*) AS answers
 FROM surveys_answer a
 JOIN surveys_response r ON r.id = a.response_id
 JOIN surveys_option o ON o.id = a.option_id
-JOIN ddci_map iq ON iq.question_id = a.question_id
-JOIN surveys_indicator i ON i.id = iq.indicator_id
-JOIN scoring_unit u ON u.id = r.unit_id
-WHERE r.survey_id = %(survey)s AND o.weight IS NOT NULL AND u.block_id = %(block)s
-GROUP BY r.unit_id, iq.indicator_id, i.sub_index_id
+WHERE r.survey_id = %(survey)s AND o.weight IS NOT NULL
+  AND a.question_id IN (SELECT question_id FROM ddci_map)
+  AND r.unit_id IN (SELECT id FROM scoring_unit WHERE block_id = %(block)s)
+GROUP BY r.unit_id, a.question_id
+"""
+
+_RAW = """
+CREATE TEMP TABLE ddci_raw ON COMMIT DROP AS
+SELECT q.unit_id, m.indicator_id, i.sub_index_id, round(sum(q.weights) / sum(q.answers), 3) AS raw
+FROM ddci_question q
+JOIN ddci_map m ON m.question_id = q.question_id
+JOIN surveys_indicator i ON i.id = m.indicator_id
+GROUP BY q.unit_id, m.indicator_id, i.sub_index_id
 """
 
 _MAP = """
@@ -83,19 +93,14 @@ JOIN surveys_subindex s ON s.id = i.sub_index_id
 WHERE s.framework_id = %(framework)s
 """
 
-# A unit's valid answers: its responses holding at least one valid answer to a mapped question.
+# A unit's valid answers (rule 15's minimum): the fewest valid answers it has on any one mapped question, so every
+# indicator it is scaled on rests on at least that many firms; a question without any valid answer makes it 0.
 _UNITS = """
 CREATE TEMP TABLE ddci_units ON COMMIT DROP AS
 WITH answered AS (
-    SELECT r.unit_id, count(*) AS answers
-    FROM surveys_response r
-    JOIN scoring_unit u ON u.id = r.unit_id AND u.block_id = %(block)s
-    WHERE r.survey_id = %(survey)s AND EXISTS (
-        SELECT 1 FROM surveys_answer a
-        JOIN surveys_option o ON o.id = a.option_id AND o.weight IS NOT NULL
-        JOIN ddci_map m ON m.question_id = a.question_id
-        WHERE a.response_id = r.id)
-    GROUP BY r.unit_id
+    SELECT unit_id, CASE WHEN count(*) = (SELECT count(DISTINCT question_id) FROM ddci_map) THEN min(answers)
+                         ELSE 0 END AS answers
+    FROM ddci_question GROUP BY unit_id
 ), covered AS (
     SELECT unit_id, count(DISTINCT sub_index_id) AS sub_indices FROM ddci_raw GROUP BY unit_id
 )
@@ -172,12 +177,11 @@ def _compute_sql(framework, edition) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '128MB'")
-        for statement in (_MAP, _RAW, "ANALYZE ddci_raw", _UNITS, _BOUNDS, _SUB, "ANALYZE ddci_sub", _RESULTS,
-                          _SUB_RESULTS):
+        for statement in (_MAP, _PER_QUESTION, _RAW, _UNITS, _BOUNDS, _SUB, _RESULTS, _SUB_RESULTS):
             cursor.execute(statement, params)
         cursor.execute("SELECT count(*), count(*) FILTER (WHERE rated) FROM ddci_units")
         units, rated = cursor.fetchone()
-        for table in ("ddci_sub", "ddci_units", "ddci_raw", "ddci_map"):
+        for table in ("ddci_sub", "ddci_units", "ddci_raw", "ddci_question", "ddci_map"):
             cursor.execute(f"DROP TABLE {table}")
     return {"units": units, "rated": rated}
 
@@ -204,13 +208,15 @@ def _compute_portable(framework, edition) -> dict:
     specs, subs, questions = _specs(framework)
     answers = (Answer.objects.filter(response__survey=framework.survey_id, response__unit__block=edition.block_id,
                                      option__weight__isnull=False, question__in=list(questions)))
-    sums = defaultdict(dict)
+    sums, counts = defaultdict(dict), defaultdict(dict)
     for unit, question, total, count in (answers.values_list("response__unit", "question")
                                          .annotate(total=Sum("option__weight"), count=Count("id")).order_by()):
         indicator = questions[question]
         previous = sums[unit].get(indicator, (Decimal(0), 0))
         sums[unit][indicator] = (previous[0] + total, previous[1] + count)
-    answered = dict(answers.values_list("response__unit").annotate(n=Count("response", distinct=True)).order_by())
+        counts[unit][question] = count
+    answered = {unit: min(by_question.values()) if len(by_question) == len(questions) else 0
+                for unit, by_question in counts.items()}
     units = Unit.objects.filter(Q(active=True) | Q(pk__in=list(answered)), block=edition.block_id)
     inputs = [UnitInput(unit.pk, {code: _mean(*pair) for code, pair in sums[unit.pk].items()},
                         answered.get(unit.pk, 0), unit.ranked, unit.group) for unit in units]

@@ -100,3 +100,14 @@ def test_recomputing_replaces_the_rows_and_a_published_edition_is_never_recomput
     ddci.edition.save()
     with pytest.raises(CollectionClosed):
         competitiveness_close(framework=ddci)
+
+
+def test_a_unit_counts_the_fewest_valid_answers_it_has_on_any_question(db):
+    framework = make_ddci()
+    answer_ddci(framework, [("SNV", "AAA"), ("SNV", "AAE"), ("STC", "BBB"), ("STC", "BBB"), ("SXD", "BBB"),
+                            ("SXD", "CC-")])
+    competitiveness_close(framework=framework)
+    # SNV's second firm did not know about Q3 and SXD's skipped it: each rests on one firm there, below the 2.
+    assert results(framework.edition)["SNV"] == (False, None, None, 1)
+    assert results(framework.edition)["SXD"] == (False, None, None, 1)
+    assert results(framework.edition)["STC"] == (True, D("55.000"), 1, 2)
