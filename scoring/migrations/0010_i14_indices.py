@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(choices=[('survey', 'Tính từ phiếu khảo sát doanh nghiệp'), ('imported', 'Nhập kết quả đã tính')], max_length=10, verbose_name='nguồn kết quả')),
                 ('state', models.CharField(choices=[('collecting', 'Đang thu thập phiếu'), ('computed', 'Đã tính, chưa công bố'), ('published', 'Đã công bố')], default='collecting', max_length=12, verbose_name='trạng thái')),
                 ('version', models.CharField(blank=True, help_text='Hai năm so sánh được khi cùng phiên bản.', max_length=50, verbose_name='phiên bản phương pháp')),
-                ('precision', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MaxValueValidator(3)], verbose_name='số chữ số thập phân của chỉ số')),
+                ('precision', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='số chữ số thập phân của chỉ số')),
                 ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='tính lúc')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='công bố lúc')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('rated', models.BooleanField(default=True, verbose_name='được đánh giá')),
-                ('value', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True, verbose_name='giá trị')),
+                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='giá trị')),
                 ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='thứ hạng')),
                 ('answers', models.PositiveIntegerField(blank=True, null=True, verbose_name='số phiếu hợp lệ')),
                 ('grade', models.CharField(blank=True, max_length=40, verbose_name='xếp loại')),
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=40, verbose_name='mã chỉ số thành phần')),
                 ('name', models.CharField(max_length=200, verbose_name='chỉ số thành phần')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('value', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True, verbose_name='giá trị')),
+                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='giá trị')),
                 ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='thứ hạng')),
                 ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sub_indices', to='scoring.indexresult')),
             ],
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='indexedition',
-            constraint=models.CheckConstraint(condition=models.Q(('precision__lte', 3)), name='i14_edition_precision_at_most_3'),
+            constraint=models.CheckConstraint(condition=models.Q(('precision__lte', 4)), name='i14_edition_precision_at_most_4'),
         ),
         migrations.AddConstraint(
             model_name='indexresult',

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-INDEX_VALUE = {"max_digits": 7, "decimal_places": 3}
+# 4 decimals: DTI is published on a 0-1 scale (0,7024).
+INDEX_VALUE = {"max_digits": 8, "decimal_places": 4}
 PAR = "PAR"
 
 
@@ -57,7 +58,7 @@ class IndexEdition(models.Model):
     version = models.CharField(_("phiên bản phương pháp"), max_length=50, blank=True,
                                help_text=_("Hai năm so sánh được khi cùng phiên bản."))
     precision = models.PositiveSmallIntegerField(_("số chữ số thập phân của chỉ số"), default=2,
-                                                 validators=[MaxValueValidator(3)])
+                                                 validators=[MaxValueValidator(4)])
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,7 +69,7 @@ class IndexEdition(models.Model):
         verbose_name_plural = _("kỳ chỉ số")
         constraints = [
             models.UniqueConstraint(fields=["index", "year", "block"], name="i14_one_edition_per_index_year_block"),
-            models.CheckConstraint(condition=Q(precision__lte=3), name="i14_edition_precision_at_most_3"),
+            models.CheckConstraint(condition=Q(precision__lte=4), name="i14_edition_precision_at_most_4"),
         ]
 
     def __str__(self):
