@@ -74,6 +74,7 @@ urlpatterns = [
     path("reports/scorecards/", scorecards.scorecards_zip_request, name="scorecards_zip"),
     path("jobs/<int:pk>/download/", scorecards.report_download, name="report_download"),
     # --- Issue 14: every index of a unit, and the conference report (views/indices.py) ---
+    path("units/<int:pk>/indices/", indices.unit_indices_latest, name="unit_indices_latest"),
     path("units/<int:pk>/indices/<int:year>/", indices.unit_indices_page, name="unit_indices"),
     path("reports/conference/", indices.conference_report_page, name="conference_report"),
     path("reports/conference.pdf", indices.conference_report_pdf, name="conference_report_pdf"),

@@ -100,7 +100,8 @@ def _row(number, values, positions, subs):
     total = _number(number, _cell(values, positions[TOTAL]), TOTAL, issues)
     rank = _rank(number, _cell(values, positions[RANK]), issues)
     sub_values = tuple((label, _number(number, _cell(values, index), label, issues)) for label, index in subs)
-    if text(_cell(values, positions[TOTAL])) == "" and (rank is not None or any(value is not None for _label, value in sub_values)):
+    blank_total = text(_cell(values, positions[TOTAL])) == ""
+    if blank_total and (rank is not None or any(value is not None for _label, value in sub_values)):
         issues.append(SheetIssue(_("đơn vị không được đánh giá (để trống tổng) thì để trống cả thứ hạng và các "
                                    "chỉ số thành phần"), SHEET, number, TOTAL))
     return (None if issues else IndexRow(number, unit, total, rank, sub_values)), issues

@@ -139,7 +139,8 @@ def _line(unit, figures, previous):
     previous_rank = previous.ranks.get(unit.pk) if previous else None
     return IndexLine(
         code=figures.index.code, name=figures.index.name, scale=figures.index.scale, precision=figures.precision,
-        rated=value is not None, value=value, grade=figures.grades.get(unit.pk, ""), rank=rank,
+        rated=value is not None, value=value, rank=rank,
+        grade=dict(figures.grade_labels).get(figures.grades.get(unit.pk, ""), figures.grades.get(unit.pk, "")),
         ranked_count=sum(1 for other in figures.ranks.values() if other is not None),
         value_change=None if value is None or previous_value is None else value - previous_value,
         rank_change=None if rank is None or previous_rank is None else previous_rank - rank,

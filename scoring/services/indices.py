@@ -27,7 +27,7 @@ class EditionPublished(Exception):
 
 
 def sub_index_code(name: str) -> str:
-    """A stable code from a sub-index's name, so that two years' columns match ("Chi phí thời gian" → chi-phi-thoi-gian)."""
+    """A stable code from a sub-index's name, so two years' columns match ("Chi phí thời gian" → chi-phi-thoi-gian)."""
     plain = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(char for char in plain if unicodedata.category(char) != "Mn").lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40]

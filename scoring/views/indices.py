@@ -1,7 +1,7 @@
 """Every index of a unit's year, and the conference report of a year and block (issue 14)."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import selectors
@@ -23,13 +23,22 @@ def unit_indices_page(request, pk, year):
 
 
 @login_required
+def unit_indices_latest(request, pk):
+    """The unit's latest year with any index result; the unit's page when it has none yet."""
+    unit = get_scorecard_unit_for_user(request.user, pk)
+    years = _unit_years(unit)
+    return redirect("scoring:unit_indices", pk=unit.pk, year=years[0]) if years else redirect(
+        "scoring:unit_detail", pk=unit.pk)
+
+
+@login_required
 def conference_report_page(request):
     require_dashboard_reader(request.user)
     year, code = ResultsScopeForm(request.GET).scope()
     block = selectors.block_find(code)
     report = conference_report(year, block) if year and block else None
     return render(request, "scoring/conference_report.html", {
-        "year": year, "block": block, "blocks": Block.objects.order_by("position", "code"), "report": report,
+        "year": year, "chosen_block": block, "blocks": Block.objects.order_by("position", "code"), "report": report,
         "title": conference_title(report) if report else _("Báo cáo hội nghị"),
         "summaries": [(summary, summary_lines(summary)) for summary in report.summaries] if report else ()})
 

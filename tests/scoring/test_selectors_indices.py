@@ -23,7 +23,7 @@ def province(db, personas):
 def test_a_unit_reads_every_index_with_rank_changes_and_the_sub_indices_that_moved(province):
     _block, units = province
     par, ddci = unit_indices(units["SNV"], 2024)
-    assert (par.code, par.value, par.grade, par.rank, par.ranked_count) == ("PAR", D("92.50"), "A", 1, 3)
+    assert (par.code, par.value, par.grade, par.rank, par.ranked_count) == ("PAR", D("92.50"), "Loại A", 1, 3)
     assert (par.value_change, par.rank_change, par.provisional) == (D("7.50"), 1, True)
     assert [(move.code, move.rank_change) for move in par.moves] == [("1", 1)]
     assert (ddci.code, ddci.value, ddci.rank, ddci.ranked_count) == ("DDCI", D("60.02"), 1, 2)
@@ -82,6 +82,7 @@ def test_a_leader_reads_the_unit_page_and_downloads_the_report(province, client,
     assert "92,50" in html and "60,02" in html and "tăng 2 bậc" in html and "Chi phí thời gian" in html
     report = client.get(reverse("scoring:conference_report") + "?year=2024&block=SO")
     assert "01/02 đơn vị xếp loại Loại A, đạt tỷ lệ 50,00 %" in report.content.decode()
+    assert "conference.xlsx?year=2024&amp;block=SO" in report.content.decode()
     pdf = client.get(reverse("scoring:conference_report_pdf") + "?year=2024&block=SO")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     xlsx = client.get(reverse("scoring:conference_report_xlsx") + "?year=2024&block=SO")
