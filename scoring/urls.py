@@ -79,6 +79,10 @@ urlpatterns = [
     path("reports/conference/", indices.conference_report_page, name="conference_report"),
     path("reports/conference.pdf", indices.conference_report_pdf, name="conference_report_pdf"),
     path("reports/conference.xlsx", indices.conference_report_xlsx, name="conference_report_xlsx"),
+    path("editions/", indices.edition_list, name="edition_list"),
+    path("editions/import/", indices.edition_import_upload, name="edition_import"),
+    path("editions/import/<str:token>/", indices.edition_import_confirm, name="edition_import_confirm"),
+    path("editions/<int:pk>/publish/", indices.edition_publish_view, name="edition_publish"),
     # --- Issue 6: improvement planner (views/planner.py) ---
     path("planner/", planner.planner_home, name="planner_home"),
     path("units/<int:pk>/planner/<int:year>/", planner.unit_planner, name="planner"),

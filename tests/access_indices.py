@@ -16,7 +16,18 @@ def objects(own_unit, other_unit):
         IndexResult.objects.get_or_create(edition=edition, unit=unit, defaults={"value": 50, "rank": 1})
         latest = max([2024, *UnitResult.objects.filter(unit=unit).values_list("year", flat=True)])
         sides[side] = {"indices_year": 2024, "indices_latest_year": latest}
-    return sides
+    shared = {"edition": edition.pk, "competitiveness": _competitiveness(own_unit.block).pk}
+    return {side: {**values, **shared} for side, values in sides.items()}
+
+
+def _competitiveness(block):
+    from scoring.models import EditionSource, Index, IndexEdition
+    from surveys.models import CompetitivenessFramework, Survey
+
+    survey = Survey.objects.create(code="DDCI-2025", name="Khảo sát DDCI 2025", year=2025)
+    edition = IndexEdition.objects.create(index=Index.objects.get(code="DDCI"), year=2025, block=block,
+                                          source=EditionSource.SURVEY)
+    return CompetitivenessFramework.objects.create(edition=edition, survey=survey)
 
 
 UNIT_YEAR = {"pk": "unit", "year": "indices_year"}
@@ -32,4 +43,13 @@ MATRIX = {
     "scoring:conference_report": access(**DASHBOARD_READERS, data=RESULTS_OF_SO_2024),
     "scoring:conference_report_pdf": access(**DASHBOARD_READERS, data=RESULTS_OF_SO_2024),
     "scoring:conference_report_xlsx": access(**DASHBOARD_READERS, data=RESULTS_OF_SO_2024),
+    # The editions of the other indices, their import and publication, and closing a DDCI collection: managers'.
+    "scoring:edition_list": access(anonymous=LOGIN, managers=200, others=403),
+    "scoring:edition_import": access(anonymous=LOGIN, managers=200, others=403),
+    "scoring:edition_import_confirm": access(anonymous=LOGIN, managers=404, others=403,
+                                             kwargs={"token": "unknown_token"}),
+    "scoring:edition_publish": access(anonymous=LOGIN, managers=Redirect("scoring:edition_list"), others=403,
+                                      method="post", kwargs={"pk": "edition"}),
+    "surveys:competitiveness_close": access(anonymous=LOGIN, managers=Redirect("scoring:edition_list"), others=403,
+                                            method="post", kwargs={"pk": "competitiveness"}),
 }

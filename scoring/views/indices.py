@@ -1,17 +1,24 @@
 """Every index of a unit's year, and the conference report of a year and block (issue 14)."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .. import selectors
 from ..excel.conference import write_conference_workbook
-from ..models import Block, IndexEdition, UnitResult
-from ..permissions import get_scorecard_unit_for_user, require_dashboard_reader
+from ..excel.indices import read_index_workbook
+from ..excel.sheets import WorkbookError
+from ..forms import IndexResultsUploadForm
+from ..models import Block, Index, IndexEdition, UnitResult
+from ..permissions import get_scorecard_unit_for_user, require_dashboard_reader, require_manager
 from ..reports.conference import conference_filename, conference_pdf, conference_title, summary_lines
 from ..selectors.indices import conference_report, unit_indices
+from ..services.indices import EditionPublished, edition_import, edition_publish
 from .results import XLSX, ResultsScopeForm
 from .scorecards import PDF, _attachment, _year
+from .staging import forget_staged, stage_for_session, staged_path_for_session
 
 
 @login_required
@@ -68,3 +75,73 @@ def _unit_years(unit):
     years = set(UnitResult.objects.filter(unit=unit).values_list("year", flat=True))
     years |= set(IndexEdition.objects.filter(results__unit=unit).values_list("year", flat=True))
     return sorted(years, reverse=True)
+
+
+# --- Editions: results imported from a workbook, and publication ---------------------------------------------------
+
+UPLOADS = "index_results_uploads"
+
+
+@login_required
+def edition_list(request):
+    require_manager(request.user)
+    # "competitiveness" is the surveys app's DDCI framework of an edition (a reverse relation: no import).
+    editions = (IndexEdition.objects.select_related("index", "block", "competitiveness")
+                .order_by("-year", "index__position", "block__position"))
+    return render(request, "scoring/edition_list.html", {"editions": editions})
+
+
+@login_required
+def edition_import_upload(request):
+    require_manager(request.user)
+    form = IndexResultsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
+        data = form.cleaned_data
+        request.session[f"{UPLOADS}:{token}"] = {
+            "index": data["index"].code, "year": data["year"], "block": data["block"].code,
+            "precision": data["precision"], "version": data["version"]}
+        return redirect("scoring:edition_import_confirm", token=token)
+    return render(request, "scoring/edition_import.html", {"form": form})
+
+
+@login_required
+def edition_import_confirm(request, token):
+    require_manager(request.user)
+    path = staged_path_for_session(request, UPLOADS, token)
+    target = request.session.get(f"{UPLOADS}:{token}")
+    if target is None:
+        raise Http404
+    if request.method == "POST" and "cancel" in request.POST:
+        forget_staged(request, UPLOADS, token)
+        return redirect("scoring:edition_import")
+    rows, issues = read_index_workbook(path)
+    index, block = Index.objects.get(code=target["index"]), Block.objects.get(code=target["block"])
+    if request.method == "POST" and not issues:
+        try:
+            edition_import(index=index, year=target["year"], block=block, rows=rows, version=target["version"],
+                           precision=target["precision"], actor=request.user)
+        except WorkbookError as error:
+            issues = error.issues
+        except EditionPublished as error:
+            issues = [str(error)]
+        else:
+            forget_staged(request, UPLOADS, token)
+            messages.success(request, _("Đã nhập %(count)d dòng kết quả.") % {"count": len(rows)})
+            return redirect("scoring:edition_list")
+    return render(request, "scoring/edition_import.html", {
+        "rows": rows, "issues": issues, "token": token, "target": target, "index": index, "target_block": block})
+
+
+@login_required
+@require_POST
+def edition_publish_view(request, pk):
+    require_manager(request.user)
+    edition = get_object_or_404(IndexEdition, pk=pk)
+    try:
+        edition_publish(edition=edition, actor=request.user)
+    except EditionPublished as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã công bố %(edition)s.") % {"edition": edition})
+    return redirect("scoring:edition_list")
