@@ -2,7 +2,9 @@
 
 - khung-chi-so-tinh-2017.xlsx: the 2017 province tree (2948/QĐ-BNV, 8 areas, 100 points) with criteria, a bonus
   and a penalty area and five grades, ready for `python manage.py import_framework`;
-- mau-khung-chi-so.xlsx: a blank framework with drop-down lists and the instructions sheet `huong_dan`.
+- mau-khung-chi-so.xlsx: a blank framework with drop-down lists and the instructions sheet `huong_dan`;
+- khung-chi-so-dti-mau.xlsx: a digital transformation (DTI) framework for departments and districts, seven pillars
+  and 1,000 points (scoring/demo_dti.py).
 
 Run from the repository root: .venv/bin/python docs/samples/build_samples.py
 """
@@ -32,6 +34,15 @@ def main():
     (HERE / "mau-khung-chi-so.xlsx").write_bytes(write_framework_template())
     print(f"Đã ghi {HERE / 'khung-chi-so-tinh-2017.xlsx'} ({len(spec.criteria)} tiêu chí, "
           f"tổng điểm tối đa {spec.max_total.normalize():f}) và {HERE / 'mau-khung-chi-so.xlsx'}")
+    from scoring.demo_dti import dti_sample_spec
+
+    dti = dti_sample_spec()
+    issues = validate_framework(dti)
+    if issues:
+        sys.exit("\n".join(str(issue) for issue in issues))
+    (HERE / "khung-chi-so-dti-mau.xlsx").write_bytes(write_framework_workbook(dti))
+    print(f"Đã ghi {HERE / 'khung-chi-so-dti-mau.xlsx'} ({len(dti.criteria)} tiêu chí, "
+          f"tổng điểm tối đa {dti.max_total.normalize():f})")
 
 
 if __name__ == "__main__":
