@@ -111,3 +111,21 @@ def test_a_unit_counts_the_fewest_valid_answers_it_has_on_any_question(db):
     assert results(framework.edition)["SNV"] == (False, None, None, 1)
     assert results(framework.edition)["SXD"] == (False, None, None, 1)
     assert results(framework.edition)["STC"] == (True, D("55.000"), 1, 2)
+
+
+def test_the_sql_and_the_pure_module_agree_on_many_random_firms(require_postgres, db):
+    import random
+
+    rng = random.Random(15)
+    units = [f"U{n:02d}" for n in range(12)]
+    framework = make_ddci(units=units, minimum_answers=3)
+    answer_ddci(framework, [(rng.choice(units), "".join(rng.choice("ABCDE-") for _ in range(3)))
+                            for _ in range(80)])
+    competitiveness_compute(framework=framework, edition=framework.edition)
+    by_sql = results(framework.edition), sub_results(framework.edition), bounds(framework)
+    IndicatorBound.objects.filter(framework=framework).delete()
+    SubIndexResult.objects.filter(result__edition=framework.edition).delete()
+    IndexResult.objects.filter(edition=framework.edition).delete()
+    _compute_portable(framework, framework.edition)
+    assert (results(framework.edition), sub_results(framework.edition), bounds(framework)) == by_sql
+    assert 0 < sum(1 for rated, *_rest in by_sql[0].values() if rated) < len(by_sql[0])
