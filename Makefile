@@ -48,6 +48,12 @@ check-deploy: install
 	DEBUG=0 HTTPS=1 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-parindex.example.gov.vn} $(PY) manage.py check --deploy --fail-level WARNING
 
+# The Dockerfile's build and start outside Docker: DEBUG=0 collectstatic, migrate, gunicorn, login page and its
+# static files must answer 200 (needs DATABASE_URL; CI runs it too).
+.PHONY: prod-smoke
+prod-smoke: install
+	PY=$(PY) GUNICORN=$(BIN)/gunicorn bash .ci/prod-smoke
+
 clean:
 	rm -rf $(VENV) var/static
 
@@ -56,6 +62,11 @@ RESPONSES ?= 500000
 .PHONY: bench-surveys
 bench-surveys: install
 	RESPONSES=$(RESPONSES) UNITS=$(UNITS) $(PY) bench/bench_survey_points.py
+
+# Inflating workbooks (issue 13): time and peak memory of every reader's refusal, each in a fresh process.
+.PHONY: bench-bombs
+bench-bombs: install
+	$(PY) bench/workbook_bombs.py
 
 # A DDCI edition at national scale (needs DATABASE_URL=postgres://…; see docs/benchmarks.md, "DDCI").
 .PHONY: bench-ddci

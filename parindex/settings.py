@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parindex.badinput.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parindex.language.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +109,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "parindex.lockout.locked_out"
+# The client's address by the survey throttle's rule: behind our proxy (BEHIND_PROXY=1) the last X-Forwarded-For
+# entry, which the proxy added; otherwise REMOTE_ADDR. Without it every login behind the proxy comes from the proxy.
+AXES_CLIENT_IP_CALLABLE = "surveys.throttle.client_ip"
 AXES_VERBOSE = False
 
 # Sessions: an office PC left unattended logs out after 30 idle minutes, and no session outlives a working day.
@@ -121,6 +125,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Behind TLS in production (HTTPS=1); the intranet demo and tests run on plain HTTP.
 HTTPS = env_bool("HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # docker-compose's health check asks over plain HTTP from inside
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -154,13 +159,33 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
+# Workbooks (Excel imports): the file as uploaded in the browser, then what it may inflate to, measured before
+# openpyxl parses it (scoring/excel/limits.py). The browser's limits fit the largest real upload (a national
+# framework: a few thousand criteria rows; a unit's self-assessment; a survey design) with a wide margin; the
+# command-line importers' fit a year of paper responses (hundreds of thousands of rows) and 12,000 units.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "5"))
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
+WORKBOOK_UPLOAD_LIMITS = {
+    "max_mb": int(os.environ.get("WORKBOOK_UPLOAD_MAX_MB", "50")),
+    "max_rows": int(os.environ.get("WORKBOOK_UPLOAD_MAX_ROWS", "20000")),
+    "max_cells": int(os.environ.get("WORKBOOK_UPLOAD_MAX_CELLS", "500000")),
+}
+WORKBOOK_IMPORT_LIMITS = {
+    "max_mb": int(os.environ.get("WORKBOOK_IMPORT_MAX_MB", "1024")),
+    "max_rows": int(os.environ.get("WORKBOOK_IMPORT_MAX_ROWS", "1048576")),  # Excel's own maximum
+    "max_cells": int(os.environ.get("WORKBOOK_IMPORT_MAX_CELLS", "30000000")),
+}
+WORKBOOK_MAX_RATIO = int(os.environ.get("WORKBOOK_MAX_RATIO", "100"))  # uncompressed/compressed size of a member
 EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))  # one evidence file (tài liệu kiểm chứng)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parindex@localhost")
+# New accounts choose their password through a one-time link (issue 10); it expires after this many days. SITE_URL
+# makes the links absolute in e-mails and in the file `import_accounts --links` writes.
+SET_PASSWORD_LINK_DAYS = int(os.environ.get("SET_PASSWORD_LINK_DAYS", "7"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: without REDIS_URL tasks run in-process, so `make run` needs nothing else installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .services.accounts import account_changes_audit
+
 from .models import (Agency, Block, Criterion, Evidence, EvidenceFile, Framework, GradeTier, Publication,
                      ReasonTemplate, Unit, User)
 
@@ -12,6 +14,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "unit__block"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Vai trò"), {"fields": ["role", "unit", "agency"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Vai trò"), {"fields": ["role", "unit", "agency"]}),)
+
+    def save_model(self, request, obj, form, change):
+        # A role, unit or agency changed here is audited like one changed by the accounts import.
+        before = User.objects.get(pk=obj.pk) if change else User()
+        super().save_model(request, obj, form, change)
+        account_changes_audit(before=before, after=obj, actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are deactivated, never deleted: the audit log and publications name who did what, and the

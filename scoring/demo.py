@@ -67,6 +67,10 @@ DISTRICTS = [
     ("HUYEN-08", "Huyện Vĩnh Thạnh", ["Thị trấn Vĩnh Thạnh", "Xã Vĩnh Hảo", "Xã Thạnh Lộc", "Xã Vĩnh Quang"]),
 ]
 URBAN_GROUP, RURAL_GROUP = "Phường, thị trấn", "Xã"
+# One merge (domain.md, rule 13): Xã Sơn Hải (XA-022) was formed from two former communes, kept inactive so history
+# reads across the change; as new units they have no result in any past year.
+MERGED = [("XA-901", "Xã Sơn Đông (cũ)"), ("XA-902", "Xã Hải Đông (cũ)")]
+MERGED_INTO = "XA-022"
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,37 @@ def demo_unit_rows():
     districts = [UnitRow(code, name, "HUYEN") for code, name, _communes in DISTRICTS]
     names = [name for _code, _name, communes in DISTRICTS for name in communes]
     communes = [UnitRow(f"XA-{n:03d}", name, "XA", group=_commune_group(name)) for n, name in enumerate(names, 1)]
-    return departments + districts + communes
+    former = [UnitRow(code, name, "XA", group=RURAL_GROUP, active=False, successors=(MERGED_INTO,))
+              for code, name in MERGED]
+    return departments + districts + communes + former
 
 
 def demo_units():
     """Unsaved units, for writing the sample file docs/samples/don-vi-mau.xlsx without a database."""
     blocks = {code: Block(code=code, name=name, position=position) for code, name, position in BLOCKS}
-    return [Unit(code=row.code, name=row.name, block=blocks[row.block], group=row.group, ranked=row.ranked)
-            for row in demo_unit_rows()]
+    units = []
+    for row in demo_unit_rows():
+        unit = Unit(code=row.code, name=row.name, block=blocks[row.block], group=row.group, ranked=row.ranked,
+                    active=row.active is not False)
+        unit.successor_codes = row.successors or ()  # an unsaved unit has no links: the writer reads these
+        units.append(unit)
+    return units
+
+
+def demo_accounts():
+    """Unsaved accounts for the sample accounts workbook (docs/samples/tai-khoan-mau.xlsx): the demo's, plus a head
+    and an officer for Huyện An Lạc and the merged Xã Sơn Hải. No password: the import issues set-password links."""
+    accounts = [*ACCOUNTS, DemoAccount("thutruong.anlac", Role.UNIT_HEAD, "Ngô Văn Phúc", unit="HUYEN-03"),
+                DemoAccount("canbo.sonhai", Role.UNIT_OFFICER, "Lý Thị Hồng", unit=MERGED_INTO),
+                DemoAccount("thutruong.sonhai", Role.UNIT_HEAD, "Đỗ Văn Long", unit=MERGED_INTO)]
+    users = []
+    for account in accounts:
+        family, _space, given = account.full_name.rpartition(" ")
+        users.append(User(username=account.username, first_name=given, last_name=family, role=account.role,
+                          email=f"{account.username}@sonha.gov.vn",
+                          unit=Unit(code=account.unit) if account.unit else None,
+                          agency=Agency(code=account.agency) if account.agency else None))
+    return users
 
 
 @transaction.atomic

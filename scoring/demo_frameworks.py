@@ -193,6 +193,22 @@ def sample_spec(*, year=2017, block="SO", version="2948/2017") -> FrameworkSpec:
     )
 
 
+def province_spec(*, year: int, block="SO") -> FrameworkSpec:
+    """The sample tree as provinces write it (domain.md, rule 1): the bonus area without a maximum of its own, the
+    penalty area with 0, a choice on a bonus leaf and a deduction per occurrence on a penalty leaf. Written to
+    docs/samples/khung-chi-so-so-2026.xlsx for the onboarding steps of the README."""
+    spec = sample_spec(year=year, block=block, version=DEFAULT_VERSION)
+    rewritten = {
+        "9": {"max_points": None},
+        "9.1": {"rule": "choice Bằng khen cấp tỉnh=0.5; Bằng khen cấp bộ trở lên=1"},
+        "10": {"max_points": Decimal(0)},
+        "10.2": {"title": "Chậm báo cáo CCHC theo yêu cầu (trừ 0,25 điểm mỗi lần, tối đa 1 điểm)",
+                 "rule": "deduct 0.25"},
+    }
+    return replace(spec, code=f"CCHC-{block}-{year}", name=f"Bộ chỉ số cải cách hành chính khối sở năm {year}",
+                   criteria=tuple(replace(node, **rewritten.get(node.code, {})) for node in spec.criteria))
+
+
 def _node(code, title, max_points, method="", rule="", evidence=False, guidance="", appraiser=None):
     if appraiser is None:
         appraiser = AREA_APPRAISERS[code.partition(".")[0]] if method and method != SURVEY else ""

@@ -1,31 +1,71 @@
 """HTML forms of the scoring pages."""
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .excel.frameworks import check_workbook
-
-FRAMEWORK_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+from .excel.limits import WorkbookLimits
+from .excel.sheets import limit_issues, read_workbook_values
 
 
 class FrameworkUploadForm(forms.Form):
-    """An Excel upload: .xlsx, at most 5 MB, and a workbook that passes `check` (other uploads subclass it with
-    their own label and check)."""
+    """An Excel upload: .xlsx, at most UPLOAD_MAX_MB, measured against the browser's workbook limits before it is
+    parsed, parsed once (`values`, which the preview reads), and a workbook that passes `check` (other uploads
+    subclass it with their own label and check). A label may name the size limit as %(mb)s."""
 
-    file = forms.FileField(label=_("Tệp bộ chỉ số (.xlsx, tối đa 5 MB)"),
+    file = forms.FileField(label=_("Tệp bộ chỉ số (.xlsx, tối đa %(mb)s MB)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     check = staticmethod(check_workbook)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.values = None
+        field = self.fields["file"]
+        field.label = str(field.label) % {"mb": settings.UPLOAD_MAX_MB}
 
     def clean_file(self):
         file = self.cleaned_data["file"]
         if not file.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Chỉ nhận tệp Excel có đuôi .xlsx."))
-        if file.size > FRAMEWORK_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
-        problem = self.check(file)
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(gettext("Tệp lớn hơn %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_MB})
+        values, issues = read_workbook_values(file, WorkbookLimits.upload())
+        too_large = limit_issues(issues)
+        if too_large:
+            raise forms.ValidationError(too_large[0].message)
+        # The upload's own check words the refusal of a file that is not ours; a damaged sheet that only the full
+        # read found is refused with the reader's message.
+        problem = self.check(values if values is not None else file) or (str(issues[0]) if issues else None)
         if problem:
             raise forms.ValidationError(problem)
+        self.values = values
         file.seek(0)
         return file
+
+
+class UnitsUploadForm(FrameworkUploadForm):
+    file = forms.FileField(label=_("Tệp danh sách đơn vị (.xlsx, tối đa 5 MB)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class AccountsUploadForm(FrameworkUploadForm):
+    file = forms.FileField(label=_("Tệp tài khoản (.xlsx, tối đa 5 MB)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class BlockForm(forms.Form):
+    name = forms.CharField(label=_("Tên khối"), max_length=100)
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=32767)
+
+
+BlockFormSet = forms.formset_factory(BlockForm, extra=0)
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label=_("Tên cơ quan"), max_length=200, required=False)
+
+
+AgencyFormSet = forms.formset_factory(AgencyForm, extra=0)
 
 
 class IndexResultsUploadForm(FrameworkUploadForm):

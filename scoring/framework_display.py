@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .framework_spec import METHODS, SURVEY, CriterionSpec, plain_decimal
+from .framework_spec import METHODS, PENALTY, SURVEY, CriterionSpec, plain_decimal
 from .models import Method
 from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule, RuleError, parse_rule
 
@@ -74,6 +74,9 @@ def describe_rule(node: CriterionSpec) -> str:
         rule = parse_rule(node.rule, max_points=node.max_points if node.max_points is not None else Decimal("Inf"))
     except RuleError:
         return node.rule
+    if node.method == PENALTY and isinstance(rule, DeductRule):
+        return _("Trừ %(points)s điểm mỗi lần, tối đa %(max)s điểm") % {
+            "points": _number(rule.per_occurrence), "max": _number(node.max_points)}
     return _describe(rule)
 
 

@@ -18,6 +18,8 @@ FRAMEWORK, CRITERIA, GRADES = "framework", "criteria", "grades"
 APPRAISED, SURVEY, BONUS, PENALTY = "appraised", "survey", "bonus", "penalty"
 METHODS = (APPRAISED, SURVEY, BONUS, PENALTY)
 SCORED = (APPRAISED, SURVEY)  # what counts in Max_total and in a parent's maximum (domain.md, rule 5)
+# The rules a bonus or penalty leaf may carry (domain.md, rule 1); on a penalty leaf `deduct k` is k per occurrence.
+GRANTED_RULES = {BONUS: ("manual", "choice"), PENALTY: ("manual", "choice", "deduct")}
 CODE = re.compile(r"\d+(\.\d+)*")
 MAX_POINTS = Decimal("999999.999")  # Criterion.max_points: 9 digits, 3 decimals
 THOUSANDTH = Decimal("0.001")
@@ -199,7 +201,7 @@ def _node_issues(node: CriterionSpec, placed: dict, all_codes: set) -> list[Impo
     problems = [(column, message) for column, message in (
         ("code", _code_problem(node, placed, all_codes)),
         ("title", None if node.title else "Thiếu tên tiêu chí"),
-        ("max_points", _max_problem(node.max_points)),
+        ("max_points", _max_problem(node.max_points) if node.max_points is not None or node.is_leaf else None),
         ("method", _method_problem(node)),
         ("appraiser", _too_long(node.appraiser, "appraiser")),
     ) if message]
@@ -258,8 +260,9 @@ def _rule_problem(node: CriterionSpec) -> str | None:
         rule = parse_rule(node.rule, max_points=node.max_points)
     except RuleError as error:
         return str(error)
-    if node.method in (BONUS, PENALTY) and rule.kind != "manual":
-        return "Điểm thưởng, điểm trừ chỉ dùng quy tắc manual (chấm trực tiếp)"
+    if node.method in GRANTED_RULES and rule.kind not in GRANTED_RULES[node.method]:
+        what = "Điểm thưởng" if node.method == BONUS else "Điểm trừ"
+        return (f"{what} không dùng quy tắc {rule.kind}; chỉ dùng: {', '.join(GRANTED_RULES[node.method])}")
     if isinstance(rule, DeductRule) and rule.per_occurrence > node.max_points:
         return (f"Số điểm trừ mỗi lần {format_decimal_vi(rule.per_occurrence)} lớn hơn điểm tối đa "
                 f"{format_decimal_vi(node.max_points)}")
@@ -292,16 +295,44 @@ def _shape_problem(node: CriterionSpec, kids: list[CriterionSpec]) -> str | None
 
 
 def _sum_problem(node: CriterionSpec, kids: list[CriterionSpec], children: dict) -> str | None:
-    # Bonus and penalty subtrees stay out of a parent's maximum, unless they are all the parent holds.
-    counted = [kid for kid in kids if _is_scored(kid, children)] or kids
+    """A parent's maximum is the sum of its scored children's (bonus and penalty subtrees stay out of it). A parent
+    holding only bonus and penalty has no maximum of its own: blank, 0 or the sum of its children (domain.md, rule 1).
+    Every message names the children it added up and those it left out."""
+    if node.is_leaf or not kids:
+        return None
+    counted = [kid for kid in kids if _is_scored(kid, children)]
+    if not counted:
+        return _granted_parent_problem(node, kids)
+    if node.max_points is None:
+        return "Thiếu điểm tối đa"
     values = [kid.max_points for kid in counted]
-    if node.is_leaf or not kids or node.max_points is None or None in values:
+    if None in values:
         return None
     total = sum(values, Decimal(0))
     if node.max_points == total:
         return None
-    return (f"Điểm tối đa {format_decimal_vi(node.max_points)} khác tổng điểm tối đa các tiêu chí con "
-            f"({format_decimal_vi(total)}, không tính điểm thưởng, điểm trừ)")
+    left_out = [kid for kid in kids if kid not in counted]
+    message = (f"Điểm tối đa {format_decimal_vi(node.max_points)} khác tổng điểm tối đa các tiêu chí con "
+               f"({_sum_text(counted)} = {format_decimal_vi(total)})")
+    if left_out:
+        message += f"; không tính điểm thưởng, điểm trừ: {', '.join(kid.code for kid in left_out)}"
+    return message
+
+
+def _granted_parent_problem(node: CriterionSpec, kids: list[CriterionSpec]) -> str | None:
+    values = [kid.max_points for kid in kids]
+    if node.max_points is None or node.max_points == 0 or None in values:
+        return None
+    total = sum(values, Decimal(0))
+    if node.max_points == total:
+        return None
+    return (f"Điểm tối đa {format_decimal_vi(node.max_points)}: tiêu chí chỉ gồm điểm thưởng, điểm trừ nên để "
+            f"trống, ghi 0 hoặc ghi tổng điểm tối đa các tiêu chí con ({_sum_text(kids)} = "
+            f"{format_decimal_vi(total)})")
+
+
+def _sum_text(kids: list[CriterionSpec]) -> str:
+    return " + ".join(f"{kid.code}: {format_decimal_vi(kid.max_points)}" for kid in kids)
 
 
 def _is_scored(node: CriterionSpec, children: dict) -> bool:

@@ -2,8 +2,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import (Assessment, Criterion, Cycle, Evidence, Framework, Job, LeafScore, Method, Publication, Role,
-                     Scenario, Unit, UnitResult)
+from .models import (Agency, Assessment, Criterion, Cycle, Evidence, Framework, Job, LeafScore, Method, Publication,
+                     Role, Scenario, Unit, UnitResult, User)
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 
@@ -16,6 +16,28 @@ def is_manager(user):
 def require_manager(user):
     if not is_manager(user):
         raise PermissionDenied
+
+
+def may_grant_role(actor, role):
+    """Who may create or change an account of `role`: the command line (actor None) and administrators any role, a
+    coordinator every role but admin."""
+    if actor is None or actor.role == Role.ADMIN or actor.is_superuser:
+        return True
+    return actor.role == Role.COORDINATOR and role != Role.ADMIN
+
+
+def require_account_manager(user):
+    """Accounts, agencies, blocks and the setup checklist: administrators and coordinators."""
+    require_manager(user)
+
+
+def accounts_visible_to(user):
+    return User.objects.all() if is_manager(user) else User.objects.none()
+
+
+def get_agency_for_user(user, pk, *, write=False):
+    require_manager(user)
+    return get_object_or_404(Agency, pk=pk)
 
 
 def units_visible_to(user):

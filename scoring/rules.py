@@ -17,6 +17,7 @@ POINT_PLACES = 3
 HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 _THOUSANDTH = Decimal("0.001")
+MAX_DIGITS = 15  # of an entered number's whole part
 # A decimal comma is accepted too: Vietnamese Excel writes 0,5.
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
@@ -270,6 +271,12 @@ def suggested_score(
     raise TypeError(f"not a rule: {rule!r}")
 
 
+def penalty_score(rule: DeductRule, max_points: Decimal, *, occurrences: int | None) -> Decimal:
+    """A penalty leaf's `deduct k` (domain.md, rule 1): k points per occurrence, at most the leaf's maximum. The
+    appraised leaf's deduct counts down from its maximum; a penalty leaf holds the points deducted, so it counts up."""
+    return quantize_points(min(rule.per_occurrence * _occurrences(occurrences), max_points))
+
+
 def check_score(max_points: Decimal, value: Decimal | None, *, step: Decimal | None = None) -> Decimal:
     """A directly entered score (self-score, appraiser override, bonus or penalty claim), validated."""
     value = _entered(value, "Chưa nhập điểm")
@@ -319,7 +326,7 @@ def _fraction(numerator: Decimal | None, denominator: Decimal | None) -> tuple[D
 
 def _occurrences(occurrences: int | Decimal | None) -> Decimal:
     count = _entered(occurrences, "Chưa nhập số lần vi phạm")
-    if count < 0 or count % 1:
+    if count < 0 or count != count.to_integral_value():
         raise ScoreError("Số lần vi phạm phải là số nguyên không âm")
     return count
 
@@ -330,6 +337,10 @@ def _entered(value: Decimal | int | None, missing: str) -> Decimal:
         raise ScoreError(missing)
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         raise TypeError(f"expected Decimal or int, got {type(value).__name__}")
-    if not Decimal(value).is_finite():
+    value = Decimal(value)
+    if not value.is_finite():
         raise ScoreError("Giá trị nhập không hợp lệ")
-    return Decimal(value)
+    # Far past any count or score (15 digits), where the 28-digit arithmetic would overflow or trap.
+    if value and value.adjusted() > MAX_DIGITS - 1:
+        raise ScoreError(f"Giá trị nhập quá lớn (tối đa {MAX_DIGITS} chữ số)")
+    return value

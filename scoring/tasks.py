@@ -22,3 +22,11 @@ def send_reminders():
     from .services.reminders import reminders_send
 
     reminders_send()
+
+
+@shared_task(name="scoring.email_set_password_link")
+def email_set_password_link(user_id):
+    """A new account's one-time link by e-mail; re-running sends a fresh link only while no password is set."""
+    from .services.set_password_links import set_password_link_email
+
+    set_password_link_email(user_id)

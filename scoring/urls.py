@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import (appraisal, assessments, cycles, dashboards, evidence, frameworks, indices, planner, public,
-                    results, scorecards, units, workbooks)
+from .views import (accounts, appraisal, assessments, cycles, dashboards, evidence, frameworks, indices, planner,
+                    public, results, scorecards, setup, units, workbooks)
 
 app_name = "scoring"
 
@@ -14,6 +14,19 @@ urlpatterns = [
     path("frameworks/<int:pk>/export/", frameworks.framework_export, name="framework_export"),
     path("units/", units.unit_list, name="unit_list"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
+    # --- Issue 10: onboarding a province (views/units.py, views/accounts.py, views/setup.py) ---
+    path("units/import/", units.unit_import, name="unit_import"),
+    path("units/import/<str:token>/", units.unit_import_confirm, name="unit_import_confirm"),
+    path("units/export/", units.unit_export, name="unit_export"),
+    path("setup/", setup.setup_page, name="setup"),
+    path("blocks/", setup.block_list, name="block_list"),
+    path("agencies/", setup.agency_list, name="agency_list"),
+    path("agencies/<int:pk>/", setup.agency_detail, name="agency_detail"),
+    path("users/", accounts.account_list, name="account_list"),
+    path("users/import/", accounts.account_import, name="account_import"),
+    path("users/import/<str:token>/", accounts.account_import_confirm, name="account_import_confirm"),
+    path("users/export/", accounts.account_export, name="account_export"),
+    path("users/links/", accounts.account_links, name="account_links"),
     path("results/", results.results_page, name="results"),
     path("results/export/", results.results_export, name="results_export"),
     path("results/run/", results.results_run, name="results_run"),

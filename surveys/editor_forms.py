@@ -170,7 +170,8 @@ def question_initial(question) -> dict:
 
 
 class DesignUploadForm(FrameworkUploadForm):
-    """The framework upload's checks (an .xlsx of at most 5 MB that opens), with the survey's wording."""
+    """The framework upload's checks (an .xlsx of at most UPLOAD_MAX_MB, measured, parsed once), with the survey's
+    wording."""
 
-    file = forms.FileField(label=gettext_lazy("Tệp bảng hỏi (.xlsx, tối đa 5 MB)"),
+    file = forms.FileField(label=gettext_lazy("Tệp bảng hỏi (.xlsx, tối đa %(mb)s MB)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

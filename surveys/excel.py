@@ -4,7 +4,6 @@ import_responses; and the results exports (every answer, and the aggregates). Ev
 with its sheet, row and column, in one pass: the reader parses cells, and the design's rules are
 services/design.py's validate_survey, which the browser editor uses too."""
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from scoring.excel.cells import keep_text, text_cell, text_row, workbook_bytes
 from scoring.excel.sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
 from scoring.framework_spec import merge_issues
 from scoring.rules import format_decimal_vi
@@ -192,9 +192,7 @@ def write_survey_workbook(spec: SurveySpec) -> bytes:
     for worksheet in (sheet, questions):
         _style(worksheet)
     _add_guide(workbook)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header_cells(spec):
@@ -314,9 +312,7 @@ def write_responses_workbook(columns, rows) -> bytes:
     for row in rows:
         answers = dict(row.answers)
         sheet.append((row.respondent, row.group, row.unit_code, *(answers.get(column, "") for column in columns)))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- Results: every answer, and the aggregates -------------------------------------------------------------------
@@ -344,12 +340,13 @@ def write_answers_workbook(questions, rows, out) -> None:
     sheet.append([_bold(sheet, header) for header in headers])  # codes like "1" are headers, hence text
     sources = dict(Source.choices)
     for row in rows:
-        sheet.append([*_answer_cells(sheet, row, sources), *_labels(sheet, row.labels, column, len(codes))])
+        sheet.append(text_row(sheet, [*_answer_cells(sheet, row, sources),
+                                      *_labels(sheet, row.labels, column, len(codes))]))
     workbook.save(out)
 
 
 def _bold(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = keep_text(WriteOnlyCell(sheet, value=value))
     cell.font = HEADER_FONT
     return cell
 
@@ -364,18 +361,14 @@ def _answer_cells(sheet, row, sources):
 
 def _text_cell(sheet, value):
     """Text stays text: a code like "001" never becomes a number, nor a label like "=x" a formula."""
-    if not value:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    return text_cell(sheet, value) if value else value
 
 
 def _labels(sheet, labels, column, width):
     cells = [None] * width
     for question, label in labels.items():
         if question in column:
-            cells[column[question]] = _text_cell(sheet, label) if label.startswith("=") else label
+            cells[column[question]] = label  # text_row makes a label that could be a formula a text cell
     return cells
 
 
@@ -386,9 +379,7 @@ def write_aggregates_workbook(aggregates) -> bytes:
     _points_sheet(workbook.active, aggregates)
     _sipas_sheet(workbook.create_sheet("sipas"), aggregates)
     _distribution_sheet(workbook.create_sheet("phan-bo"), aggregates)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _points_sheet(sheet, aggregates):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from scoring.models import Unit
 
+from .models import Invitation
 from .throttle import human_check_new, human_check_passes
 
 MAX_INVITATIONS_AT_ONCE = 2000
@@ -90,6 +91,11 @@ class PaperChoiceForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
+NAME_LENGTH = Invitation._meta.get_field("name").max_length
+EMAIL_LENGTH = Invitation._meta.get_field("email").max_length
+MAX_TRANSACTIONS = 2_147_483_647  # the column's integer range; no unit handles that many files a year
+
+
 class InvitationIssueForm(forms.Form):
     people = forms.CharField(
         label=gettext_lazy("Danh sách người được mời"), widget=forms.Textarea(attrs={"rows": 10}),
@@ -128,6 +134,10 @@ def _split(line):
 def _person_problem(name, email, code, units):
     if not name:
         return _("thiếu họ tên")
+    if len(name) > NAME_LENGTH:
+        return _("họ tên dài quá %(n)d ký tự") % {"n": NAME_LENGTH}
+    if len(email) > EMAIL_LENGTH:
+        return _("email dài quá %(n)d ký tự") % {"n": EMAIL_LENGTH}
     if email:
         try:
             validate_email(email)
@@ -145,7 +155,8 @@ class SamplePlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         for row in rows:
             self.fields[f"n-{row.unit.pk}"] = forms.IntegerField(
-                label=row.unit.name, min_value=0, required=False, initial=row.transactions, disabled=disabled,
+                label=row.unit.name, min_value=0, max_value=MAX_TRANSACTIONS, required=False, initial=row.transactions,
+                disabled=disabled,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
     def transactions(self):

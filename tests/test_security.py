@@ -222,3 +222,39 @@ def test_requests_within_a_minute_do_not_rewrite_the_session_row(session_client)
     session_client.get(reverse("home"))
 
     assert Session.objects.get(session_key=key).session_data == before
+
+
+# --- Behind the reverse proxy (issue 13, point 4) ---------------------------------------------------------------
+
+PROXY = "127.0.0.1"  # every request reaches gunicorn from the proxy
+
+
+def log_in_through_proxy(username, forwarded, password=PASSWORD):
+    """As nginx forwards it: the client's own (forgeable) X-Forwarded-For entries, then the address it saw."""
+    return Client().post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=PROXY,
+                         HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_the_proxy_a_lockout_holds_for_one_client_address_only(users, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        log_in_through_proxy("lanhdao", "203.0.113.5", password="mat-khau-sai")
+
+    assert log_in_through_proxy("lanhdao", "203.0.113.5").status_code == 429
+    assert signed_in(log_in_through_proxy("lanhdao", "198.51.100.7"))
+
+
+def test_behind_the_proxy_a_forged_first_entry_does_not_escape_the_lockout(users, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(5):
+        log_in_through_proxy("lanhdao", "203.0.113.5", password="mat-khau-sai")
+
+    assert log_in_through_proxy("lanhdao", "1.2.3.4, 203.0.113.5").status_code == 429
+
+
+def test_without_the_proxy_setting_the_forwarded_header_is_ignored(users, settings):
+    settings.BEHIND_PROXY = False
+    for _ in range(5):
+        log_in_through_proxy("lanhdao", "203.0.113.5", password="mat-khau-sai")
+
+    assert log_in_through_proxy("lanhdao", "198.51.100.7").status_code == 429  # both come from REMOTE_ADDR

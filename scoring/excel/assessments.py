@@ -10,7 +10,6 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -22,7 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..framework_display import describe_rule
 from ..models import LeafScore, Method
 from ..services.self_assessment import InputError, input_keys, leaf_rule, self_claim
-from .sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
+from .cells import workbook_bytes
+from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
 
 SHEET = "Tự đánh giá"
 META = "meta"
@@ -171,9 +171,7 @@ def write_assessment_workbook(assessment) -> bytes:
         hidden.sheet_state = "veryHidden"
         _protect(hidden)
     workbook.security = WorkbookProtection(workbookPassword=PROTECTION_PASSWORD, lockStructure=True)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _values(row):
@@ -365,10 +363,12 @@ def read_assessment_workbook(file, assessment) -> tuple[list[LeafChange], list[S
 
 def _open(file):
     try:
-        workbook, _issues = open_workbook(file)
+        workbook, issues = open_workbook(file)
     except Exception:  # whatever a damaged upload makes openpyxl raise, the user gets a message
-        workbook = None
-    return (workbook, []) if workbook is not None else (None, [_corrupt()])
+        workbook, issues = None, []
+    if workbook is None:
+        return None, limit_issues(issues) or [_corrupt()]
+    return workbook, []
 
 
 def _corrupt():

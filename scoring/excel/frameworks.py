@@ -2,7 +2,6 @@
 written back in the same shape, so an export imports unchanged. Tree rules live in framework_spec."""
 import unicodedata
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -14,7 +13,8 @@ from ..framework_spec import (
     CRITERIA, FRAMEWORK, GRADES, METHODS, CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, merge_issues,
     validate_framework,
 )
-from .sheets import SheetIssue, decimal, open_workbook, read_table, text, yes_no
+from .cells import workbook_bytes
+from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
 
 INSTRUCTIONS = "huong_dan"
 HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
@@ -103,10 +103,12 @@ def read_framework_workbook(file) -> tuple[FrameworkSpec | None, list[ImportIssu
 
 def _open(file):
     try:
-        workbook, _issues = open_workbook(file)
+        workbook, issues = open_workbook(file)
     except Exception:  # whatever a damaged upload makes openpyxl raise, the user gets a message
-        workbook = None
-    return (workbook, []) if workbook is not None else (None, [_corrupt()])
+        workbook, issues = None, []
+    if workbook is None:
+        return None, [ImportIssue("", None, None, issue.message) for issue in limit_issues(issues)] or [_corrupt()]
+    return workbook, []
 
 
 def _corrupt():
@@ -197,9 +199,7 @@ def write_framework_workbook(spec: FrameworkSpec) -> bytes:
     _write_sheet(workbook.create_sheet(GRADES), GRADES, GRADE_COLUMNS, [_grade_row(grade) for grade in spec.grades])
     _add_validations(workbook, len(spec.criteria), len(spec.grades))
     _write_instructions(workbook.create_sheet(INSTRUCTIONS))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def write_framework_template() -> bytes:
@@ -212,10 +212,6 @@ def _write_sheet(sheet, title, columns, rows):
     sheet.append(list(columns))
     for row in rows:
         sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text such as "=1" must not become a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(WIDTHS[title]):
@@ -326,15 +322,18 @@ def _instructions():
         _("Cột method chỉ ghi ở tiêu chí lá (không có tiêu chí con): appraised (tự chấm và thẩm định), survey "
           "(điểm từ điều tra xã hội học), bonus (điểm thưởng), penalty (điểm trừ). Tiêu chí cha để trống method."),
         _("Điểm tối đa (max_points) của tiêu chí cha phải bằng tổng điểm tối đa của các tiêu chí con, không tính "
-          "điểm thưởng và điểm trừ; lĩnh vực chỉ gồm điểm thưởng (hoặc điểm trừ) thì bằng tổng các tiêu chí đó."),
-        _("Cột rule (quy tắc chấm) cho tiêu chí appraised; điểm thưởng, điểm trừ chỉ dùng manual; tiêu chí survey "
-          "để trống. Để trống nghĩa là manual."),
+          "điểm thưởng và điểm trừ; tiêu chí cha chỉ gồm điểm thưởng, điểm trừ không có điểm tối đa riêng: để "
+          "trống, ghi 0 hoặc ghi tổng các tiêu chí con."),
+        _("Cột rule (quy tắc chấm) cho tiêu chí appraised; điểm thưởng dùng manual hoặc choice, điểm trừ dùng "
+          "manual, choice hoặc deduct (trừ mỗi lần, tối đa bằng điểm tối đa); tiêu chí survey để trống. Để trống "
+          "nghĩa là manual."),
         _("  manual 0.25 — chấm trực tiếp từ 0 đến điểm tối đa, bước 0,25 (bỏ số bước: không giới hạn bước)."),
         _("  choice Đúng hạn=1; Chậm=0.5; Không=0 — chọn một mức, mỗi mức một số điểm."),
         _("  ratio 100=2; 90=1.5; 70=1; 0=0 — đơn vị nhập tử số và mẫu số; đạt từ ngưỡng % nào thì được điểm "
           "của ngưỡng đó."),
         _("  proportional — điểm = điểm tối đa × tử số / mẫu số."),
-        _("  deduct 0.25 — bắt đầu từ điểm tối đa, trừ 0,25 cho mỗi lần vi phạm, thấp nhất là 0."),
+        _("  deduct 0.25 — bắt đầu từ điểm tối đa, trừ 0,25 cho mỗi lần vi phạm, thấp nhất là 0. Ở tiêu chí "
+          "điểm trừ (penalty): trừ 0,25 điểm mỗi lần, tổng không quá điểm tối đa; đơn vị nhập số lần."),
         _("Cột evidence_required: yes nếu bắt buộc có tài liệu kiểm chứng, no nếu không. Cột appraiser: mã cơ "
           "quan thẩm định (SNV, STP, STC…); mã chưa có sẽ được tạo mới, điều phối viên đặt tên sau. Cột guidance: "
           "hướng dẫn chấm điểm, tài liệu kiểm chứng cần nộp."),

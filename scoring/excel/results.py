@@ -5,12 +5,13 @@ framework's precision as their format, so the sheet sorts and sums like any tabl
 by group, ranked units by rank first, then the units that are not ranked."""
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 from typing import Callable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from .cells import workbook_bytes
 
 POINTS_FORMAT = "0.000"
 RANK_CHANGE_FORMAT = "+0;-0;0"
@@ -38,9 +39,7 @@ def write_results_workbook(rows, legend) -> bytes:
         sheet.append([column.value(row) for column in columns])
     _format_numbers(sheet, columns)
     _style(sheet, columns)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def results_title(legend):

@@ -3,13 +3,13 @@
 "Tổng hợp": the headline figures and the areas beside the block average; "Tiêu chí": every criterion with its
 scores and the appraiser's reason, header frozen; "Điều tra XHH": survey points with response counts. Numbers are
 numbers, formatted with the framework's precision (indices) or 3 decimals (points)."""
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..selectors.scorecards import criteria_headers
+from .cells import workbook_bytes
 from .results import POINTS_FORMAT, RANK_CHANGE_FORMAT, _decimal_format
 
 HEADER_FILL = PatternFill("solid", fgColor="EEF1F5")
@@ -23,9 +23,7 @@ def write_scorecard_workbook(card) -> bytes:
     _criteria(workbook.create_sheet(_("Tiêu chí")), card)
     if card.survey_rows:
         _survey(workbook.create_sheet(_("Điều tra XHH")), card)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _formats(card):

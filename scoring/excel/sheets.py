@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .limits import WorkbookTooLarge, measure_workbook
+
 YES = {"yes", "có", "co", "true", "1", "x"}
 NO = {"no", "không", "khong", "false", "0"}
 
@@ -39,12 +41,73 @@ class WorkbookError(Exception):
         self.issues = list(issues)
 
 
-def open_workbook(file):
-    """`file` is a path or a binary file object. Returns (workbook, issues)."""
+class LimitIssue(SheetIssue):
+    """The workbook passes a size limit (scoring/excel/limits.py): reported as is, never as a damaged file."""
+
+
+def open_workbook(file, limits=None):
+    """`file` is a path, a binary file object or WorkbookValues already read. Returns (workbook, issues). The
+    archive is measured against `limits` (the command-line importers' by default) before openpyxl sees it."""
+    if isinstance(file, WorkbookValues):
+        return file, []
+    try:
+        measure_workbook(file, limits)
+    except WorkbookTooLarge as error:
+        return None, [LimitIssue(str(error))]
     try:
         return load_workbook(file, read_only=True, data_only=True), []
     except (OSError, BadZipFile, InvalidFileException, KeyError, ValueError):
         return None, [SheetIssue(_("Không đọc được tệp: cần một tệp Excel .xlsx."))]
+
+
+def limit_issues(issues):
+    return [issue for issue in issues if isinstance(issue, LimitIssue)]
+
+
+class SheetValues:
+    """One sheet's cell values, as openpyxl's read-only sheet yields them (iter_rows(values_only=True))."""
+
+    def __init__(self, title, rows):
+        self.title, self.rows = title, rows
+
+    def iter_rows(self, values_only=True):
+        return iter(self.rows)
+
+
+class WorkbookValues:
+    """A workbook's values, parsed once (read_workbook_values): an upload's preview reads this, never the file
+    again. Offers what the readers use of openpyxl's read-only workbook."""
+
+    def __init__(self, sheets):
+        self.worksheets = [SheetValues(title, rows) for title, rows in sheets]
+
+    @property
+    def sheetnames(self):
+        return [sheet.title for sheet in self.worksheets]
+
+    def __getitem__(self, name):
+        return next(sheet for sheet in self.worksheets if sheet.title == name)
+
+    def close(self):
+        pass
+
+
+def read_workbook_values(file, limits=None):
+    """(WorkbookValues, []) of `file` measured against `limits`, or (None, issues): a limit passed, or a file
+    that is not a readable .xlsx (a damaged sheet included: read-only sheets parse lazily, so all are read here)."""
+    if isinstance(file, WorkbookValues):
+        return file, []
+    workbook, issues = open_workbook(file, limits)
+    if workbook is None:
+        return None, issues
+    try:
+        return WorkbookValues([(sheet.title, list(sheet.iter_rows(values_only=True)))
+                               for sheet in workbook.worksheets]), []
+    except Exception:  # whatever a damaged part makes openpyxl raise, the user gets a message
+        return None, [SheetIssue(_("Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị "
+                                   "hỏng."))]
+    finally:
+        workbook.close()
 
 
 def read_table(workbook, sheet_name, *, columns, required):
@@ -53,11 +116,15 @@ def read_table(workbook, sheet_name, *, columns, required):
     if sheet is None:
         message = _("Không có sheet '%(sheet)s' (các sheet trong tệp: %(names)s).")
         return [], [SheetIssue(message % {"sheet": sheet_name, "names": ", ".join(workbook.sheetnames)})]
-    lines = sheet.iter_rows(values_only=True)
-    positions, issues = _read_header(sheet_name, next(lines, ()), columns, required)
-    if issues:
-        return [], issues
-    rows = [(number, cells) for number, cells in _cells(lines, positions) if any(text(v) for v in cells.values())]
+    try:
+        lines = sheet.iter_rows(values_only=True)
+        positions, issues = _read_header(sheet_name, next(lines, ()), columns, required)
+        if issues:
+            return [], issues
+        rows = [(number, cells) for number, cells in _cells(lines, positions) if any(text(v) for v in cells.values())]
+    except Exception:  # read-only sheets parse lazily: damaged XML (ParseError and the like) fails only here
+        return [], [SheetIssue(_("Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị "
+                                 "hỏng."))]
     if not rows:
         issues.append(SheetIssue(_("không có dòng dữ liệu nào (dữ liệu bắt đầu từ dòng 2)"), sheet_name))
     return rows, issues

@@ -1,4 +1,4 @@
-from .accounts import Role, User
+from .accounts import Role, SetPasswordLink, User
 from .assessments import Assessment, AssessmentStatus, Cycle, DeadlineKind, LeafScore, ReasonTemplate, Reminder
 from .audit import AuditEntry, AuditSource
 from .evidence import Evidence, EvidenceFile
@@ -13,5 +13,5 @@ __all__ = [
     "Agency", "Assessment", "EditionSource", "EditionState", "Index", "IndexEdition", "IndexResult", "Scale",
     "SubIndexResult", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion", "Cycle",
     "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus", "LeafScore", "Method",
-    "Publication", "ReasonTemplate", "Reminder", "Role", "Scenario", "Unit", "UnitResult", "User",
+    "Publication", "ReasonTemplate", "Reminder", "Role", "Scenario", "SetPasswordLink", "Unit", "UnitResult", "User",
 ]

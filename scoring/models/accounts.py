@@ -51,3 +51,21 @@ class User(AbstractUser):
     @property
     def is_unit_user(self):
         return self.role in UNIT_ROLES
+
+
+class SetPasswordLink(models.Model):
+    """A one-time link that lets a new account's owner choose a password (no password ever travels in a file).
+    Only the SHA-256 of the token is stored; the link works once, until `expires_at`, and using any link of an
+    account spends all of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="set_password_links",
+                             verbose_name=_("người dùng"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("đường dẫn đặt mật khẩu")
+        verbose_name_plural = _("đường dẫn đặt mật khẩu")

@@ -50,6 +50,17 @@ def unit_frameworks(user, unit):
     return frameworks_visible_to(user).filter(block=unit.block_id).latest_revisions().order_by("-year")
 
 
+def unit_history(user, unit):
+    """The units this one came from and went to (domain.md, rule 13), each with whether the user may open it."""
+    visible = set(units_visible_to(user).values_list("pk", flat=True)) if not is_manager(user) else None
+
+    def listed(units):
+        return [(other, visible is None or other.pk in visible) for other in units.select_related("block")]
+
+    return {"predecessors": listed(unit.predecessors.order_by("code")),
+            "successors": listed(unit.successors.order_by("code"))}
+
+
 def blocks_with_unit_counts():
     active = Q(units__active=True)
     return Block.objects.annotate(
@@ -58,9 +69,14 @@ def blocks_with_unit_counts():
     ).order_by("position", "code")
 
 
+def units_for_export_codes():
+    return Unit.objects.values_list("code", flat=True)
+
+
 def units_for_export():
     """Every unit: the export is an operator's command, there is no user to restrict by."""
-    return list(Unit.objects.select_related("block").order_by("block__position", "block__code", "code"))
+    return list(Unit.objects.select_related("block").prefetch_related("successors")
+                .order_by("block__position", "block__code", "code"))
 
 
 # --- Frameworks --------------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 """Importing a criteria framework (from Excel or the demo); uploads wait for confirmation in services/uploads.py."""
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -83,10 +85,15 @@ def _create_criteria(framework: Framework, spec: FrameworkSpec, agencies: dict[s
 def _criterion(framework, position, node, saved, agencies) -> Criterion:
     return Criterion(
         framework=framework, parent=saved.get(node.parent_code), code=node.code, area_code=node.area_code,
-        depth=node.depth, position=position, title=node.title, max_points=node.max_points, method=node.method,
+        depth=node.depth, position=position, title=node.title, max_points=_stored_max(node), method=node.method,
         rule=canonical_rule(node), evidence_required=node.evidence_required,
         agency=agencies.get(node.appraiser.upper()), guidance=node.guidance,
     )
+
+
+def _stored_max(node) -> Decimal:
+    # Only a parent of bonus and penalty leaves may leave its maximum blank (framework_spec): it has none of its own.
+    return Decimal(0) if node.max_points is None else node.max_points
 
 
 def _grade(framework, position, grade) -> GradeTier:

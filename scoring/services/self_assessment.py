@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules, workflow
+from ..framework_spec import GRANTED_RULES
 from ..models import Assessment, AuditSource, LeafScore, Method
 from ..rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule, ScoreError
 from ..selectors.assessments import claims_of_method, submission_blockers
@@ -67,9 +68,7 @@ class SelfClaim:
 
 def input_keys(criterion) -> tuple[str, ...]:
     """The inputs the leaf's form asks for."""
-    if criterion.method in (Method.BONUS, Method.PENALTY):
-        return ("value",)
-    if criterion.method != Method.APPRAISED:
+    if criterion.method not in (Method.APPRAISED, Method.BONUS, Method.PENALTY):
         return ()
     match leaf_rule(criterion):
         case ChoiceRule():
@@ -82,13 +81,14 @@ def input_keys(criterion) -> tuple[str, ...]:
 
 
 def leaf_rule(criterion):
-    """The leaf's rule; bonus and penalty leaves are claimed as a number (a manual rule may give them a step)."""
+    """The leaf's rule. Bonus and penalty leaves take a number or a choice, and a penalty leaf `deduct k` too
+    (domain.md, rule 1); any other rule on them (edited by hand past the import) is scored as a number."""
     try:
         rule = rules.parse_rule(criterion.rule, max_points=criterion.max_points)
     except rules.RuleError:
         # The import validated it; a rule edited by hand in the admin must not break the page: score it directly.
         return ManualRule()
-    if criterion.method in (Method.BONUS, Method.PENALTY) and not isinstance(rule, ManualRule):
+    if criterion.method in (Method.BONUS, Method.PENALTY) and rule.kind not in GRANTED_RULES[criterion.method]:
         return ManualRule()
     return rule
 
@@ -142,6 +142,9 @@ def _score(criterion, rule, entered):
             case RatioRule() | ProportionalRule():
                 numbers = {key: _decimal(entered[key], key) for key in ("numerator", "denominator")}
                 return rules.suggested_score(rule, maximum, **numbers), _stored(numbers)
+            case DeductRule() if criterion.method == Method.PENALTY:
+                count = _count(entered["occurrences"])
+                return rules.penalty_score(rule, maximum, occurrences=count), {"occurrences": str(count)}
             case DeductRule():
                 count = _count(entered["occurrences"])
                 return rules.suggested_score(rule, maximum, occurrences=count), {"occurrences": str(count)}
@@ -173,6 +176,9 @@ def _count(text):
         return None
     if not _COUNT.fullmatch(text):
         raise InputError("occurrences", _("Số lần vi phạm phải là số nguyên không âm."))
+    if len(text.lstrip("0")) > rules.MAX_DIGITS:  # int() of thousands of digits raises, and no count is that large
+        raise InputError("occurrences", _("Số lần vi phạm quá lớn (tối đa %(digits)s chữ số).") % {
+            "digits": rules.MAX_DIGITS})
     return int(text)
 
 

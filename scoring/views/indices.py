@@ -18,7 +18,7 @@ from ..selectors.indices import conference_report, unit_indices
 from ..services.indices import EditionPublished, edition_import, edition_publish
 from .results import XLSX, ResultsScopeForm
 from .scorecards import PDF, _attachment, _year
-from .staging import forget_staged, stage_for_session, staged_path_for_session
+from .staging import forget_staged, stage_for_session, staged_values_for_session
 
 
 @login_required
@@ -108,14 +108,15 @@ def edition_import_upload(request):
 @login_required
 def edition_import_confirm(request, token):
     require_manager(request.user)
-    path = staged_path_for_session(request, UPLOADS, token)
+    # Parsed once under the upload limits (views/staging.py), never the file again.
+    values = staged_values_for_session(request, UPLOADS, token)
     target = request.session.get(f"{UPLOADS}:{token}")
     if target is None:
         raise Http404
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("scoring:edition_import")
-    rows, issues = read_index_workbook(path)
+    rows, issues = read_index_workbook(values)
     index, block = Index.objects.get(code=target["index"]), Block.objects.get(code=target["block"])
     if request.method == "POST" and not issues:
         try:

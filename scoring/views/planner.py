@@ -101,6 +101,8 @@ def planner_scenario_save(request, pk, year):
         errors["name"] = _("Đặt tên cho kịch bản, ví dụ “Hoàn thiện văn bản QPPL”.")
     elif len(name) > NAME_LENGTH:
         errors["name"] = _("Tên kịch bản dài tối đa %(n)s ký tự.") % {"n": NAME_LENGTH}
+    elif "\x00" in name:  # PostgreSQL refuses it: a message, not a 500
+        errors["name"] = _("Tên kịch bản có ký tự không hợp lệ.")
     if not changes and not errors:
         errors["name"] = _("Chưa thay đổi điểm tiêu chí nào: nhập điểm giả định trước khi lưu.")
     if errors:

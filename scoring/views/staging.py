@@ -2,13 +2,15 @@
 (frameworks, survey designs) keep its token in the session and answer 404 to anyone else's token."""
 from django.http import Http404
 
-from ..services.uploads import staged_upload_path, upload_discard, upload_stage
+from ..excel.limits import WorkbookLimits
+from ..excel.sheets import read_workbook_values
+from ..services.uploads import staged_upload_path, staged_values, staged_values_keep, upload_discard, upload_stage
 
 KEPT_UPLOADS = 5
 
 
-def stage_for_session(request, key, file):
-    token = upload_stage(file=file)
+def stage_for_session(request, key, file, values=None):
+    token = upload_stage(file=file, values=values)
     request.session[key] = [*request.session.get(key, []), token][-KEPT_UPLOADS:]
     return token
 
@@ -23,3 +25,16 @@ def staged_path_for_session(request, key, token):
 def forget_staged(request, key, token):
     upload_discard(token=token)
     request.session[key] = [kept for kept in request.session.get(key, []) if kept != token]
+
+
+def staged_values_for_session(request, key, token):
+    """What the previews read: the staged upload's values, parsed once (at the upload, or here the first time for
+    a file staged without them), never the file again."""
+    path = staged_path_for_session(request, key, token)
+    values = staged_values(token)
+    if values is None:
+        values, _issues = read_workbook_values(path, WorkbookLimits.upload())
+        if values is None:
+            return path  # the reader reports why the file cannot be read
+        staged_values_keep(token=token, values=values)
+    return values

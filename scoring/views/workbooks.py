@@ -19,14 +19,15 @@ from ..models import AuditSource
 from ..permissions import get_assessment_for_user, get_assessment_workbook_for_user
 from ..services.self_assessment import SelfAssessmentErrors, assessment_self_save_many, self_permit
 from ..workflow import Permit, WorkflowError
-from .staging import forget_staged, stage_for_session, staged_path_for_session
+from .staging import forget_staged, stage_for_session, staged_values_for_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "workbook_uploads"  # session key: the tokens of this user's staged workbooks
 class WorkbookUploadForm(FrameworkUploadForm):
-    """The framework upload's checks (an .xlsx of at most 5 MB), then the self-assessment workbook's own."""
+    """The framework upload's checks (an .xlsx of at most UPLOAD_MAX_MB, measured, parsed once), then the
+    self-assessment workbook's own."""
 
-    file = forms.FileField(label=gettext_lazy("Sổ tự đánh giá đã điền (.xlsx, tối đa 5 MB)"),
+    file = forms.FileField(label=gettext_lazy("Sổ tự đánh giá đã điền (.xlsx, tối đa %(mb)s MB)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
                            error_messages={"empty": gettext_lazy("Tệp rỗng: hãy chọn sổ tự đánh giá đã điền.")})
     check = staticmethod(check_assessment_workbook)
@@ -46,7 +47,7 @@ def workbook_upload(request, pk):
     permit = self_permit(assessment)
     form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
     if permit and form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
+        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"], values=form.values)
         return redirect("scoring:workbook_confirm", pk=assessment.pk, token=token)
     return render(request, "scoring/workbook_upload.html", {"assessment": assessment, "permit": permit, "form": form},
                   status=403 if request.method == "POST" and not permit else 200)
@@ -55,12 +56,12 @@ def workbook_upload(request, pk):
 @login_required
 def workbook_confirm(request, pk, token):
     assessment = get_assessment_for_user(request.user, pk, action="self")
-    path = staged_path_for_session(request, UPLOADS, token)
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("scoring:workbook_upload", pk=assessment.pk)
     permit = self_permit(assessment)
-    changes, issues = read_assessment_workbook(path, assessment)
+    changes, issues = read_assessment_workbook(values, assessment)
     if request.method == "POST" and permit and changes and not issues:
         saved, issues, permit = _save(assessment, request.user, changes, permit)
         if saved is not None:

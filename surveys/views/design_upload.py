@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from scoring.excel.sheets import WorkbookError
 from scoring.framework_spec import merge_issues
 from scoring.models import AuditSource
-from scoring.views.staging import forget_staged, stage_for_session, staged_path_for_session
+from scoring.views.staging import forget_staged, stage_for_session, staged_values_for_session
 
 from ..editor_forms import DesignUploadForm
 from ..excel import read_survey_workbook, write_survey_workbook
@@ -29,7 +29,7 @@ def design_import(request):
     require_survey_manager(request.user)
     form = DesignUploadForm(request.POST, request.FILES) if request.method == "POST" else DesignUploadForm()
     if form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
+        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"], values=form.values)
         return redirect("surveys:design_import_confirm", token=token)
     return render(request, "surveys/editor_import.html", {"form": form})
 
@@ -37,11 +37,11 @@ def design_import(request):
 @login_required
 def design_import_confirm(request, token):
     require_survey_manager(request.user)
-    path = staged_path_for_session(request, UPLOADS, token)
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("surveys:design_import")
-    spec, issues = read_survey_workbook(path)
+    spec, issues = read_survey_workbook(values)
     issues = merge_issues(issues, survey_import_issues(spec)) if spec else issues
     if request.method == "POST" and not issues:
         try:

@@ -99,7 +99,7 @@ MALFORMED = {
         "Sheet `criteria`, dòng 4, cột code: Mã «1.1» bị trùng với dòng 3"),
     "parent max differs from the sum": (
         {"criteria": criteria_rows({"2": {"max_points": 6}})},
-        "Sheet `criteria`, dòng 5, cột max_points: Điểm tối đa 6 khác tổng điểm tối đa các tiêu chí con (5"),
+        "Sheet `criteria`, dòng 5, cột max_points: Điểm tối đa 6 khác tổng điểm tối đa các tiêu chí con (2.1: 5 = 5)"),
     "negative max": (
         {"criteria": criteria_rows({"3": {"max_points": -1}, "3.1": {"max_points": -1, "rule": None}})},
         "Sheet `criteria`, dòng 8, cột max_points: Điểm tối đa không được âm: -1"),

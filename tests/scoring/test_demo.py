@@ -98,7 +98,8 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
     out = seed_command()
     assert "canbo.anlac" in out and "Cán bộ đơn vị" in out and "Huyện An Lạc" in out
     assert "mat-khau-demo-rieng" in out
-    assert "3 khối, 5 cơ quan thẩm định, 65 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
+    # 65 active units and the two former communes merged into Xã Sơn Hải (scored in no year).
+    assert "3 khối, 5 cơ quan thẩm định, 67 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
     # The whole province grows with each capability: two years scored, the 2026 cycle under way (19 departments and
     # 8 districts), a completed survey, and DDCI and DTI for two years of departments and districts.
     assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 27 hồ sơ kỳ đánh giá 2026, "
@@ -111,14 +112,24 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
 
 
 def unit_values(rows):
-    return [(row.code, row.name, row.block, row.group, row.ranked) for row in rows]
+    return [(row.code, row.name, row.block, row.group, row.ranked, row.active is not False, row.successors or ())
+            for row in rows]
 
 
 def test_the_shipped_sample_file_lists_the_demo_provinces_units():
     rows, issues = read_units_workbook(SAMPLE)
     assert issues == []
     assert unit_values(rows) == unit_values(demo_unit_rows())
-    assert {row.active for row in rows} == {True}
+    assert [(row.code, row.successors) for row in rows if not row.active] == [("XA-901", ("XA-022",)),
+                                                                             ("XA-902", ("XA-022",))]
+
+
+def test_the_demo_shows_one_merge(db):
+    seed_demo()
+
+    merged = Unit.objects.get(code="XA-022")
+    assert sorted(merged.predecessors.values_list("code", flat=True)) == ["XA-901", "XA-902"]
+    assert not merged.predecessors.filter(active=True).exists()
 
 
 def test_seed_demo_writes_the_sample_file_without_touching_the_database(db, tmp_path):

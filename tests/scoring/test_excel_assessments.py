@@ -12,6 +12,7 @@ from scoring.excel.assessments import (
 )
 from scoring.models import Assessment, Criterion, Cycle, LeafScore
 from tests.conftest import make_framework
+from tests.formula_cells import HYPERLINK, assert_plain_text, formula_count
 
 RULES = {  # code: (method, max, rule)
     "1.1": ("appraised", "2", "manual 0.25"),
@@ -304,3 +305,13 @@ def test_a_workbook_downloaded_in_english_uploads_in_vietnamese(assessment):
 
     assert issues == []
     assert [change.code for change in changes] == ["1.1"]
+
+
+def test_an_explanation_that_is_a_formula_is_written_as_text_and_an_untouched_upload_changes_nothing(assessment):
+    save_leaf(assessment, "1.1", explanation=HYPERLINK)
+
+    content = write_assessment_workbook(assessment)
+
+    assert formula_count(content) == 0
+    assert_plain_text(cell(load_workbook(BytesIO(content)), "1.1", "explanation"), HYPERLINK)
+    assert read_assessment_workbook(BytesIO(content), assessment) == ([], [])

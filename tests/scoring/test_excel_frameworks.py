@@ -10,6 +10,7 @@ from scoring.excel.frameworks import (
     check_workbook, read_framework_workbook, write_framework_template, write_framework_workbook,
 )
 from scoring.framework_spec import CriterionSpec, validate_framework
+from tests.formula_cells import INJECTIONS, formula_count
 
 from .framework_workbooks import (
     CRITERIA_COLUMNS, DROP, SAMPLE, TEMPLATE, criteria_rows, framework_xlsx, grade_rows,
@@ -308,3 +309,18 @@ def test_a_workbook_built_by_hand_with_only_the_required_columns_reads():
 
     assert issues == []
     assert spec.criteria[1].method == "appraised" and spec.criteria[1].rule == ""
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_names_and_titles_that_a_spreadsheet_could_take_for_formulas_are_written_as_text(value):
+    import dataclasses
+
+    spec = sample_spec()
+    criteria = [dataclasses.replace(spec.criteria[0], title=value), *spec.criteria[1:]]
+    spec = dataclasses.replace(spec, name=value, criteria=criteria)
+
+    content = write_framework_workbook(spec)
+
+    assert formula_count(content) == 0
+    again, _issues = read(content)
+    assert (again.name, again.criteria[0].title) == (" ".join(value.split()),) * 2

@@ -122,3 +122,11 @@ def test_the_template_reads_back_with_no_data_issue_but_its_header(units):
     template = write_index_template([(unit.code, unit.name) for unit in units], ["Tính minh bạch"])
     rows, issues = read_index_workbook(BytesIO(template))
     assert [row.unit for row in rows] == ["SNV", "STC", "SYT"] and issues == []
+
+
+def test_an_inflating_workbook_is_refused_before_it_is_parsed():
+    from scoring.excel.sheets import LimitIssue
+    from tests.workbook_bombs import inflating_sheet
+
+    rows, issues = read_index_workbook(BytesIO(inflating_sheet(1024)))
+    assert rows == [] and isinstance(issues[0], LimitIssue)

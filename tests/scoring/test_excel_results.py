@@ -8,6 +8,7 @@ from scoring.excel.results import write_results_workbook
 from scoring.models import Framework
 from scoring.selectors import results_legend, results_rows
 from tests.conftest import make_block
+from tests.formula_cells import HYPERLINK, assert_plain_text, formula_count
 
 from .results_tables import make_block_results
 
@@ -94,3 +95,15 @@ def test_a_block_without_results_has_its_title_and_headers_only(db):
 
     assert sheet["A1"].value == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2025 – KHỐI XÃ, PHƯỜNG, THỊ TRẤN"
     assert sheet.max_row == 2
+
+
+def test_a_unit_name_that_is_a_formula_is_written_as_text(results):
+    from scoring.models import Unit
+
+    Unit.objects.filter(code="SNV").update(name=HYPERLINK)
+
+    content = write_results_workbook(results_rows(2025, "SO", None), results_legend(2025, make_block("SO")))
+
+    assert formula_count(content) == 0
+    sheet = load_workbook(BytesIO(content)).active
+    assert_plain_text(next(row[2] for row in sheet.iter_rows(min_row=3) if row[1].value == "SNV"), HYPERLINK)

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from scoring.excel.scorecards import write_scorecard_workbook
 from scoring.selectors.scorecards import scorecard
+from tests.formula_cells import HYPERLINK, assert_plain_text, formula_count
 
 from .scorecard_data import make_evidence, make_scored_block, make_survey_answers
 
@@ -77,3 +78,26 @@ def test_the_survey_sheet_counts_the_responses(workbook):
     sheet = workbook["Điều tra XHH"]
 
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [("3.1", "Tiêu chí 3.1", 10, 9, 3)]
+
+
+def test_a_unit_name_and_an_appraisers_reason_that_are_formulas_are_written_as_text(personas, leader, own_unit,
+                                                                                    other_unit):
+    from scoring.models import LeafScore
+
+    make_scored_block(own_unit, other_unit)
+    reason = "=1+1"
+    LeafScore.objects.filter(assessment__unit=own_unit, assessment__cycle__year=2025, criterion__code="1.1").update(
+        second_reason=reason)
+    own_unit.name = HYPERLINK
+    own_unit.save()
+
+    with translation.override("vi"):
+        content = write_scorecard_workbook(scorecard(leader, own_unit, 2025))
+
+    assert formula_count(content) == 0
+    workbook = load_workbook(BytesIO(content))
+    assert_plain_text(workbook["Tổng hợp"]["A2"], HYPERLINK)
+    criteria = workbook["Tiêu chí"]
+    reasons = [cell for row in criteria.iter_rows() for cell in row if cell.value == reason]
+    assert len(reasons) == 1
+    assert_plain_text(reasons[0], reason)

@@ -2,10 +2,12 @@ import unicodedata
 from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from scoring.excel.units import read_units_workbook, write_units_workbook
 from scoring.models import Block, Unit
 from scoring.services.units import UnitRow
+from tests.formula_cells import INJECTIONS, assert_plain_text, formula_count
 
 from .units_workbooks import units_xlsx
 
@@ -136,3 +138,14 @@ def test_a_name_that_starts_with_an_equals_sign_is_written_as_text_not_a_formula
     unit = Unit(code="F", name="=HYPERLINK(\"http://x\")", block=Block(code="SO"), ranked=True, active=True)
     rows, _issues = read(write_units_workbook([unit]))
     assert rows[0].name == unit.name
+
+
+@pytest.mark.parametrize("name", INJECTIONS)
+def test_a_name_that_a_spreadsheet_could_take_for_a_formula_is_written_as_text(name):
+    unit = Unit(code="F", name=name, block=Block(code="SO"), ranked=True, active=True)
+
+    content = write_units_workbook([unit])
+
+    assert formula_count(content) == 0
+    assert_plain_text(load_workbook(BytesIO(content))["units"]["B2"], name)
+    assert read(content)[0][0].name == " ".join(name.split())  # the importer reads the same text back

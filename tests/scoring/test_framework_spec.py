@@ -2,11 +2,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring.framework_spec import (
     CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, canonical_rule, merge_issues, plain_decimal,
     validate_framework,
 )
+from scoring.rules import format_decimal_vi
 
 D = Decimal
 
@@ -113,7 +116,36 @@ def test_a_parent_maximum_must_equal_the_sum_of_its_children():
     spec = with_node("1", max_points=D("3.5"))
 
     assert ("Sheet `criteria`, dòng 2, cột max_points: Điểm tối đa 3,5 khác tổng điểm tối đa các tiêu chí con "
-            "(3, không tính điểm thưởng, điểm trừ)") in issues_of(spec)
+            "(1.1: 2 + 1.2: 1 = 3)") in issues_of(spec)
+
+
+def test_a_sum_message_names_the_bonus_and_penalty_children_it_left_out():
+    spec = replace(with_node("1", max_points=D("3.5")),
+                   criteria=(*with_node("1", max_points=D("3.5")).criteria, node("1.3", "0.5", "bonus", row=9)))
+
+    assert ("Sheet `criteria`, dòng 2, cột max_points: Điểm tối đa 3,5 khác tổng điểm tối đa các tiêu chí con "
+            "(1.1: 2 + 1.2: 1 = 3); không tính điểm thưởng, điểm trừ: 1.3") in issues_of(spec)
+
+
+@pytest.mark.parametrize("maximum", [None, "0", "1"])
+def test_a_parent_of_bonus_and_penalty_only_takes_a_blank_zero_or_summed_maximum(maximum):
+    spec = with_node("3", max_points=None if maximum is None else D(maximum))
+
+    assert validate_framework(spec) == []
+
+
+def test_a_parent_of_bonus_and_penalty_only_with_another_maximum_says_what_it_counted():
+    spec = with_nodes(node("3.2", "2", "penalty", "deduct 0.5", row=9))
+    spec = replace(spec, criteria=tuple(replace(n, max_points=D(5)) if n.code == "3" else n for n in spec.criteria))
+
+    assert ("Sheet `criteria`, dòng 7, cột max_points: Điểm tối đa 5: tiêu chí chỉ gồm điểm thưởng, điểm trừ nên "
+            "để trống, ghi 0 hoặc ghi tổng điểm tối đa các tiêu chí con (3.1: 1 + 3.2: 2 = 3)") in issues_of(spec)
+
+
+def test_a_scored_parent_still_needs_its_maximum():
+    spec = with_node("1", max_points=None)
+
+    assert "Sheet `criteria`, dòng 2, cột max_points: Thiếu điểm tối đa" in issues_of(spec)
 
 
 def test_bonus_and_penalty_leaves_stay_out_of_a_parent_sum():
@@ -122,10 +154,10 @@ def test_bonus_and_penalty_leaves_stay_out_of_a_parent_sum():
     assert validate_framework(spec) == []
 
 
-def test_an_area_of_bonus_leaves_only_sums_them():
+def test_an_area_of_bonus_leaves_only_is_refused_any_other_maximum():
     spec = with_node("3", max_points=D(2))
 
-    assert any("Điểm tối đa 2 khác tổng" in issue for issue in issues_of(spec))
+    assert any("Điểm tối đa 2: tiêu chí chỉ gồm điểm thưởng, điểm trừ" in issue for issue in issues_of(spec))
 
 
 def test_a_deeper_subtree_of_bonus_leaves_stays_out_of_the_sum_too():
@@ -204,11 +236,38 @@ def test_a_survey_leaf_has_no_rule():
     assert any("Tiêu chí điều tra XHH không có quy tắc chấm" in issue for issue in issues_of(spec))
 
 
-def test_bonus_and_penalty_leaves_use_manual_rules_only():
-    spec = with_node("3.1", rule="choice Có=1; Không=0")
+def with_penalty(leaf):
+    """Area 3 with a penalty leaf beside its bonus leaf, and no maximum of its own."""
+    spec = with_nodes(leaf)
+    return replace(spec, criteria=tuple(replace(n, max_points=None) if n.code == "3" else n for n in spec.criteria))
 
-    assert ("Sheet `criteria`, dòng 8, cột rule: Điểm thưởng, điểm trừ chỉ dùng quy tắc manual (chấm trực tiếp)"
+
+def test_bonus_and_penalty_leaves_take_choice_rules():
+    spec = with_penalty(node("3.2", "1", "penalty", "choice Chậm=0.5; Không nộp=1", row=9))
+    spec = replace(spec, criteria=tuple(replace(n, rule="choice Tỉnh=0.5; Bộ=1") if n.code == "3.1" else n
+                                        for n in spec.criteria))
+
+    assert validate_framework(spec) == []
+
+
+def test_a_penalty_leaf_takes_a_deduction_per_occurrence():
+    spec = with_penalty(node("3.2", "2", "penalty", "deduct 0.5", row=9))
+
+    assert validate_framework(spec) == []
+
+
+def test_a_bonus_leaf_refuses_a_deduction():
+    spec = with_node("3.1", rule="deduct 0.5")
+
+    assert ("Sheet `criteria`, dòng 8, cột rule: Điểm thưởng không dùng quy tắc deduct; chỉ dùng: manual, choice"
             in issues_of(spec))
+
+
+def test_a_penalty_leaf_refuses_a_ratio():
+    spec = with_nodes(node("3.2", "2", "penalty", "ratio 100=2; 0=0", row=9))
+
+    assert ("Sheet `criteria`, dòng 9, cột rule: Điểm trừ không dùng quy tắc ratio; chỉ dùng: manual, choice, "
+            "deduct" in issues_of(spec))
 
 
 @pytest.mark.parametrize("field, value, column", [
@@ -310,3 +369,22 @@ def test_a_wrong_code_is_reported_alone_without_the_parent_sum_it_breaks():
 
 def test_an_unknown_method_is_reported_alone_without_the_parent_sum_it_breaks():
     assert len(issues_of(with_node("1.2", method="selfscore"))) == 1
+
+
+MAXIMA = st.decimals(min_value="0.001", max_value="50", places=3)
+
+
+@given(leaves=st.lists(MAXIMA, min_size=1, max_size=5), written=st.one_of(st.none(), st.just(D(0)), MAXIMA))
+def test_a_parent_of_bonus_leaves_accepts_blank_zero_or_the_sum_and_names_the_sum_otherwise(leaves, written):
+    kids = tuple(node(f"3.{n}", str(maximum), "bonus", row=10 + n) for n, maximum in enumerate(leaves, 1))
+    area = replace(node("3", "0", row=7), max_points=written)
+    spec = replace(SPEC, criteria=(*TREE[:5], area, *kids))
+    total = sum(leaves, D(0))
+
+    issues = issues_of(spec)
+
+    if written is None or written == 0 or written == total:
+        assert issues == []
+    else:
+        [issue] = issues
+        assert f"= {format_decimal_vi(total)})" in issue and "3.1: " in issue

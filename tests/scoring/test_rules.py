@@ -17,6 +17,7 @@ from scoring.rules import (
     format_decimal_vi,
     format_rule,
     parse_rule,
+    penalty_score,
     suggested_score,
 )
 
@@ -376,3 +377,40 @@ def test_division_does_not_double_round_a_quotient_just_under_a_half():
     # 0.004999...(30 nines) rounds to 0.005 at 28 digits; the exact quotient is below the half.
     numerator = D("0.00" + "4" + "9" * 30)
     assert divide_half_up(numerator, D(1), 2) == D("0.00")
+
+
+# --- A penalty leaf's deduct: k per occurrence, at most the maximum (domain.md, rule 1) --------------------------
+
+
+@pytest.mark.parametrize("occurrences, expected", [(0, "0"), (1, "0.5"), (3, "1.5"), (4, "2"), (9, "2")])
+def test_a_penalty_deduction_counts_up_per_occurrence_to_the_maximum(occurrences, expected):
+    rule = parse_rule("deduct 0.5", max_points=D(2))
+
+    assert penalty_score(rule, D(2), occurrences=occurrences) == D(expected)
+
+
+def test_a_penalty_deduction_needs_a_whole_count():
+    with pytest.raises(ScoreError, match="Số lần vi phạm phải là số nguyên không âm"):
+        penalty_score(DeductRule(D("0.5")), D(2), occurrences=D("1.5"))
+
+
+@given(per=st.decimals(min_value="0.001", max_value="10", places=3),
+       maximum=st.decimals(min_value="0", max_value="100", places=3),
+       occurrences=st.integers(min_value=0, max_value=10_000))
+def test_a_penalty_deduction_is_the_complement_of_an_appraised_one(per, maximum, occurrences):
+    rule = DeductRule(per)
+
+    penalty = penalty_score(rule, maximum, occurrences=occurrences)
+
+    assert D(0) <= penalty <= maximum
+    assert penalty + suggested_score(rule, maximum, occurrences=occurrences) == maximum
+
+
+@given(per=st.decimals(min_value="0.001", max_value="10", places=3),
+       maximum=st.decimals(min_value="0", max_value="100", places=3),
+       occurrences=st.integers(min_value=0, max_value=1_000))
+def test_one_more_occurrence_never_lowers_a_penalty(per, maximum, occurrences):
+    rule = DeductRule(per)
+
+    assert (penalty_score(rule, maximum, occurrences=occurrences + 1)
+            >= penalty_score(rule, maximum, occurrences=occurrences))

@@ -203,6 +203,31 @@ def test_export_then_import_gives_back_the_same_framework(blocks):
     assert snapshot(second) == snapshot(first)
 
 
+def province_spec():
+    """A framework as provinces write it (domain.md, rule 1): an area of bonus and penalty leaves without a maximum,
+    a choice on the bonus leaf and a deduction per occurrence on a penalty leaf."""
+    spec = small_spec()
+    area = next(node for node in spec.criteria if node.code == "3")
+    granted = (replace(area, max_points=None),
+               replace(next(node for node in spec.criteria if node.code == "3.1"),
+                       rule="choice Giải thưởng cấp tỉnh=0.5; Cấp bộ=1", max_points=D(1)),
+               replace(area, code="3.2", title="Chậm báo cáo", max_points=D(2), method="penalty", rule="deduct 0,5"))
+    return replace(spec, criteria=(*(node for node in spec.criteria if node.area_code != "3"), *granted))
+
+
+def test_a_framework_as_provinces_write_it_imports_and_exports_back_unchanged(blocks):
+    first, _replaced = framework_import(spec=province_spec())
+    Framework.objects.filter(pk=first.pk).update(locked_at=timezone.now())
+
+    spec, issues = read_framework_workbook(BytesIO(write_framework_workbook(framework_spec(first))))
+    second, _replaced = framework_import(spec=spec)
+
+    assert issues == []
+    assert snapshot(second) == snapshot(first)
+    assert first.criteria.get(code="3").max_points == 0
+    assert first.criteria.get(code="3.2").rule == "deduct 0.5"
+
+
 # --- Demo frameworks --------------------------------------------------------------------------------------------
 
 

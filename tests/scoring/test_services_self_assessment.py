@@ -13,7 +13,7 @@ from scoring.services.self_assessment import (InputError, SelfAssessmentErrors, 
                                               leaf_self_save)
 from scoring.workflow import ConflictError, WorkflowError
 
-from .cycle_data import APPRAISED_LEAVES, open_rules_cycle, score_of
+from .cycle_data import APPRAISED_LEAVES, make_rules_framework, open_rules_cycle, score_of
 
 
 @pytest.fixture
@@ -85,6 +85,29 @@ def test_a_bad_input_is_refused_with_the_rules_message_beside_its_field(leaf, un
     assert refusal.value.field == field and message in str(refusal.value)
     assert isinstance(refusal.value, ScoreError)
     assert leaf(code).self_score is None and leaf(code).version == 1
+
+
+GRANTED_LEAVES = {
+    "1.1": ("appraised", "2", "manual", False),
+    "3.1": ("bonus", "1", "choice Giải thưởng cấp tỉnh=0.5; Cấp bộ=1", False),
+    "3.2": ("penalty", "2", "deduct 0.5", False),
+}
+
+
+@pytest.mark.parametrize(("code", "inputs", "score", "stored"), [
+    ("3.1", {"choice": "cấp bộ"}, "1", {"choice": "Cấp bộ"}),
+    ("3.2", {"occurrences": "0"}, "0", {"occurrences": "0"}),
+    ("3.2", {"occurrences": "3"}, "1.5", {"occurrences": "3"}),
+    ("3.2", {"occurrences": "7"}, "2", {"occurrences": "7"}),
+])
+def test_bonus_and_penalty_leaves_follow_a_choice_or_a_deduction_per_occurrence(own_unit, other_unit, unit_officer,
+                                                                              code, inputs, score, stored):
+    framework = make_rules_framework(leaves=GRANTED_LEAVES, bonus_cap=None, penalty_cap=None)
+    cycle = open_rules_cycle(framework=framework)
+
+    saved = LeafScore.objects.get(pk=save(score_of(cycle, own_unit, code), unit_officer, **inputs).pk)
+
+    assert saved.self_score == Decimal(score) and saved.self_inputs == stored
 
 
 def test_a_survey_leaf_is_never_self_scored(leaf, unit_officer):

@@ -148,3 +148,28 @@ def test_the_detail_of_a_unit_not_ranked_says_it_is_scored_but_not_ranked(client
 def test_the_detail_of_a_block_without_frameworks_says_so(client, unit_officer, province):
     client.force_login(unit_officer)
     assert "Khối này chưa có bộ chỉ số nào." in client.get(detail(province["own"])).content.decode()
+
+
+# --- History (domain.md, rule 13) ---------------------------------------------------------------------------------
+
+
+def test_a_unit_page_shows_the_units_it_came_from_and_went_to(client, province, coordinator):
+    merged = Unit.objects.get(code="XA-001")
+    old = [make_unit("XA-OLD1", "Xã Cũ Một", block=merged.block), make_unit("XA-OLD2", "Xã Cũ Hai", block=merged.block)]
+    merged.predecessors.set(old)
+    client.force_login(coordinator)
+
+    page = client.get(detail(merged)).content.decode()
+    old_page = client.get(detail(old[0])).content.decode()
+
+    assert "Hình thành từ" in page and "Xã Cũ Một" in page and "Xã Cũ Hai" in page
+    assert "Đã sáp nhập / chuyển thành" in old_page and detail(merged) in old_page
+
+
+def test_a_unit_user_sees_its_successor_named_but_not_linked_when_it_may_not_open_it(client, province, unit_officer):
+    province["own"].successors.set([province["other"]])
+    client.force_login(unit_officer)
+
+    page = client.get(detail(province["own"])).content.decode()
+
+    assert "Sở Tài chính (STC)" in page and detail(province["other"]) not in page

@@ -12,6 +12,7 @@ from surveys.models import Option, Question, RespondentGroup, Response, Survey
 from surveys.selectors import survey_spec
 from surveys.services.design import GroupSpec, OptionSpec, QuestionSpec, SurveySpec, survey_import
 from tests.conftest import make_block, make_framework
+from tests.formula_cells import INJECTIONS, formula_count
 
 from .survey_workbooks import QUESTIONS, SURVEY, design_xlsx, make_surveyed_province, with_question
 
@@ -328,3 +329,28 @@ def test_round_trip_keeps_unicode_as_nfc():
 
     assert spec.questions[0].text == "Hồi"
 
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_a_design_whose_texts_look_like_formulas_is_written_as_text(value):
+    import dataclasses
+
+    spec = read_ok()
+    question = dataclasses.replace(spec.questions[0], text=value)
+    spec = dataclasses.replace(spec, name=value, questions=[question, *spec.questions[1:]])
+
+    content = write_survey_workbook(spec)
+
+    assert formula_count(content) == 0
+    again, _issues = read_survey_workbook(BytesIO(content))
+    assert (again.name, again.questions[0].text) == (" ".join(value.split()),) * 2
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_a_responses_sheet_whose_answers_look_like_formulas_is_written_as_text(value):
+    from surveys.excel import write_responses_workbook
+    from surveys.services.responses import ResponseRow
+
+    content = write_responses_workbook(["C1"], [ResponseRow(value, "G", "SNV", (("C1", value),))])
+
+    assert formula_count(content) == 0

@@ -14,6 +14,7 @@ from surveys.excel import write_answers_workbook
 from surveys.models import Answer, Response
 from surveys.results import survey_aggregates
 from surveys.selectors import AnswerRow, survey_answer_rows, survey_question_columns
+from tests.formula_cells import HYPERLINK, INJECTIONS, assert_plain_text, formula_count
 
 from .questionnaires import make_group, make_survey
 from .results_data import SPEEDER, make_answered_survey
@@ -176,3 +177,33 @@ def test_the_points_cells_hold_the_stored_decimals(survey):
 
     snv = next(unit for unit in aggregates.units if unit.code == "SNV")
     assert aggregates.points[(snv.pk, "8.2")] == (Decimal("1.333"), Decimal("2.500"))
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_every_text_of_an_answer_row_that_looks_like_a_formula_stays_text(value):
+    row = AnswerRow("id-1", value, value, value, "paper", datetime(2024, 10, 1).date(), True, value, {7: value})
+
+    out = BytesIO()
+    write_answers_workbook([(7, value)], iter([row]), out)
+
+    assert formula_count(out.getvalue()) == 0
+    sheet = load_workbook(BytesIO(out.getvalue()))["tra-loi"]
+    for address in ("B2", "C2", "D2", "H2", "I2", "I1"):
+        assert_plain_text(sheet[address], value)
+
+
+def test_unit_and_survey_names_that_are_formulas_stay_text_in_the_aggregates(manager, survey):
+    from scoring.models import Unit
+
+    Unit.objects.update(name=HYPERLINK)
+    type(survey).objects.filter(pk=survey.pk).update(name=HYPERLINK)
+
+    response = manager.get(reverse("surveys:survey_export_aggregates", args=[survey.pk]))
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert formula_count(content) == 0
+    names = [cell for sheet in load_workbook(BytesIO(content)) for row in sheet.iter_rows() for cell in row
+             if cell.value == HYPERLINK]
+    assert names
+    for cell in names:
+        assert_plain_text(cell, HYPERLINK)

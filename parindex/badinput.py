@@ -1,0 +1,23 @@
+"""Input no view can use answers 400 with a message, before any view sees it: a NUL byte in the query string or the
+path would otherwise reach PostgreSQL, which refuses it with an error the view does not expect (a 500). The API
+answers {"detail": ...} like its other errors; pages answer plain text. Posted fields are the forms' and
+serializers' to refuse (their character fields do), with the page's own message."""
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
+
+
+class RejectNulBytesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET):
+            message = _("Yêu cầu có ký tự không hợp lệ (NUL) trong địa chỉ hoặc tham số.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _has_nul(query):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
