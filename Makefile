@@ -70,6 +70,11 @@ bench-surveys: install
 bench-bombs: install
 	$(PY) bench/workbook_bombs.py
 
+# A DDCI edition at national scale (needs DATABASE_URL=postgres://…; see docs/benchmarks.md, "DDCI").
+.PHONY: bench-ddci
+bench-ddci: install
+	RESPONSES=$(RESPONSES) UNITS=$(UNITS) $(PY) bench/bench_ddci.py
+
 # Leaders' pages under load: a block of 10,000 units, 20 concurrent sessions, wrk against gunicorn (needs
 # DATABASE_URL=postgres://… and wrk; see docs/benchmarks.md, "Dashboard and scorecard under load").
 .PHONY: bench-pages

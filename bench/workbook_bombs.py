@@ -30,6 +30,7 @@ READERS = {
     "import_scores": "from scoring.excel.scores import read_scores_workbook as r; result = r(PATH)[1]",
     "import_survey": "from surveys.excel import read_survey_workbook as r; result = r(PATH)[1]",
     "import_responses": "from surveys.excel import read_responses_workbook as r; result = r(PATH)[2]",
+    "index results (issue 14)": "from scoring.excel.indices import read_index_workbook as r; result = r(PATH)[1]",
     "import_sample_targets": "from surveys.excel import read_targets_workbook as r; result = r(PATH)[1]",
     "self-assessment check": "from scoring.excel.assessments import check_assessment_workbook as r;"
                              "result = [r(PATH)]",

@@ -66,3 +66,24 @@ class AgencyForm(forms.Form):
 
 
 AgencyFormSet = forms.formset_factory(AgencyForm, extra=0)
+
+
+class IndexResultsUploadForm(FrameworkUploadForm):
+    """Results of an index computed elsewhere: which index, year and block, and the workbook (checked row by row
+    on the preview, so the upload itself only needs to be an .xlsx)."""
+
+    index = forms.ModelChoiceField(label=_("Chỉ số"), queryset=None, to_field_name="code")
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    block = forms.ModelChoiceField(label=_("Khối"), queryset=None, to_field_name="code")
+    precision = forms.IntegerField(label=_("Số chữ số thập phân của chỉ số"), min_value=0, max_value=4, initial=2)
+    version = forms.CharField(label=_("Phiên bản phương pháp"), max_length=50, required=False)
+    check = staticmethod(lambda file: None)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Block, Index
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Tệp kết quả (.xlsx, tối đa 5 MB)")
+        self.fields["index"].queryset = Index.objects.all()
+        self.fields["block"].queryset = Block.objects.order_by("position", "code")
+        self.order_fields(["index", "year", "block", "precision", "version", "file"])

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import (accounts, appraisal, assessments, cycles, dashboards, evidence, frameworks, planner, public,
-                    results, scorecards, setup, units, workbooks)
+from .views import (accounts, appraisal, assessments, cycles, dashboards, evidence, frameworks, indices, planner,
+                    public, results, scorecards, setup, units, workbooks)
 
 app_name = "scoring"
 
@@ -90,6 +90,16 @@ urlpatterns = [
     path("results/export.pdf", scorecards.results_export_pdf, name="results_export_pdf"),
     path("reports/scorecards/", scorecards.scorecards_zip_request, name="scorecards_zip"),
     path("jobs/<int:pk>/download/", scorecards.report_download, name="report_download"),
+    # --- Issue 14: every index of a unit, and the conference report (views/indices.py) ---
+    path("units/<int:pk>/indices/", indices.unit_indices_latest, name="unit_indices_latest"),
+    path("units/<int:pk>/indices/<int:year>/", indices.unit_indices_page, name="unit_indices"),
+    path("reports/conference/", indices.conference_report_page, name="conference_report"),
+    path("reports/conference.pdf", indices.conference_report_pdf, name="conference_report_pdf"),
+    path("reports/conference.xlsx", indices.conference_report_xlsx, name="conference_report_xlsx"),
+    path("editions/", indices.edition_list, name="edition_list"),
+    path("editions/import/", indices.edition_import_upload, name="edition_import"),
+    path("editions/import/<str:token>/", indices.edition_import_confirm, name="edition_import_confirm"),
+    path("editions/<int:pk>/publish/", indices.edition_publish_view, name="edition_publish"),
     # --- Issue 6: improvement planner (views/planner.py) ---
     path("planner/", planner.planner_home, name="planner_home"),
     path("units/<int:pk>/planner/<int:year>/", planner.unit_planner, name="planner"),

@@ -11,11 +11,12 @@ class SurveysConfig(AppConfig):
         from scoring.services.results import results_compute
 
         from .demo import YEAR, seed_survey
+        from .demo_competitiveness import seed_competitiveness
 
         created = seed_survey()
         if created:
             results_compute(year=YEAR)
-        return created
+        return {**created, **seed_competitiveness()}
 
     def survey_response_counts(self, *, year, unit_ids):
         """{unit id: {criterion code: responses with a counted answer}} of the year's surveys, for the scorecards

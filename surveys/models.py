@@ -202,3 +202,75 @@ class SampleTarget(models.Model):
         verbose_name = _("cỡ mẫu")
         verbose_name_plural = _("cỡ mẫu")
         constraints = [models.UniqueConstraint(fields=["survey", "group", "unit"], name="one_target_per_unit_group")]
+
+
+# --- Competitiveness indices (DDCI; domain.md rule 15) ----------------------------------------------------------
+
+
+class CompetitivenessFramework(models.Model):
+    """How one edition of a DDCI-style index is computed from a firms' survey: its sub-indices with their weights,
+    the indicators mapped to the survey's questions, the minimum number of valid answers for a unit to be rated,
+    and how many years the min-max bounds reach back over (1 = this year only)."""
+
+    edition = models.OneToOneField("scoring.IndexEdition", on_delete=models.CASCADE, related_name="competitiveness")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="competitiveness_frameworks")
+    minimum_answers = models.PositiveIntegerField(_("số phiếu hợp lệ tối thiểu"), default=30)
+    bounds_years = models.PositiveSmallIntegerField(_("số năm lấy giá trị lớn nhất, nhỏ nhất"), default=1)
+
+    class Meta:
+        verbose_name = _("bộ chỉ số năng lực cạnh tranh")
+        verbose_name_plural = _("bộ chỉ số năng lực cạnh tranh")
+        constraints = [models.CheckConstraint(condition=Q(bounds_years__gte=1), name="i14_bounds_years_at_least_1")]
+
+
+class SubIndex(models.Model):
+    framework = models.ForeignKey(CompetitivenessFramework, on_delete=models.CASCADE, related_name="sub_indices")
+    code = models.CharField(_("mã chỉ số thành phần"), max_length=40)
+    name = models.CharField(_("tên chỉ số thành phần"), max_length=200)
+    weight = models.DecimalField(_("trọng số (%)"), max_digits=6, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position", "code"]
+        verbose_name = _("chỉ số thành phần")
+        verbose_name_plural = _("chỉ số thành phần")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="i14_sub_index_code_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=100), name="i14_sub_index_weight"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    sub_index = models.ForeignKey(SubIndex, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("mã chỉ tiêu"), max_length=40)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    questions = models.ManyToManyField(Question, related_name="indicators", verbose_name=_("câu hỏi"))
+
+    class Meta:
+        ordering = ["sub_index", "position", "code"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["sub_index", "code"], name="i14_indicator_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorBound(models.Model):
+    """The bounds an indicator was scaled with, stored so that published figures can be reproduced; year_low and
+    year_high are this year's own, which a later year reaching back N years takes up."""
+
+    framework = models.ForeignKey(CompetitivenessFramework, on_delete=models.CASCADE, related_name="bounds")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    low = models.DecimalField(_("giá trị nhỏ nhất"), max_digits=7, decimal_places=3)
+    high = models.DecimalField(_("giá trị lớn nhất"), max_digits=7, decimal_places=3)
+    year_low = models.DecimalField(_("nhỏ nhất trong năm"), max_digits=7, decimal_places=3)
+    year_high = models.DecimalField(_("lớn nhất trong năm"), max_digits=7, decimal_places=3)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["framework", "indicator"], name="i14_one_bound_per_indicator")]
+

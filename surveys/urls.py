@@ -1,7 +1,7 @@
 """Survey routes: managers' pages under surveys/, respondents' short links under khao-sat/ (no login)."""
 from django.urls import path
 
-from .views import answering, design_upload, editor, invitations, paper, results, sampling, surveys
+from .views import answering, competitiveness, design_upload, editor, invitations, paper, results, sampling, surveys
 
 app_name = "surveys"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("surveys/<int:pk>/public-links/", surveys.public_links, name="public_links"),
     path("surveys/<int:pk>/paper/", paper.paper_entry_view, name="paper_entry"),
     path("surveys/<int:pk>/sample/", sampling.sample_plan_view, name="sample_plan"),
+    path("competitiveness/<int:pk>/close/", competitiveness.competitiveness_close_view, name="competitiveness_close"),
     path(f"{GROUP}/", invitations.invitation_list, name="invitation_list"),
     path(f"{GROUP}/issue/", invitations.invitation_issue_view, name="invitation_issue"),
     path(f"{GROUP}/send/", invitations.invitation_send_view, name="invitation_send"),

@@ -212,10 +212,10 @@ MATRIX = {
 
 # Each capability keeps its lines (and the objects its routes need) in a module of its own, so that work on one
 # does not touch another's: tests/access_<capability>.py with MATRIX and objects(own_unit, other_unit).
-from . import (access_appraisal, access_cycles, access_dashboards, access_evidence, access_onboarding,  # noqa: E402
-               access_planner, access_scorecards, access_workbooks)
+from . import (access_appraisal, access_cycles, access_dashboards, access_evidence, access_indices,  # noqa: E402
+               access_onboarding, access_planner, access_scorecards, access_workbooks)
 
 CAPABILITIES = (access_cycles, access_evidence, access_appraisal, access_workbooks, access_dashboards,
-                access_scorecards, access_planner, access_onboarding)
+                access_scorecards, access_planner, access_onboarding, access_indices)
 for capability in CAPABILITIES:
     MATRIX.update(capability.MATRIX)

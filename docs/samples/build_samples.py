@@ -6,7 +6,9 @@
 - khung-chi-so-so-2026.xlsx: the same tree as provinces write it (a bonus area without a maximum, a penalty area
   with 0, a choice on a bonus leaf, `deduct` per occurrence on a penalty leaf), for the onboarding steps;
 - don-vi-mau.xlsx: the demo province's units with their blocks sheet and one merge (as `seed_demo --write-sample`);
-- tai-khoan-mau.xlsx: accounts for those units and the framework's agencies, without any password.
+- tai-khoan-mau.xlsx: accounts for those units and the framework's agencies, without any password;
+- khung-chi-so-dti-mau.xlsx: a digital transformation (DTI) framework for departments and districts, seven pillars
+  and 1,000 points (scoring/demo_dti.py).
 
 Run from the repository root: .venv/bin/python docs/samples/build_samples.py
 """
@@ -46,6 +48,15 @@ def main():
     (HERE / "tai-khoan-mau.xlsx").write_bytes(write_accounts_workbook(demo_accounts()))
     print(f"Đã ghi {HERE / 'khung-chi-so-tinh-2017.xlsx'} ({len(spec.criteria)} tiêu chí, "
           f"tổng điểm tối đa {spec.max_total.normalize():f}) và {HERE / 'mau-khung-chi-so.xlsx'}")
+    from scoring.demo_dti import dti_sample_spec
+
+    dti = dti_sample_spec()
+    issues = validate_framework(dti)
+    if issues:
+        sys.exit("\n".join(str(issue) for issue in issues))
+    (HERE / "khung-chi-so-dti-mau.xlsx").write_bytes(write_framework_workbook(dti))
+    print(f"Đã ghi {HERE / 'khung-chi-so-dti-mau.xlsx'} ({len(dti.criteria)} tiêu chí, "
+          f"tổng điểm tối đa {dti.max_total.normalize():f})")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from .assessments import (AgencyRound, Assessment, AssessmentStatus, Cycle, Dead
 from .audit import AuditEntry, AuditSource
 from .evidence import Evidence, EvidenceFile
 from .frameworks import Criterion, Framework, GradeTier, Method
+from .indices import EditionSource, EditionState, Index, IndexEdition, IndexResult, Scale, SubIndexResult
 from .jobs import Job, JobStatus
 from .notices import Notice, NoticeKind
 from .planning import Scenario
@@ -12,7 +13,8 @@ from .units import Agency, Block, Unit
 
 __all__ = [
     "Agency", "AgencyRound", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion",
-    "Cycle", "DeadlineKind", "Evidence", "EvidenceFile", "Framework", "GradeTier", "Job", "JobStatus",
-    "LateDecision", "LeafScore", "Method", "Notice", "NoticeKind", "Publication", "ReasonTemplate", "Reminder", "Role",
-    "RosterEntry", "Scenario", "SetPasswordLink", "Unit", "UnitResult", "User",
+    "Cycle", "DeadlineKind", "EditionSource", "EditionState", "Evidence", "EvidenceFile", "Framework", "GradeTier",
+    "Index", "IndexEdition", "IndexResult", "Job", "JobStatus", "LateDecision", "LeafScore", "Method", "Notice",
+    "NoticeKind", "Publication", "ReasonTemplate", "Reminder", "Role", "RosterEntry", "Scale", "Scenario",
+    "SetPasswordLink", "SubIndexResult", "Unit", "UnitResult", "User",
 ]

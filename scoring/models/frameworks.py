@@ -31,6 +31,9 @@ class Framework(models.Model):
     block = models.ForeignKey("scoring.Block", on_delete=models.PROTECT, related_name="frameworks",
                               verbose_name=_("khối"))
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
+    # Blank reads as PAR (indices.PAR): frameworks made before indices became data, or by code unaware of them.
+    index = models.ForeignKey("scoring.Index", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="frameworks", verbose_name=_("chỉ số"))
     code = models.CharField(_("mã"), max_length=50)
     name = models.CharField(_("tên bộ chỉ số"), max_length=300)
     version = models.CharField(_("phiên bản phương pháp"), max_length=50,

@@ -101,11 +101,12 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
     # 65 active units and the two former communes merged into Xã Sơn Hải (scored in no year).
     assert "3 khối, 5 cơ quan thẩm định, 67 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
     # The whole province grows with each capability: two years scored, the 2026 cycle under way (19 departments and
-    # 8 districts) and a completed survey.
+    # 8 districts), a completed survey, and DDCI and DTI for two years of departments and districts.
     assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 26 hồ sơ kỳ đánh giá 2026, "
             "1 cuộc điều tra") in out
+    assert "4 kỳ DDCI" in out and "4 kỳ DTI" in out
     assert UnitResult.objects.filter(year=2025).count() == 65
-    assert Survey.objects.get().responses.count() > 0
+    assert Survey.objects.get(code="XHH-2025").responses.count() > 0
     assert User.objects.get(username="lanhdao").check_password("mat-khau-demo-rieng")
     assert "Đã tạo 0 dòng mới" in seed_command()
 

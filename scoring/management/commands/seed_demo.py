@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from scoring.demo import DEFAULT_PASSWORD, demo_units, seed_demo
 from scoring.demo_cycle import seed_cycle
+from scoring.demo_indices import seed_indices
 from scoring.demo_results import publish_demo_year, seed_results
 from scoring.excel.units import write_units_workbook
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():
             if config.name != "scoring" and hasattr(config, "seed_demo"):
                 report.created.update(config.seed_demo())
+        report.created.update(seed_indices())  # DTI as the province receives it, imported (issue 14)
         report.created["khối công bố kết quả 2025"] = publish_demo_year()
         self._print_accounts(report.accounts, password)
         created = ", ".join(f"{count} {what}" for what, count in report.created.items())

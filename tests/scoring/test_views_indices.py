@@ -1,0 +1,58 @@
+"""The managers' pages of the other indices: importing results from a workbook (preview, errors, confirm),
+publishing, and closing a DDCI collection from the browser."""
+import pytest
+from django.urls import reverse
+
+from scoring.models import EditionState, IndexEdition, IndexResult
+from surveys.models import CompetitivenessFramework
+from tests.conftest import make_unit
+from tests.surveys.competitiveness_data import answer_ddci, make_ddci
+
+from .test_excel_indices import GOOD, xlsx
+
+
+@pytest.fixture
+def managed(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def upload(client, rows, **fields):
+    file = xlsx(rows)
+    file.name = "ddci.xlsx"
+    data = {"index": "DDCI", "year": 2024, "block": "SO", "precision": 2, "version": "", "file": file, **fields}
+    return client.post(reverse("scoring:edition_import"), data)
+
+
+def test_a_manager_previews_the_workbook_then_confirms_and_publishes(managed, personas):
+    make_unit("SYT", block=personas["unit_officer"].unit.block)
+    make_unit("STC", block=personas["unit_officer"].unit.block)
+    answer = upload(managed, GOOD)
+    assert answer.status_code == 302
+    preview = managed.get(answer["Location"])
+    assert "Chi phí thời gian" in preview.content.decode() and not IndexResult.objects.exists()
+    confirmed = managed.post(answer["Location"])
+    assert confirmed.status_code == 302 and IndexResult.objects.count() == 3
+    edition = IndexEdition.objects.get()
+    managed.post(reverse("scoring:edition_publish", args=[edition.pk]))
+    edition.refresh_from_db()
+    assert edition.state == EditionState.PUBLISHED
+    assert "Đã công bố" in managed.get(reverse("scoring:edition_list")).content.decode()
+
+
+def test_a_workbook_with_errors_is_shown_with_them_and_nothing_is_saved(managed, personas):
+    answer = upload(managed, [["KHONGCO", "", 1, 1, 50, 1]])
+    preview = managed.post(answer["Location"])
+    assert preview.status_code == 200 and "không có đơn vị mã KHONGCO" in preview.content.decode()
+    assert not IndexResult.objects.exists()
+
+
+def test_a_manager_closes_a_ddci_collection_from_the_list(managed, db):
+    framework = make_ddci()
+    answer_ddci(framework, [("SNV", "AAA"), ("SNV", "AAA"), ("STC", "DDD"), ("STC", "DDD")])
+    page = managed.get(reverse("scoring:edition_list")).content.decode()
+    assert reverse("surveys:competitiveness_close", args=[framework.pk]) in page
+    managed.post(reverse("surveys:competitiveness_close", args=[framework.pk]))
+    framework = CompetitivenessFramework.objects.get(pk=framework.pk)
+    assert framework.edition.state == EditionState.COMPUTED
+    assert IndexResult.objects.filter(edition=framework.edition, rated=True).count() == 2
