@@ -7,12 +7,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..computation import RankEntry, rank_units
 from ..models import (
-    EditionState, GradeTier, Index, IndexEdition, IndexResult, Publication, SubIndexResult, Unit, UnitResult,
+    EditionState, GradeTier, Index, IndexEdition, IndexResult, SubIndexResult, Unit, UnitResult,
 )
 from ..models.indices import PAR
 from ..rules import divide_half_up
+from .status import results_status
 
 MOVES_SHOWN = 3
 
@@ -78,18 +78,14 @@ def _par_figures(year, block):
         return None
     framework = results[0].framework
     index = framework.index or Index.objects.get(code=PAR)
-    areas = {result.unit_id: {area["code"]: area for area in result.areas if area.get("index") is not None}
-             for result in results}
-    codes = sorted({code for unit_areas in areas.values() for code in unit_areas})
-    area_ranks = {code: rank_units(RankEntry(result.unit_id, Decimal(areas[result.unit_id][code]["index"])
-                                             if code in areas[result.unit_id] else None, result.ranked, result.group)
-                                   for result in results) for code in codes}
+    # The results run ranks each area's component index in the block (rule 9) and stores it with the area.
     titles = dict(framework.criteria.filter(depth=0).values_list("code", "title"))
-    subs = {result.unit_id: {code: (titles.get(code, code), Decimal(area["index"]), area_ranks[code][result.unit_id])
-                             for code, area in areas[result.unit_id].items()} for result in results}
+    subs = {result.unit_id: {area["code"]: (titles.get(area["code"], area["code"]), Decimal(area["index"]),
+                                            area.get("rank"))
+                             for area in result.areas if area.get("index") is not None} for result in results}
     tiers = tuple(GradeTier.objects.filter(framework=framework).values_list("code", "label"))
     return _Figures(index, framework.precision, framework.version,
-                    not Publication.objects.filter(year=year).exists(),
+                    not results_status(year, block).published,
                     {r.unit_id: r.index for r in results}, {r.unit_id: r.rank for r in results},
                     {r.unit_id: r.grade for r in results}, subs, tiers,
                     frozenset(r.unit_id for r in results if r.incomplete))
