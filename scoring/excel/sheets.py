@@ -103,6 +103,8 @@ def read_workbook_values(file, limits=None):
     try:
         return WorkbookValues([(sheet.title, list(sheet.iter_rows(values_only=True)))
                                for sheet in workbook.worksheets]), []
+    except MemoryError:  # a memory limit (scoring/excel/bounded.py) is not a damaged file
+        raise
     except Exception:  # whatever a damaged part makes openpyxl raise, the user gets a message
         return None, [SheetIssue(_("Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị "
                                    "hỏng."))]

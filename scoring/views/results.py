@@ -22,6 +22,7 @@ from ..permissions import (
 from ..services import publications as publication_service
 from ..services.jobs import jobs_sweep
 from ..services.results import COMPUTE_KIND, results_run_start
+from ..services.upload_parse import PARSE_KIND
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -125,7 +126,9 @@ def _swept(job):
 
 
 def _job_next_url(job):
-    """Where a finished results run leads: the table it computed."""
+    """Where a finished job leads: a results run to the table it computed, an upload's parsing to its preview."""
+    if job.kind == PARSE_KIND and job.status == JobStatus.DONE:
+        return job.params.get("preview_url")
     if job.kind != COMPUTE_KIND or job.status != JobStatus.DONE:
         return None
     query = {"year": job.params.get("year"), **({"block": job.params["block"]} if job.params.get("block") else {})}
