@@ -105,7 +105,10 @@ def results_run(request):
 @login_required
 def job_detail(request, pk):
     job = _swept(get_job_for_user(request.user, pk))
-    return render(request, "scoring/results_job.html", {"job": job, "next_url": _job_next_url(job)})
+    next_url = _job_next_url(job)
+    if job.kind == PARSE_KIND and next_url and job.created_by_id == request.user.pk:
+        return redirect(next_url)  # an upload parsed (in-process: before its page was asked for) goes to its preview
+    return render(request, "scoring/results_job.html", {"job": job, "next_url": next_url})
 
 
 @login_required
