@@ -42,7 +42,7 @@ def parse_workbook_bounded(path, values_path, limits, *, seconds=None, memory_mb
                           "language": get_language() or settings.LANGUAGE_CODE})
     try:
         done = subprocess.run([sys.executable, "-m", "scoring.excel.bounded"], input=request.encode(),
-                              capture_output=True, timeout=seconds, cwd=settings.BASE_DIR)
+                              capture_output=True, timeout=seconds, cwd=settings.BASE_DIR, env=_child_environment())
     except subprocess.TimeoutExpired as exc:  # run() has killed the child
         Path(values_path).unlink(missing_ok=True)
         raise WorkbookParseFailed(_(
@@ -66,6 +66,10 @@ def parse_workbook_bounded(path, values_path, limits, *, seconds=None, memory_mb
         raise WorkbookParseFailed(_("Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị "
                                     "hỏng.") + _child_detail(done))
     return list(answer.get("issues", []))
+
+
+def _child_environment():
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "parindex.settings")}
 
 
 def _child_detail(done):
