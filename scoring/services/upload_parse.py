@@ -38,7 +38,11 @@ def _parse(job):
                                  "lại."))
     job_progress(job, 10, _("Đang đo và đọc tệp…"))
     part = staged_values_path(token).with_suffix(".values.part")
-    issues = parse_workbook_bounded(path, part, WorkbookLimits.upload())  # WorkbookParseFailed ends the job
+
+    def read(percent):
+        job_progress(job, 10 + percent * 80 // 100, _("Đã đọc %(percent)s%% tệp…") % {"percent": percent})
+
+    issues = parse_workbook_bounded(path, part, WorkbookLimits.upload(), progress=read)  # or WorkbookParseFailed
     if issues:
         part.unlink(missing_ok=True)
         raise UploadParseError(issues[0])

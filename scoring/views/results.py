@@ -105,8 +105,8 @@ def results_run(request):
 @login_required
 def job_detail(request, pk):
     job = _swept(get_job_for_user(request.user, pk))
-    next_url = _job_next_url(job)
-    if job.kind == PARSE_KIND and next_url and job.created_by_id == request.user.pk:
+    next_url = _job_next_url(job, request.user)
+    if job.kind == PARSE_KIND and next_url:
         return redirect(next_url)  # an upload parsed (in-process: before its page was asked for) goes to its preview
     return render(request, "scoring/results_job.html", {"job": job, "next_url": next_url})
 
@@ -116,7 +116,8 @@ def job_status(request, pk):
     job = _swept(get_job_for_user(request.user, pk))
     return JsonResponse({
         "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
-        "message": job.message, "error": job.error, "finished": job.is_finished, "next_url": _job_next_url(job),
+        "message": job.message, "error": job.error, "finished": job.is_finished,
+        "next_url": _job_next_url(job, request.user),
     })
 
 
@@ -128,10 +129,11 @@ def _swept(job):
     return job
 
 
-def _job_next_url(job):
-    """Where a finished job leads: a results run to the table it computed, an upload's parsing to its preview."""
-    if job.kind == PARSE_KIND and job.status == JobStatus.DONE:
-        return job.params.get("preview_url")
+def _job_next_url(job, user):
+    """Where a finished job leads: a results run to the table it computed, an upload's parsing to its preview (the
+    uploader's alone: a staged upload belongs to the session that uploaded it)."""
+    if job.kind == PARSE_KIND:
+        return job.params.get("preview_url") if job.status == JobStatus.DONE and job.created_by_id == user.pk else None
     if job.kind != COMPUTE_KIND or job.status != JobStatus.DONE:
         return None
     query = {"year": job.params.get("year"), **({"block": job.params["block"]} if job.params.get("block") else {})}

@@ -229,6 +229,8 @@ def test_only_the_uploader_follows_the_job_to_the_preview(client, personas, own_
     assert head.get(job.params["preview_url"]).status_code == 404
     manager_page = manager.get(job_url)  # managers follow every job: the preview stays the uploader's
     assert manager_page.status_code == 200 and "Đọc tệp Excel tải lên" in manager_page.content.decode()
+    assert job.params["preview_url"] not in manager_page.content.decode()
+    assert manager.get(reverse("scoring:job_status", kwargs={"pk": job.pk})).json()["next_url"] is None
     assert manager.get(job.params["preview_url"]).status_code in (403, 404)
 
 
