@@ -183,6 +183,12 @@ WORKBOOK_IMPORT_LIMITS = {
     "max_cells": int(os.environ.get("WORKBOOK_IMPORT_MAX_CELLS", "30000000")),
 }
 WORKBOOK_MAX_RATIO = int(os.environ.get("WORKBOOK_MAX_RATIO", "100"))  # uncompressed/compressed size of a member
+# A browser upload larger than WORKBOOK_INLINE_MAX_KB is parsed by a background job, in a child process that may
+# take WORKBOOK_PARSE_SECONDS and WORKBOOK_PARSE_MEMORY_MB (scoring/excel/bounded.py); smaller ones in the request.
+# Without Redis the job runs inside the upload's request: keep WORKBOOK_PARSE_SECONDS under gunicorn's --timeout.
+WORKBOOK_INLINE_MAX_KB = int(os.environ.get("WORKBOOK_INLINE_MAX_KB", "300"))
+WORKBOOK_PARSE_SECONDS = int(os.environ.get("WORKBOOK_PARSE_SECONDS", "60"))
+WORKBOOK_PARSE_MEMORY_MB = int(os.environ.get("WORKBOOK_PARSE_MEMORY_MB", "1024"))
 EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))  # one evidence file (tài liệu kiểm chứng)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

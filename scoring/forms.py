@@ -4,14 +4,15 @@ from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy as _
 
 from .excel.frameworks import check_workbook
-from .excel.limits import WorkbookLimits
+from .excel.limits import WorkbookLimits, WorkbookTooLarge, measure_workbook
 from .excel.sheets import limit_issues, read_workbook_values
 
 
 class FrameworkUploadForm(forms.Form):
     """An Excel upload: .xlsx, at most UPLOAD_MAX_MB, measured against the browser's workbook limits before it is
     parsed, parsed once (`values`, which the preview reads), and a workbook that passes `check` (other uploads
-    subclass it with their own label and check). A label may name the size limit as %(mb)s."""
+    subclass it with their own label and check). A label may name the size limit as %(mb)s. A file larger than
+    WORKBOOK_INLINE_MAX_KB is not parsed here (`values` stays None): a background job parses it."""
 
     file = forms.FileField(label=_("Tệp bộ chỉ số (.xlsx, tối đa %(mb)s MB)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
@@ -29,6 +30,8 @@ class FrameworkUploadForm(forms.Form):
             raise forms.ValidationError(_("Chỉ nhận tệp Excel có đuôi .xlsx."))
         if file.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(gettext("Tệp lớn hơn %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_MB})
+        if file.size > settings.WORKBOOK_INLINE_MAX_KB * 1024:
+            return self._measured(file)  # parsed by a background job with its own limits (staging.stage_upload)
         values, issues = read_workbook_values(file, WorkbookLimits.upload())
         too_large = limit_issues(issues)
         if too_large:
@@ -39,6 +42,18 @@ class FrameworkUploadForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         self.values = values
+        file.seek(0)
+        return file
+
+    @staticmethod
+    def _measured(file):
+        """A large file is only measured here, which stops at the first limit passed; the job measures it again."""
+        try:
+            size = measure_workbook(file, WorkbookLimits.upload())
+        except WorkbookTooLarge as error:
+            raise forms.ValidationError(str(error)) from error
+        if size is None:
+            raise forms.ValidationError(_("Không đọc được tệp: cần một tệp Excel .xlsx."))
         file.seek(0)
         return file
 

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .services import results  # noqa: F401  registers the results job runners, in workers and in-process alike
 from .services import reports  # noqa: F401  registers the bulk scorecards job runner
+from .services import upload_parse  # noqa: F401  registers the job that parses a large upload
 from .services.jobs import job_run, jobs_sweep, worker_heartbeat_record
 
 

@@ -92,22 +92,42 @@ class WorkbookValues:
         pass
 
 
-def read_workbook_values(file, limits=None):
+def read_workbook_values(file, limits=None, progress=None):
     """(WorkbookValues, []) of `file` measured against `limits`, or (None, issues): a limit passed, or a file
-    that is not a readable .xlsx (a damaged sheet included: read-only sheets parse lazily, so all are read here)."""
+    that is not a readable .xlsx (a damaged sheet included: read-only sheets parse lazily, so all are read here).
+    `progress`, if given, is called with the number of cells read so far every PROGRESS_ROWS rows."""
     if isinstance(file, WorkbookValues):
         return file, []
     workbook, issues = open_workbook(file, limits)
     if workbook is None:
         return None, issues
     try:
-        return WorkbookValues([(sheet.title, list(sheet.iter_rows(values_only=True)))
+        read = [0]  # cells read so far, across the sheets
+        return WorkbookValues([(sheet.title, _sheet_rows(sheet, progress, read))
                                for sheet in workbook.worksheets]), []
+    except MemoryError:  # a memory limit (scoring/excel/bounded.py) is not a damaged file
+        raise
     except Exception:  # whatever a damaged part makes openpyxl raise, the user gets a message
         return None, [SheetIssue(_("Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị "
                                    "hỏng."))]
     finally:
         workbook.close()
+
+
+PROGRESS_ROWS = 1000
+
+
+def _sheet_rows(sheet, progress, read):
+    if progress is None:
+        return list(sheet.iter_rows(values_only=True))
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(row)
+        read[0] += len(row)
+        if len(rows) % PROGRESS_ROWS == 0:
+            progress(read[0])
+    progress(read[0])
+    return rows
 
 
 def read_table(workbook, sheet_name, *, columns, required):

@@ -40,6 +40,11 @@ def _values_path(path: Path) -> Path:
     return path.with_suffix(".values")
 
 
+def staged_values_path(token: str) -> Path:
+    """Where the parsed values of the upload `token` are kept (the parsing job writes them)."""
+    return _values_path(staged_upload_path(token))
+
+
 def staged_values_keep(*, token: str, values) -> None:
     path = staged_upload_path(token)
     # Only this module writes the file, under MEDIA_ROOT, named by a token we issued: unpickling it is safe.
@@ -67,6 +72,6 @@ def upload_discard(*, token: str) -> None:
 def _purge_stale(folder: Path) -> None:
     # Previews abandoned without a confirmation would otherwise pile up.
     limit = time.time() - STAGED_LIFETIME
-    for path in [*folder.glob("*.xlsx"), *folder.glob("*.values")]:
+    for path in [*folder.glob("*.xlsx"), *folder.glob("*.values"), *folder.glob("*.part")]:
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from ..services.accounts import accounts_import, accounts_validate
 from ..services.set_password_links import (LinkRefused, set_password_link_check, set_password_links_email_later,
                                            set_password_links_issue, set_password_with_link, users_awaiting_password)
 from .frameworks import _xlsx
-from .staging import forget_staged, stage_for_session, staged_path_for_session
+from .staging import forget_staged, stage_upload, staged_values_for_session
 
 UPLOADS = "account_uploads"
 PAGE_SIZE = 50
@@ -45,19 +45,18 @@ def account_import(request):
     require_account_manager(request.user)
     form = AccountsUploadForm(request.POST, request.FILES) if request.method == "POST" else AccountsUploadForm()
     if form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
-        return redirect("scoring:account_import_confirm", token=token)
+        return stage_upload(request, UPLOADS, form, "scoring:account_import_confirm")
     return render(request, "scoring/account_import.html", {"form": form})
 
 
 @login_required
 def account_import_confirm(request, token):
     require_account_manager(request.user)
-    path = staged_path_for_session(request, UPLOADS, token)
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload or by its job
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("scoring:account_import")
-    rows, issues = read_accounts_workbook(path)
+    rows, issues = read_accounts_workbook(values)
     issues += accounts_validate(rows=rows, actor=request.user)
     if request.method == "POST" and not issues:
         try:

@@ -13,7 +13,7 @@ from ..framework_display import describe_import, export_filename
 from ..framework_spec import merge_issues
 from ..permissions import frameworks_visible_to, get_framework_for_user, is_manager, require_manager
 from ..services.frameworks import FrameworkImportError, framework_import as import_spec
-from .staging import forget_staged, stage_for_session, staged_values_for_session
+from .staging import forget_staged, stage_upload, staged_values_for_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "framework_uploads"  # session key: the tokens of this user's staged workbooks
@@ -70,15 +70,14 @@ def framework_import(request):
     require_manager(request.user)
     form = FrameworkUploadForm(request.POST, request.FILES) if request.method == "POST" else FrameworkUploadForm()
     if form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"], values=form.values)
-        return redirect("scoring:framework_import_confirm", token=token)
+        return stage_upload(request, UPLOADS, form, "scoring:framework_import_confirm")
     return render(request, "scoring/framework_import.html", {"form": form})
 
 
 @login_required
 def framework_import_confirm(request, token):
     require_manager(request.user)
-    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload or by its job
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("scoring:framework_import")

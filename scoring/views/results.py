@@ -25,6 +25,7 @@ from ..selectors.confirmations import publication_summary
 from ..services import publications as publication_service
 from ..services.jobs import jobs_sweep
 from ..services.results import COMPUTE_KIND, results_run_start
+from ..services.upload_parse import PARSE_KIND
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,7 +108,10 @@ def results_run(request):
 @login_required
 def job_detail(request, pk):
     job = _swept(get_job_for_user(request.user, pk))
-    return render(request, "scoring/results_job.html", {"job": job, "next_url": _job_next_url(job)})
+    next_url = _job_next_url(job, request.user)
+    if job.kind == PARSE_KIND and next_url:
+        return redirect(next_url)  # an upload parsed (in-process: before its page was asked for) goes to its preview
+    return render(request, "scoring/results_job.html", {"job": job, "next_url": next_url})
 
 
 @login_required
@@ -115,7 +119,8 @@ def job_status(request, pk):
     job = _swept(get_job_for_user(request.user, pk))
     return JsonResponse({
         "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
-        "message": job.message, "error": job.error, "finished": job.is_finished, "next_url": _job_next_url(job),
+        "message": job.message, "error": job.error, "finished": job.is_finished,
+        "next_url": _job_next_url(job, request.user),
     })
 
 
@@ -127,8 +132,11 @@ def _swept(job):
     return job
 
 
-def _job_next_url(job):
-    """Where a finished results run leads: the table it computed."""
+def _job_next_url(job, user):
+    """Where a finished job leads: a results run to the table it computed, an upload's parsing to its preview (the
+    uploader's alone: a staged upload belongs to the session that uploaded it)."""
+    if job.kind == PARSE_KIND:
+        return job.params.get("preview_url") if job.status == JobStatus.DONE and job.created_by_id == user.pk else None
     if job.kind != COMPUTE_KIND or job.status != JobStatus.DONE:
         return None
     query = {"year": job.params.get("year"), **({"block": job.params["block"]} if job.params.get("block") else {})}

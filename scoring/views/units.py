@@ -13,7 +13,7 @@ from ..forms import UnitsUploadForm
 from ..permissions import get_unit_for_user, is_manager, require_manager, units_visible_to
 from ..services.units import units_import, units_validate
 from .frameworks import _xlsx
-from .staging import forget_staged, stage_for_session, staged_path_for_session
+from .staging import forget_staged, stage_upload, staged_values_for_session
 
 UPLOADS = "unit_uploads"
 
@@ -51,19 +51,18 @@ def unit_import(request):
     require_manager(request.user)
     form = UnitsUploadForm(request.POST, request.FILES) if request.method == "POST" else UnitsUploadForm()
     if form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"])
-        return redirect("scoring:unit_import_confirm", token=token)
+        return stage_upload(request, UPLOADS, form, "scoring:unit_import_confirm")
     return render(request, "scoring/unit_import.html", {"form": form})
 
 
 @login_required
 def unit_import_confirm(request, token):
     require_manager(request.user)
-    path = staged_path_for_session(request, UPLOADS, token)
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload or by its job
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("scoring:unit_import")
-    rows, blocks, issues = read_units_file(path)
+    rows, blocks, issues = read_units_file(values)
     issues += units_validate(rows=rows, blocks=blocks)
     if request.method == "POST" and not issues:
         try:

@@ -19,7 +19,7 @@ from ..models import AuditSource
 from ..permissions import get_assessment_for_user, get_assessment_workbook_for_user
 from ..services.self_assessment import SelfAssessmentErrors, assessment_self_save_many, self_permit
 from ..workflow import Permit, WorkflowError
-from .staging import forget_staged, stage_for_session, staged_values_for_session
+from .staging import forget_staged, stage_upload, staged_values_for_session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOADS = "workbook_uploads"  # session key: the tokens of this user's staged workbooks
@@ -47,8 +47,7 @@ def workbook_upload(request, pk):
     permit = self_permit(assessment)
     form = WorkbookUploadForm(request.POST, request.FILES) if request.method == "POST" else WorkbookUploadForm()
     if permit and form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"], values=form.values)
-        return redirect("scoring:workbook_confirm", pk=assessment.pk, token=token)
+        return stage_upload(request, UPLOADS, form, "scoring:workbook_confirm", pk=assessment.pk)
     return render(request, "scoring/workbook_upload.html", {"assessment": assessment, "permit": permit, "form": form},
                   status=403 if request.method == "POST" and not permit else 200)
 
@@ -56,7 +55,7 @@ def workbook_upload(request, pk):
 @login_required
 def workbook_confirm(request, pk, token):
     assessment = get_assessment_for_user(request.user, pk, action="self")
-    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload or by its job
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("scoring:workbook_upload", pk=assessment.pk)

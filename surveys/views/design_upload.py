@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from scoring.excel.sheets import WorkbookError
 from scoring.framework_spec import merge_issues
 from scoring.models import AuditSource
-from scoring.views.staging import forget_staged, stage_for_session, staged_values_for_session
+from scoring.views.staging import forget_staged, stage_upload, staged_values_for_session
 
 from ..editor_forms import DesignUploadForm
 from ..excel import read_survey_workbook, write_survey_workbook
@@ -29,15 +29,14 @@ def design_import(request):
     require_survey_manager(request.user)
     form = DesignUploadForm(request.POST, request.FILES) if request.method == "POST" else DesignUploadForm()
     if form.is_valid():
-        token = stage_for_session(request, UPLOADS, form.cleaned_data["file"], values=form.values)
-        return redirect("surveys:design_import_confirm", token=token)
+        return stage_upload(request, UPLOADS, form, "surveys:design_import_confirm")
     return render(request, "surveys/editor_import.html", {"form": form})
 
 
 @login_required
 def design_import_confirm(request, token):
     require_survey_manager(request.user)
-    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload
+    values = staged_values_for_session(request, UPLOADS, token)  # parsed once, at the upload or by its job
     if request.method == "POST" and "cancel" in request.POST:
         forget_staged(request, UPLOADS, token)
         return redirect("surveys:design_import")
