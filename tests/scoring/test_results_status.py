@@ -167,6 +167,14 @@ def test_leaders_read_the_published_version_until_its_correction_is_published(cl
     live = UnitResult.objects.select_related("framework").get(year=2024, unit__code="SNV")
     assert snv["index"] == decimal_text(live.index, live.framework.precision)
 
+    # The scorecard says it is a correction and gives the unit's figures as published.
+    snv_unit = Unit.objects.get(code="SNV")
+    card = signed_in(client, make_user("lanhdao4", role="leader")).get(
+        reverse("scoring:scorecard", kwargs={"pk": snv_unit.pk, "year": 2024})).content.decode()
+    first_row = next(row for row in first.content["blocks"][0]["results"] if row["unit_code"] == "SNV")
+    assert "Tạm tính · đã tính lại sau lần công bố 1" in card
+    assert f"Số liệu đã công bố (lần 1): chỉ số {first_row['index'].replace('.', ',')}, hạng {first_row['rank']}" in card
+
     second = published(2024)
     leader_page = signed_in(client, make_user("lanhdao3", role="leader")).get(dashboard, query)
     html = leader_page.content.decode()
