@@ -19,8 +19,8 @@ from .models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore
 from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule
 from .services.appraisal import (assessment_accept_untouched, assessment_finalize, leaf_score_adjust,
                                  leaf_score_request_explanation)
-from .services import rounds
-from .services.cycles import cycle_open
+from .services import rounds, roster
+from .services.cycles import cycle_deadlines_update, cycle_open
 from .services.evidence import evidence_add
 from .services.explanations import assessment_submit_explanation, leaf_score_answer
 from .services.frameworks import framework_import
@@ -37,8 +37,16 @@ STATES = {
         "SYT": "appraised", "SGDDT": "appraised", "SVHTTDL": "appraised",
     },
     "HUYEN": {"HUYEN-01": "submitted", "HUYEN-02": "in_appraisal", "HUYEN-03": "explanation_requested",
-              "HUYEN-04": "explanation_submitted", "HUYEN-05": "appraised"},
+              "HUYEN-04": "explanation_submitted", "HUYEN-05": "appraised", "HUYEN-07": "submitted",
+              "HUYEN-08": "submitted"},
 }
+# Rule 14: the districts' self-assessment deadline has passed (their later deadlines are ahead) and one district
+# never submitted; the coordinator decided that the board appraises what it has. The departments' deadline is
+# still ahead, so Sở Nội vụ's demo accounts can self-score.
+LATE = {"HUYEN": "HUYEN-06"}
+LATE_DAYS = 2  # the deadline passed this many days ago
+LATE_REASON = ("Huyện không gửi hồ sơ tự đánh giá trước hạn; Hội đồng thẩm định trên hồ sơ hiện có "
+               "(Công văn số 125/SNV-CCHC).")
 # The 2025 reorganisation (rule 13): Tài nguyên và Môi trường merged into Nông nghiệp; 2026 compares the merged
 # department with its own 2025, flagged not like for like.
 MERGED = {"STNMT": "SNNPTNT"}
@@ -86,6 +94,8 @@ def seed_cycle() -> int:
         _finish_round_one(cycle, coordinator)  # the explanation round opens: the questions go to the units
         for assessment in files:
             _walk_on(assessment, states.get(assessment.unit.code, "draft"), coordinator)
+        if block_code in LATE:
+            _decide_late(cycle, LATE[block_code], deadlines, today, coordinator)
         walked += len(files)
     reminders_send(today=today)
     return walked
@@ -133,6 +143,16 @@ def _walk_on(assessment, state, coordinator):
     if state == "appraised":
         _second_round(assessment, rng, coordinator)
         assessment_finalize(assessment=assessment, user=coordinator, source=AuditSource.SYSTEM)
+
+
+def _decide_late(cycle, unit_code, deadlines, today, coordinator):
+    """The self-assessment deadline moved into the past (audited, as the coordinator's page does), then the unit
+    that never submitted decided through the roster service: its empty leaves score 0, the board has its file."""
+    cycle_deadlines_update(cycle=cycle, user=coordinator, source=AuditSource.SYSTEM, reason=LATE_REASON,
+                           deadlines={**deadlines, "self_assessment_deadline": today - timedelta(days=LATE_DAYS)})
+    unit = Unit.objects.get(block=cycle.block_id, code=unit_code)
+    roster.late_appraise_as_is(cycle=cycle, unit=unit, user=coordinator, reason=LATE_REASON,
+                               source=AuditSource.SYSTEM)
 
 
 def _merge(block):

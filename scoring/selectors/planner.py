@@ -106,7 +106,7 @@ def unit_plan(unit, year, *, places=5) -> UnitPlan | None:
     leaves = tuple(_leaf_input(criterion, own) for criterion in criteria)
     peers, names = _block_peers(stored)
     return _plan(unit, year, stored, rules, leaves, peers, names, places, tiers=tiers,
-                 all_rows=_leaf_rows(criteria, own, _peer_stats(cycle, framework, unit)),
+                 all_rows=_leaf_rows(criteria, own, _peer_stats(cycle, framework, unit), rules.survey_held),
                  area_titles=dict(framework.criteria.filter(depth=0).values_list("area_code", "title")))
 
 
@@ -176,13 +176,14 @@ def _peer_stats(cycle, framework, unit):
     return {row["criterion_id"]: row for row in rows}
 
 
-def _leaf_rows(criteria, own, stats):
+def _leaf_rows(criteria, own, stats, survey_held=True):
     """Every leaf that applies to the unit with what it could still bring and what peers scored, most points to
-    recover first (framework order among equals)."""
+    recover first (framework order among equals). Without a survey its leaves are out of the maximum (rule 6), so
+    out of the points to recover too, as on the scorecard."""
     rows = []
     for pk, code, title, area, method, maximum in criteria:
         final, self_score, not_applicable = own.get(pk, (None, None, False))
-        if not not_applicable:
+        if not not_applicable and (survey_held or method != SURVEY):
             points = planning.recoverable(LeafInput(code, area, method, maximum, final))
             rows.append(PlannerLeaf(code, title, area, method, maximum, final, self_score, points,
                                     *_peer_figures(method, stats.get(pk))))

@@ -20,7 +20,7 @@ from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
 from ..framework_spec import plain_decimal
 from ..models import Criterion, Cycle, GradeTier, LeafScore, Method, UnitResult
 from ..permissions import evidence_visible_to, leaf_scores_visible_to, results_visible_to
-from .status import ResultsStatus, results_status
+from .status import ResultsStatus, latest_publication, results_status
 
 # Grades read from the best tier (green) down to the lowest (red), however many tiers a framework has: the tones
 # of the dashboard's grade bands (static/css/dashboard.css --tone-1 … --tone-5), spread the same way.
@@ -99,6 +99,9 @@ class Scorecard:
     survey_rows: tuple = field(default=())
     status: ResultsStatus = ResultsStatus(False)  # provisional until the block's year is published (rule 14)
     survey_held: bool = True
+    # Recomputed since publication to other figures: the unit's row as published ({"version", "index", "rank",
+    # "grade_label", ...}), which leaders read until the correction is published as a new version (rule 14).
+    published: dict | None = None
 
     @property
     def awaiting_survey(self) -> bool:
@@ -165,8 +168,22 @@ def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
         ranked_count=ranked_count, block_index_average=overall,
         areas=_area_lines(result, rows, by_area), rows=rows,
         survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY),
-        status=results_status(year, result.block_id), survey_held=held is not False,
+        status=(status := results_status(year, result.block_id)), survey_held=held is not False,
+        published=published_row(year, result) if status.corrected else None,
     )
+
+
+def published_row(year, result) -> dict | None:
+    """The unit's row in the latest publication of its block's year (the stored snapshot), or None."""
+    publication = latest_publication(year, result.block_id)
+    if publication is None:
+        return None
+    for block in publication.content["blocks"]:
+        row = next((row for row in block["results"] if row["unit_code"] == result.unit.code), None)
+        if block["code"] == result.block.code and row is not None:
+            labels = {grade["code"]: grade["label"] for grade in block["grades"]}
+            return {**row, "grade_label": labels.get(row["grade"], row["grade"]), "version": publication.version}
+    return None
 
 
 def scorecard_years(user, unit) -> list[int]:

@@ -49,6 +49,18 @@ class ResultsStatus:
                 "published_at": self.published_at.isoformat() if self.published_at else None}
 
 
+def latest_publication(year, block):
+    """The latest publication holding `block`'s year (a Block or its id; an old whole-year one too), or None."""
+    block_id = getattr(block, "pk", block)
+    return (Publication.objects.filter(Q(block=block_id) | Q(block=None), year=year)
+            .order_by("-published_at", "-pk").first())
+
+
+def published_status(publication) -> ResultsStatus:
+    """The official status of a publication's own figures (what a page showing its snapshot says)."""
+    return ResultsStatus(True, publication.version, publication.sha256, publication.published_at)
+
+
 def results_status(year, block) -> ResultsStatus:
     """The status of `block`'s results for `year` (block: a Block or its id). Published when the latest
     publication still holds what the results say: rows recomputed since to other figures are provisional again,
@@ -58,7 +70,7 @@ def results_status(year, block) -> ResultsStatus:
                    .defer("content", "changes").order_by("-published_at", "-pk").first())
     if publication is None:
         return ResultsStatus(False)
-    official = ResultsStatus(True, publication.version, publication.sha256, publication.published_at)
+    official = published_status(publication)
     latest = UnitResult.objects.filter(year=year, block=block_id).aggregate(at=Max("computed_at"))["at"]
     if latest is None or latest <= publication.published_at or publication.block_id is None:
         return official

@@ -16,10 +16,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..permissions import (assessments_visible_to, leaf_scores_visible_to, require_dashboard_reader,
+from ..permissions import (assessments_visible_to, is_manager, leaf_scores_visible_to, require_dashboard_reader,
                            results_visible_to, units_visible_to)
 from ..selectors import dashboards
-from ..selectors.status import results_status
+from ..selectors.status import latest_publication, published_status, results_status
 
 MARGIN = Decimal(1)
 SORT_CHOICES = [(key, key) for key in dashboards.SORTS]
@@ -115,6 +115,11 @@ def dashboard(request):
     choice = _choice(request, results)
     if choice.block is None:
         return render(request, "scoring/dashboard.html", {"choice": choice, "page": None})
+    status = results_status(choice.year, choice.block)
+    if status.corrected:  # recomputed since publication: the published version unless a manager asks otherwise
+        published = _published_view(request, choice, status)
+        if published is not None:
+            return published
     separator = get_format("DECIMAL_SEPARATOR")
     ranking = _ranking(request, choice, results, separator)
     figures = _figures(request, choice, results, ranking["scope"])
@@ -128,7 +133,9 @@ def dashboard(request):
     }
     trend_label = _("Vẽ xu hướng của")  # + the unit's name: one translation, not one per row
     return render(request, "scoring/dashboard.html", {
-        **ranking, **figures, "choice": choice, "charts": charts, "status": results_status(choice.year, choice.block),
+        **ranking, **figures, "choice": choice, "charts": charts, "status": status,
+        "published_switch": status.corrected and is_manager(request.user),
+        "figures": PROVISIONAL_FIGURES if status.corrected and is_manager(request.user) else "",
         "ranking_html": _ranking_rows(ranking["rows"], figures["trend_codes"], trend_label),
         "heatmap": [(row, _heat_cells(cells))
                     for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator)],
@@ -137,6 +144,21 @@ def dashboard(request):
                          for unit in ranked["units"]] if ranked["whole"] else None,
         "trend_label": trend_label,
     })
+
+
+PROVISIONAL_FIGURES = "provisional"  # ?figures=: a manager's switch to the figures recomputed since publication
+
+
+def _published_view(request, choice, status):
+    """Rule 14: once a block's year is published, leaders read the published version until a correction is
+    published as a new version; a manager may switch to the recomputed (provisional) figures. None: show those."""
+    if is_manager(request.user) and request.GET.get("figures") == PROVISIONAL_FIGURES:
+        return None
+    publication = latest_publication(choice.year, choice.block)
+    tables = [table for table in dashboards.public_tables(publication) if table["code"] == choice.block.code]
+    return render(request, "scoring/dashboard.html", {
+        "choice": choice, "published_tables": tables, "status": published_status(publication),
+        "published_switch": is_manager(request.user), "correction_version": status.version})
 
 
 def _ranking(request, choice, results, separator):

@@ -28,7 +28,7 @@ from scoring.services.results import results_compute
 from scoring.services.scores import scores_import
 from tests.conftest import make_agency, make_block, make_framework, make_unit, make_user
 
-from .conftest import login
+from .conftest import confirm_in_dialog, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,7 +148,8 @@ def test_a_whole_year_from_two_agencies_to_the_public_page(page, live_server, ye
     go(page, live_server, "scoring:explanation_list", pk=sct.pk)
     page.get_by_label("Nội dung giải trình tiêu chí 1.1").fill("Kế hoạch ban hành tại QĐ 12/QĐ-SCT ngày 05/01/2025")
     click_and_wait(page, page.get_by_role("button", name="Lưu giải trình"))
-    click_and_wait(page, page.get_by_role("button", name="Gửi giải trình tới Hội đồng"))
+    page.get_by_role("button", name="Gửi giải trình tới Hội đồng").click()
+    confirm_in_dialog(page, "Tiêu chí đã trả lời: 1 / 1")
 
     # --- Justice, round 2 on the leaf asked about only -----------------------------------------------------------
     signed_in_as(page, live_server, "tuphap")
@@ -181,7 +182,8 @@ def test_a_whole_year_from_two_agencies_to_the_public_page(page, live_server, ye
 
     # --- The coordinator publishes ---------------------------------------------------------------------------------
     page.get_by_label("Công bố kết quả năm 2025 của Khối sở, ban, ngành").fill("Quyết định 25/QĐ-UBND")
-    click_and_wait(page, page.get_by_role("button", name="Công bố", exact=True))
+    page.get_by_role("button", name="Công bố", exact=True).click()
+    confirm_in_dialog(page)
     publication = Publication.objects.get(year=2025, block__code="SO")
     go(page, live_server, "scoring:results", query="?year=2025&block=SO")
     expect(page.locator('[data-status="published"]')).to_contain_text("Chính thức · công bố lần 1")

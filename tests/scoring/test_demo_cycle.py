@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from scoring import workflow
 from scoring.demo import seed_demo
-from scoring.demo_cycle import STATES, YEAR, seed_cycle
+from scoring.demo_cycle import LATE, STATES, YEAR, seed_cycle
 from scoring.demo_results import seed_results
 from scoring.models import (Assessment, AssessmentStatus, AuditEntry, Cycle, DeadlineKind, Evidence, EvidenceFile,
-                            LeafScore, Reminder, User)
+                            LateDecision, LeafScore, Reminder, RosterEntry, User)
 from scoring.permissions import may_act_on_assessment
+from scoring.selectors.assessments import cycle_roster
+from scoring.services.roster import NOT_SUBMITTED
 from scoring.services.self_assessment import assessment_missing, self_permit
 
 S = AssessmentStatus
@@ -73,13 +75,16 @@ def test_every_file_in_its_state_holds_what_that_state_needs(demo):
     assert appraised.exists() and not appraised.filter(finalized_at=None).exists()
     assert not LeafScore.objects.filter(assessment__in=appraised, final_score=None, not_applicable=False).exclude(
         criterion__method="survey").exists()
-    assert not files.exclude(status=S.DRAFT).filter(submitted_at=None).exists()
+    # A unit that never submitted and was decided (rule 14) has its file with the board, never submitted.
+    late = RosterEntry.objects.filter(cycle__year=YEAR).exclude(late_decision="").values_list("unit", flat=True)
+    assert list(files.exclude(status=S.DRAFT).filter(submitted_at=None).values_list("unit__code", flat=True)) == [
+        LATE["HUYEN"]]
     answered = LeafScore.objects.filter(assessment__status=S.EXPLANATION_SUBMITTED).exclude(explanation_question="")
     assert answered.exists() and not answered.filter(explanation_answer="").exists()
     in_appraisal = LeafScore.objects.filter(assessment__status=S.IN_APPRAISAL)
     assert in_appraisal.filter(appraisal_reason__gt="").exists()  # adjusted with a reason
     # Each file's way there is in the audit log, one status change at a time.
-    for assessment in files.exclude(status=S.DRAFT):
+    for assessment in files.exclude(status=S.DRAFT).exclude(unit__in=late):
         path = list(AuditEntry.objects.filter(entity="assessment", entity_id=assessment.pk, field="status")
                     .order_by("id").values_list("new_value", flat=True))
         assert path[0] == S.SUBMITTED and path[-1] == assessment.status, assessment.unit.code
@@ -108,6 +113,29 @@ def test_canbo_anlac_has_questions_to_answer_before_the_deadline(demo):
     assert may_act_on_assessment(officer, asked, "explain")
     assert workflow.explanation_permit(asked.status, today=timezone.localdate(),
                                        deadline=asked.cycle.explanation_deadline, asked=True)
+
+
+def test_one_district_never_submitted_and_its_late_decision_is_recorded(demo):
+    """Rule 14 in the demo: the districts' self-assessment deadline has passed (the later ones are still ahead), one
+    district never submitted and the coordinator decided that the board appraises what it has; the departments'
+    deadline is still ahead."""
+    huyen, so = Cycle.objects.get(year=YEAR, block__code="HUYEN"), Cycle.objects.get(year=YEAR, block__code="SO")
+    today = timezone.localdate()
+    assert huyen.self_assessment_deadline < today < huyen.appraisal_deadline < huyen.explanation_deadline
+    assert so.self_assessment_deadline > today
+    entry = RosterEntry.objects.get(cycle=huyen, unit__code=LATE["HUYEN"])
+    assert entry.late_decision == LateDecision.APPRAISE_AS_IS and entry.late_reason
+    late_file = file_of(LATE["HUYEN"])
+    assert late_file.status == S.IN_APPRAISAL and late_file.submitted_at is None
+    zeros = LeafScore.objects.filter(assessment=late_file, appraisal_reason=NOT_SUBMITTED)
+    assert zeros.exists() and set(zeros.values_list("final_score", flat=True)) == {0}
+    # The roster page lists it among the late units, past the deadline; every other district has submitted.
+    roster = cycle_roster(huyen)
+    assert roster["deadline_passed"] and [row["entry"].unit.code for row in roster["late"]] == [LATE["HUYEN"]]
+    # Both acts audited: the deadline moved and the file went to the board without a submission.
+    assert AuditEntry.objects.filter(entity="cycle", entity_id=huyen.pk, field="self_assessment_deadline").exists()
+    assert list(AuditEntry.objects.filter(entity="assessment", entity_id=late_file.pk, field="status")
+                .values_list("new_value", "reason")) == [(S.IN_APPRAISAL, f"{NOT_SUBMITTED}: {entry.late_reason}")]
 
 
 def test_evidence_is_attached_and_a_file_cited_twice_is_stored_once(demo, demo_media):

@@ -2,6 +2,7 @@
 published, then carries the version and its SHA-256; publish_results does what the page does."""
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from scoring.models import LeafScore, Publication, Unit, UnitResult
+from scoring.selectors import decimal_text
 from scoring.selectors.status import results_status
 from scoring.services.results import results_compute
 from tests.conftest import make_user
@@ -127,3 +129,56 @@ def test_publish_results_refuses_listing_every_unit_that_stops_it_with_the_page_
     assert "SNV (chưa thẩm định xong: /appraisal/cycles/" in message
     assert "SVH (chưa nộp hồ sơ: /cycles/" in message and "/roster/" in message
     assert not Publication.objects.exists()
+
+
+def test_leaders_read_the_published_version_until_its_correction_is_published(client, province):
+    """Rule 14: a correction is a new version. Recomputed to other figures after publication, the leader's
+    dashboard keeps the published figures; a coordinator may switch to the recomputed (provisional) ones;
+    publishing version 2 makes them the default."""
+    results_compute(year=2024)
+    first = published(2024)
+    snv_before = UnitResult.objects.get(year=2024, unit__code="SNV").total
+    LeafScore.objects.filter(assessment__unit__code="SNV", assessment__cycle__year=2024,
+                             criterion__code="1.1").update(final_score=0)
+    results_compute(year=2024)
+    snv_after = UnitResult.objects.get(year=2024, unit__code="SNV").total
+    assert snv_after < snv_before
+    dashboard = reverse("scoring:dashboard")
+    query = {"year": 2024, "block": "SO"}
+
+    def snv_total(response):
+        return re.search(r'<tr data-unit="SNV">(.*?)</tr>', response.content.decode(), re.S).group(1)
+
+    leader_page = signed_in(client, make_user("lanhdao", role="leader")).get(dashboard, query)
+    html = leader_page.content.decode()
+    assert "Chính thức · công bố lần 1" in html and first.sha256 in html and "Tạm tính" not in html
+    assert f"{snv_before:.3f}".replace(".", ",") in snv_total(leader_page)
+    assert "Xem số liệu tính lại (tạm tính)" not in html  # the switch is the managers'
+    assert signed_in(client, make_user("lanhdao2", role="leader")).get(
+        dashboard, {**query, "figures": "provisional"}).content.decode().count(first.sha256) == 1
+
+    coordinator = signed_in(client, make_user("dieuphoi", role="coordinator"))
+    official = coordinator.get(dashboard, query).content.decode()
+    assert "Xem số liệu tính lại (tạm tính)" in official and "Chính thức · công bố lần 1" in official
+    provisional = coordinator.get(dashboard, {**query, "figures": "provisional"})
+    text = provisional.content.decode()
+    assert "Tạm tính · đã tính lại sau lần công bố 1" in text and "Xem số liệu đã công bố" in text
+    snv = next(row for row in provisional.context["rows"] if row["unit_code"] == "SNV")
+    live = UnitResult.objects.select_related("framework").get(year=2024, unit__code="SNV")
+    assert snv["index"] == decimal_text(live.index, live.framework.precision)
+
+    # The scorecard says it is a correction and gives the unit's figures as published.
+    snv_unit = Unit.objects.get(code="SNV")
+    card = signed_in(client, make_user("lanhdao4", role="leader")).get(
+        reverse("scoring:scorecard", kwargs={"pk": snv_unit.pk, "year": 2024})).content.decode()
+    first_row = next(row for row in first.content["blocks"][0]["results"] if row["unit_code"] == "SNV")
+    assert "Tạm tính · đã tính lại sau lần công bố 1" in card
+    assert f"Số liệu đã công bố (lần 1): chỉ số {first_row['index'].replace('.', ',')}, hạng {first_row['rank']}" in card
+
+    second = published(2024)
+    leader_page = signed_in(client, make_user("lanhdao3", role="leader")).get(dashboard, query)
+    html = leader_page.content.decode()
+    assert second.version == 2 and "Chính thức · công bố lần 2" in html and second.sha256 in html
+    assert next(row for row in leader_page.context["rows"] if row["unit_code"] == "SNV")["index"] == snv["index"]
+    assert "Xem số liệu tính lại (tạm tính)" not in signed_in(client, make_user("dieuphoi2", role="coordinator")).get(
+        dashboard, query).content.decode()

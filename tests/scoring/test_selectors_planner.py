@@ -12,6 +12,7 @@ import pytest
 
 from scoring.models import Block, Cycle, GradeTier, LeafScore, RosterEntry, Scenario, Unit, UnitResult
 from scoring.selectors import planner as plans
+from scoring.selectors.scorecards import scorecard
 from scoring.services.results import results_compute
 from tests.conftest import make_block, make_framework, make_unit
 from tests.scoring.results_data import GRADES, SO_2025, SO_LEAVES, import_scores
@@ -208,3 +209,42 @@ def test_the_demo_scenarios_are_saved_once(units, monkeypatch):
     assert dict(Scenario.objects.values_list("name", "changes")) == {
         "Hoàn thiện ba tiêu chí mất điểm nhiều nhất": {"1.2": "10", "2.1": "20"},
         "Hoàn thiện lĩnh vực 1": {"1.2": "10"}}
+
+
+# --- The survey's basis (rule 14): the planner reads the maximum and the points lost as the scorecard does --------
+
+
+def planner_lost(plan):
+    """The lost points of the planner's table on appraised and survey leaves: what the scorecard sums."""
+    return sum((leaf.recoverable for leaf in plan.table if leaf.method in ("appraised", "survey")), D(0))
+
+
+def test_with_the_survey_held_the_what_if_on_a_survey_leaf_moves_the_result_on_the_scorecards_basis(units):
+    # STC 2025: 1.1 10/10, 1.2 5/10, 2.1 15/20, survey 3.1 8/10, penalty 1: 37 / 50 = 74.00.
+    plan = plans.unit_plan(units["STC"], 2025)
+    card = scorecard(None, units["STC"], 2025)
+
+    assert card.survey_held and plan.rules.survey_held
+    assert plan.current.max_total == card.result.max_total == D(50)
+    assert planner_lost(plan) == card.points_lost == D(12)  # 0 + 5 + 5 + survey 2
+    assert ("3.1", D(2)) in [(leaf.code, leaf.recoverable) for leaf in plan.table]
+    what_if = plan.what_if({"3.1": D(10)})
+    # 39 / 50 = 78.00, one place up past nobody's index (SYT stays at 80.00): still 6th.
+    assert (what_if.result.total, what_if.result.index, what_if.result.survey_index, what_if.rank) == (
+        D("39.000"), D("78.00"), D("100.00"), 6)
+
+
+def test_with_the_survey_not_held_the_planner_leaves_survey_leaves_out_like_the_scorecard(units):
+    Cycle.objects.filter(year=2025).update(survey_held=False)
+    results_compute(year=2025)
+    plan = plans.unit_plan(units["STC"], 2025)
+    card = scorecard(None, units["STC"], 2025)
+
+    # Rule 6: 10 + 5 + 15 − 1 = 29 of the appraised 40: 72.50.
+    assert not card.survey_held and not plan.rules.survey_held
+    assert plan.current.max_total == card.result.max_total == D(40)
+    assert (plan.current.total, plan.current.index) == (card.result.total, card.result.index) == (
+        D("29.000"), D("72.50"))
+    assert "3.1" not in [leaf.code for leaf in plan.table]
+    assert planner_lost(plan) == card.points_lost == D(10)
+    assert not plan.stale

@@ -133,6 +133,13 @@ def test_the_json_what_if_gives_the_new_total_index_grade_and_rank_computed_by_t
     assert not Scenario.objects.exists()
 
 
+def test_the_what_if_on_a_survey_leaf_counts_when_the_survey_is_held(client, stc_officer, units):
+    # STC's survey leaf 3.1 from 8 to 10 of 10: 37 + 2 = 39 of 50, 78.00 (rule 14: a held survey counts).
+    data = signed_in(client, stc_officer).post(what_if_url(units["STC"]), {"leaf-3.1": "10"}).json()
+
+    assert (data["total"], data["index"], data["changed"]) == ("39.000", "78.00", ["3.1"])
+
+
 def test_a_decimal_comma_is_accepted(client, leader, units):
     data = signed_in(client, leader).post(what_if_url(units["STC"]), {"leaf-1.2": "7,5"}).json()
 
