@@ -22,7 +22,7 @@ PILLARS = ("Chuyển đổi nhận thức", "Thể chế số", "Hạ tầng và
 
 
 def seed_indices() -> dict[str, int]:
-    dti = Index.objects.get(code="DTI")
+    dti = Index.objects.standard("DTI")
     created = 0
     for year in YEARS:
         for block in Block.objects.filter(code__in=BLOCKS).order_by("position"):

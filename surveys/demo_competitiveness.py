@@ -40,7 +40,7 @@ SUB_INDICES = (
 
 def seed_competitiveness() -> dict[str, int]:
     created = {"kỳ DDCI": 0, "phiếu doanh nghiệp": 0}
-    ddci = Index.objects.get(code="DDCI")
+    ddci = Index.objects.standard("DDCI")
     for year in YEARS:
         for block in Block.objects.filter(code__in=BLOCKS).order_by("position"):
             if IndexEdition.objects.filter(index=ddci, year=year, block=block).exists():

@@ -11,7 +11,7 @@ def objects(own_unit, other_unit):
     sides = {}
     for side, unit in (("own", own_unit), ("other", other_unit)):
         edition, _created = IndexEdition.objects.get_or_create(
-            index=Index.objects.get(code="DDCI"), year=2024, block=unit.block,
+            index=Index.objects.standard("DDCI"), year=2024, block=unit.block,
             defaults={"source": EditionSource.IMPORTED})
         IndexResult.objects.get_or_create(edition=edition, unit=unit, defaults={"value": 50, "rank": 1})
         latest = max([2024, *UnitResult.objects.filter(unit=unit).values_list("year", flat=True)])
@@ -25,7 +25,7 @@ def _competitiveness(block):
     from surveys.models import CompetitivenessFramework, Survey
 
     survey = Survey.objects.create(code="DDCI-2025", name="Khảo sát DDCI 2025", year=2025)
-    edition = IndexEdition.objects.create(index=Index.objects.get(code="DDCI"), year=2025, block=block,
+    edition = IndexEdition.objects.create(index=Index.objects.standard("DDCI"), year=2025, block=block,
                                           source=EditionSource.SURVEY)
     return CompetitivenessFramework.objects.create(edition=edition, survey=survey)
 

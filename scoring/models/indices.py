@@ -20,11 +20,28 @@ class Scale(models.TextChoices):
     RATIO = "ratio", _("Từ 0 đến 1")
 
 
+# The indices every installation knows, seeded by migration 0011_i14_seed_indices and re-made on demand by
+# Index.objects.standard: a test database emptied between tests (TRUNCATE) loses the migration's rows.
+STANDARD = {
+    "PAR": ("Chỉ số cải cách hành chính (PAR INDEX)", "percent", 1),
+    "DTI": ("Chỉ số chuyển đổi số (DTI)", "ratio", 2),
+    "DDCI": ("Chỉ số năng lực cạnh tranh cấp sở, ngành và địa phương (DDCI)", "points", 3),
+}
+
+
+class IndexQuerySet(models.QuerySet):
+    def standard(self, code):
+        name, scale, position = STANDARD[code]
+        return self.get_or_create(code=code, defaults={"name": name, "scale": scale, "position": position})[0]
+
+
 class Index(models.Model):
     code = models.CharField(_("mã chỉ số"), max_length=20, unique=True)
     name = models.CharField(_("tên chỉ số"), max_length=200)
     scale = models.CharField(_("thang hiển thị"), max_length=10, choices=Scale.choices, default=Scale.PERCENT)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = IndexQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "code"]

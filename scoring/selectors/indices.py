@@ -77,7 +77,7 @@ def _par_figures(year, block):
     if not results:
         return None
     framework = results[0].framework
-    index = framework.index or Index.objects.get(code=PAR)
+    index = framework.index or Index.objects.standard(PAR)
     # The results run ranks each area's component index in the block (rule 9) and stores it with the area.
     titles = dict(framework.criteria.filter(depth=0).values_list("code", "title"))
     subs = {result.unit_id: {area["code"]: (titles.get(area["code"], area["code"]), Decimal(area["index"]),

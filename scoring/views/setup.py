@@ -29,7 +29,7 @@ def block_list(request):
     blocks = list(selectors.blocks_with_unit_counts())
     initial = [{"name": block.name, "position": block.position} for block in blocks]
     formset = BlockFormSet(request.POST or None, initial=initial, prefix="blocks")
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and _rows_posted(formset, blocks):
         with transaction.atomic():
             for block, form in zip(blocks, formset.forms):
                 block_update(block=block, name=form.cleaned_data["name"], position=form.cleaned_data["position"],
@@ -45,7 +45,7 @@ def agency_list(request):
     agencies = agencies_with_appraisers()
     formset = AgencyFormSet(request.POST or None, initial=[{"name": agency.name} for agency in agencies],
                             prefix="agencies")
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and _rows_posted(formset, agencies):
         with transaction.atomic():
             for agency, form in zip(agencies, formset.forms):
                 agency_rename(agency=agency, name=form.cleaned_data["name"], user=request.user)
@@ -53,6 +53,17 @@ def agency_list(request):
         return redirect("scoring:agency_list")
     rows = [(agency, form, agency.appraiser_count) for agency, form in zip(agencies, formset.forms)]
     return render(request, "scoring/agency_list.html", {"rows": rows, "formset": formset})
+
+
+def _rows_posted(formset, objects):
+    """The formset is valid and holds one filled form per row of the page: a stale or forged management form (more
+    or fewer rows, rows left empty) changes nothing and the page says so."""
+    if formset.is_valid() and len(formset.forms) == len(objects) and all("name" in form.cleaned_data
+                                                                            for form in formset.forms):
+        return True
+    if not formset.non_form_errors() and not any(form.errors for form in formset.forms):
+        formset._non_form_errors = formset.error_class([_("Trang đã cũ: tải lại trang rồi lưu lại.")])
+    return False
 
 
 @login_required

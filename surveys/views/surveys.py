@@ -49,7 +49,9 @@ def public_links(request, pk):
 def kiosk_start_view(request, pk):
     """Turns this device into a kiosk for one unit's public link (surveys/kiosk.py): staff start each respondent."""
     survey = get_survey_for_manager(request.user, pk)
-    unit = rated_units(survey).filter(code=request.POST.get("unit", "")).first()
+    code = request.POST.get("unit", "")
+    # PostgreSQL refuses a NUL in a query parameter; no unit code holds one, so such a code names no unit.
+    unit = None if "\x00" in code else rated_units(survey).filter(code=code).first()
     if unit is None or not public_groups(survey).exists():
         raise Http404
     response = redirect("surveys:answer_public", survey_code=survey.code, unit_code=unit.code)

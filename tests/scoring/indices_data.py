@@ -38,7 +38,7 @@ def make_indices_province():
     _par(2024, units["SNV"], block, new, "92.50", 1, "A", "99.00", 1, previous=("85.00", 2))
     _par(2024, units["STC"], block, new, "80.00", 2, "B", "70.00", 2, previous=("90.00", 1))
     _par(2024, units["SXD"], block, new, "40.00", 3, "C", "10.00", 3, incomplete=True)
-    ddci = Index.objects.get(code="DDCI")
+    ddci = Index.objects.standard("DDCI")
     rows_2023 = [IndexRow(2, "SNV", D("55.00"), 3, ((TIME, D(4)), (OPEN, D(6)))),
                  IndexRow(3, "STC", D("70.00"), 1, ((TIME, D(7)), (OPEN, D(7)))),
                  IndexRow(4, "SXD", D("60.00"), 2, ((TIME, D(5)), (OPEN, D(8))))]

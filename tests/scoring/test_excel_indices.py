@@ -80,7 +80,7 @@ def test_a_sheet_with_only_a_header_has_no_data():
 
 def test_importing_writes_values_ranks_as_published_and_ranks_the_sub_indices(units):
     rows, _issues = read_index_workbook(xlsx(GOOD))
-    edition = edition_import(index=Index.objects.get(code="DDCI"), year=2024, block=units[0].block, rows=rows)
+    edition = edition_import(index=Index.objects.standard("DDCI"), year=2024, block=units[0].block, rows=rows)
     assert edition.state == EditionState.COMPUTED
     results = {row.unit.code: (row.rated, row.value, row.rank) for row in IndexResult.objects.filter(edition=edition)}
     assert results == {"SNV": (True, Decimal("68.900"), 1), "STC": (True, Decimal("55.000"), 2),
@@ -91,7 +91,7 @@ def test_importing_writes_values_ranks_as_published_and_ranks_the_sub_indices(un
 
 
 def test_importing_again_replaces_the_rows_until_published(units):
-    ddci = Index.objects.get(code="DDCI")
+    ddci = Index.objects.standard("DDCI")
     rows, _issues = read_index_workbook(xlsx(GOOD))
     edition_import(index=ddci, year=2024, block=units[0].block, rows=rows)
     edition = edition_import(index=ddci, year=2024, block=units[0].block, rows=rows[:2])
@@ -107,7 +107,7 @@ def test_rows_are_checked_against_the_units_and_the_scale_all_or_nothing(units):
                                               ["KHONGCO", "", 1, 1, 0.5, 3], [other.code, "", 1, 1, 0.4, 4],
                                               ["STC", "", 1, 1, 70, 5]]))
     with pytest.raises(WorkbookError) as error:
-        edition_import(index=Index.objects.get(code="DTI"), year=2024, block=units[0].block, rows=rows)
+        edition_import(index=Index.objects.standard("DTI"), year=2024, block=units[0].block, rows=rows)
     assert [(issue.row, issue.column) for issue in error.value.issues] == [
         (3, "unit"), (4, "unit"), (5, "unit"), (6, "total")]
     assert not IndexResult.objects.exists()

@@ -43,7 +43,7 @@ def test_an_ordinary_workbook_is_measured_and_passes():
     size = measure_workbook(BytesIO(write_units_workbook(units)), SMALL)
 
     assert size.rows == 51  # the header and 50 units
-    assert 51 * 6 <= size.cells < 400  # and the guide sheet
+    assert 51 * 8 <= size.cells < 600  # eight columns, then the blocks and guide sheets
 
 
 def test_a_sheet_that_inflates_a_thousandfold_is_refused_by_its_ratio_in_milliseconds(bomb):

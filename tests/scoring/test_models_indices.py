@@ -13,7 +13,7 @@ def test_par_dti_and_ddci_are_seeded_with_their_scales(db):
 
 
 def test_a_unit_not_rated_cannot_carry_a_value(db):
-    edition = IndexEdition.objects.create(index=Index.objects.get(code="DDCI"), year=2024, block=make_block(),
+    edition = IndexEdition.objects.create(index=Index.objects.standard("DDCI"), year=2024, block=make_block(),
                                           source=EditionSource.SURVEY)
     with pytest.raises(IntegrityError):
         IndexResult.objects.create(edition=edition, unit=make_unit("SNV"), rated=False, value=0)

@@ -50,7 +50,7 @@ def test_confirming_creates_the_accounts_prints_their_links_and_emails_them_afte
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(confirm, {"confirm": "1"})
 
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     printed = [url for _link, url in response.context["rows"]]
     assert len(printed) == 2 and all(url.startswith("http://testserver/dat-mat-khau/") for url in printed)
     assert [message.to for message in mail.outbox] == [["hung@snv.gov.vn"]]

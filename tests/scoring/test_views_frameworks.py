@@ -305,7 +305,7 @@ def test_an_upload_over_5_mb_is_refused(client, coordinator, media_root):
 
 def test_the_upload_limit_follows_the_setting_on_the_page_and_in_the_refusal(client, coordinator, media_root,
                                                                               settings):
-    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    settings.UPLOAD_MAX_MB, settings.UPLOAD_MAX_BYTES = 1, 1024 * 1024
     client.force_login(coordinator)
 
     page = client.get(reverse("scoring:framework_import")).content.decode()

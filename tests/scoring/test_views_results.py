@@ -266,7 +266,7 @@ def test_publishing_without_a_year_says_to_choose_one(client, coordinator, resul
 
 
 def test_publishing_first_asks_with_the_year_version_and_units_and_publishes_nothing(client, coordinator, results):
-    page = signed_in(client, coordinator).post(reverse("scoring:publication_create"), {"year": 2025})
+    page = signed_in(client, coordinator).post(reverse("scoring:publication_create"), {"year": 2025, "block": "SO"})
 
     text = page.content.decode()
     assert 'id="confirm-step"' in text and "Lần công bố" in text and "Số đơn vị" in text

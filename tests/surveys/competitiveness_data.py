@@ -32,7 +32,7 @@ def make_ddci(*, year=2024, units=("SNV", "STC", "SXD", "SYT"), minimum_answers=
         for option_position, (label, weight) in enumerate(WEIGHTS.items()):
             Option.objects.create(question=question, label=label, weight=weight, position=option_position)
         questions[code] = question
-    edition = IndexEdition.objects.create(index=Index.objects.get(code="DDCI"), year=year, block=block,
+    edition = IndexEdition.objects.create(index=Index.objects.standard("DDCI"), year=year, block=block,
                                           source=EditionSource.SURVEY, version="DDCI-2024")
     framework = CompetitivenessFramework.objects.create(edition=edition, survey=survey,
                                                         minimum_answers=minimum_answers, bounds_years=bounds_years)
