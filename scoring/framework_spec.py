@@ -58,9 +58,9 @@ class CriterionSpec:
     appraiser: str = ""
     guidance: str = ""
     row: int | None = field(default=None, compare=False)
-    # Criterion.evidence_window. Not a column of the framework workbook yet, so a workbook round trip keeps the
-    # other fields and compares equal without it (set through the spec, the admin or the demo).
-    evidence_months_before: int = field(default=0, compare=False)
+    # Criterion.evidence_window: documents may be dated from this many months before 1 January of the assessment
+    # year (column evidence_from_months_before of the workbook; blank or 0: the assessment year).
+    evidence_months_before: int = 0
 
     @property
     def parent_code(self) -> str:
@@ -207,9 +207,19 @@ def _node_issues(node: CriterionSpec, placed: dict, all_codes: set) -> list[Impo
         ("max_points", _max_problem(node.max_points) if node.max_points is not None or node.is_leaf else None),
         ("method", _method_problem(node)),
         ("appraiser", _too_long(node.appraiser, "appraiser")),
+        ("evidence_from_months_before", _months_problem(node.evidence_months_before)),
     ) if message]
     problems += _leaf_field_problems(node)
     return [issue(column, message) for column, message in problems]
+
+
+MAX_EVIDENCE_MONTHS = 24
+
+
+def _months_problem(months: int | None) -> str | None:
+    if months is None or 0 <= months <= MAX_EVIDENCE_MONTHS:
+        return None
+    return f"Số tháng trước năm đánh giá phải từ 0 đến {MAX_EVIDENCE_MONTHS}"
 
 
 def _max_problem(value: Decimal | None) -> str | None:
@@ -247,7 +257,8 @@ def _method_problem(node: CriterionSpec) -> str | None:
 def _leaf_field_problems(node: CriterionSpec) -> list[tuple[str, str]]:
     if not node.is_leaf:
         fields = (("rule", "Quy tắc chấm", node.rule), ("appraiser", "Cơ quan thẩm định", node.appraiser),
-                  ("evidence_required", "Yêu cầu tài liệu kiểm chứng", node.evidence_required))
+                  ("evidence_required", "Yêu cầu tài liệu kiểm chứng", node.evidence_required),
+                  ("evidence_from_months_before", "Thời gian của tài liệu kiểm chứng", node.evidence_months_before))
         return [(column, f"{label} chỉ ghi cho tiêu chí có phương pháp chấm (tiêu chí lá)")
                 for column, label, value in fields if value]
     problem = _rule_problem(node)

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..framework_spec import (
-    CRITERIA, FRAMEWORK, GRADES, METHODS, CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, merge_issues,
+    CRITERIA, FRAMEWORK, GRADES, MAX_EVIDENCE_MONTHS, METHODS, CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, merge_issues,
     validate_framework,
 )
 from .cells import workbook_bytes
@@ -18,11 +18,12 @@ from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table
 
 INSTRUCTIONS = "huong_dan"
 HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
-CRITERIA_COLUMNS = ("code", "title", "max_points", "method", "rule", "evidence_required", "appraiser", "guidance")
+CRITERIA_COLUMNS = ("code", "title", "max_points", "method", "rule", "evidence_required", "appraiser", "guidance",
+                    "evidence_from_months_before")
 CRITERIA_REQUIRED = ("code", "title", "max_points", "method")
 GRADE_COLUMNS = ("code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty")
 GRADE_REQUIRED = ("code", "label", "min_index")
-WIDTHS = {FRAMEWORK: (16, 60, 70), CRITERIA: (10, 70, 11, 12, 45, 18, 12, 70), GRADES: (10, 20, 11, 16, 17, 13)}
+WIDTHS = {FRAMEWORK: (16, 60, 70), CRITERIA: (10, 70, 11, 12, 45, 18, 12, 70, 28), GRADES: (10, 20, 11, 16, 17, 13)}
 SHEETS = ((FRAMEWORK, ("key", "value"), ("key", "value")), (CRITERIA, CRITERIA_COLUMNS, CRITERIA_REQUIRED),
           (GRADES, GRADE_COLUMNS, GRADE_REQUIRED))
 VALIDATED_ROWS = 1000  # rows of the criteria and grades sheets that carry drop-down lists
@@ -176,6 +177,7 @@ def _criterion(cells: _Cells) -> CriterionSpec:
         method=cells.text("method").lower(), rule=cells.text("rule"),
         evidence_required=cells.flag("evidence_required", False), appraiser=cells.text("appraiser"),
         guidance=cells.paragraph("guidance"), row=cells.row,
+        evidence_months_before=cells.integer("evidence_from_months_before", 0),
     )
 
 
@@ -231,7 +233,7 @@ def _header_rows(spec):
 def _criterion_row(node: CriterionSpec):
     evidence = _yes_no(node.evidence_required) if node.is_leaf else None
     return [node.code, node.title, _number(node.max_points), node.method or None, node.rule or None, evidence,
-            node.appraiser or None, node.guidance or None]
+            node.appraiser or None, node.guidance or None, node.evidence_months_before or None]
 
 
 def _grade_row(grade: GradeSpec):
@@ -259,6 +261,7 @@ def _add_validations(workbook, criteria_count, grade_count):
     _validate(workbook[CRITERIA], f"D2:D{last}", _choices(*METHODS))
     _validate(workbook[CRITERIA], f"F2:F{last}", _choices("yes", "no"))
     _validate(workbook[CRITERIA], f"C2:C{last}", _at_least(0))
+    _validate(workbook[CRITERIA], f"I2:I{last}", _range("whole", 0, MAX_EVIDENCE_MONTHS))
     _validate(workbook[GRADES], f"C2:E{last}", _range("decimal", 0, 100))
     _validate(workbook[GRADES], f"F2:F{last}", _at_least(0))
 
@@ -337,6 +340,10 @@ def _instructions():
         _("Cột evidence_required: yes nếu bắt buộc có tài liệu kiểm chứng, no nếu không. Cột appraiser: mã cơ "
           "quan thẩm định (SNV, STP, STC…); mã chưa có sẽ được tạo mới, điều phối viên đặt tên sau. Cột guidance: "
           "hướng dẫn chấm điểm, tài liệu kiểm chứng cần nộp."),
+        _("Cột evidence_from_months_before (tùy chọn, chỉ ở tiêu chí lá): tài liệu kiểm chứng được tính từ bao "
+          "nhiêu tháng trước ngày 01/01 của năm đánh giá, từ 0 đến 24. Ví dụ 3: tài liệu ban hành từ 01/10 năm "
+          "trước đến 31/12 năm đánh giá (kế hoạch phải ban hành trước năm đánh giá). Để trống hoặc 0: chỉ năm "
+          "đánh giá."),
         _("Sheet grades: code, label, min_index (chỉ số tối thiểu 0–100), tùy chọn min_area_index (mọi chỉ số "
           "lĩnh vực phải đạt), min_survey_index (chỉ số điều tra phải đạt), max_penalty (điểm trừ không quá). "
           "Xếp loại được xét từ chỉ số cao xuống thấp."),

@@ -166,6 +166,7 @@ def _criterion_spec(criterion) -> CriterionSpec:
         method=criterion.method,
         rule=criterion.rule, evidence_required=criterion.evidence_required,
         appraiser=criterion.agency.code if criterion.agency else "", guidance=criterion.guidance,
+        evidence_months_before=criterion.evidence_months_before,
     )
 
 

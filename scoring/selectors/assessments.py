@@ -5,7 +5,7 @@ What "scored", "evidence missing" and "explanation asked" mean is written once, 
 to-do rows, the progress figures and the submission check (services/self_assessment.py) all count with them, so
 the figure on a page is always the sum of the flags it shows.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -251,13 +251,69 @@ def home_todo(user, *, today: date) -> dict:
     """The home page's box: deadlines, reminders, and the user's own work (a unit's open assessments with their
     progress; for the board, the assessments waiting for it)."""
     todo = {"deadlines": upcoming_deadlines(user, today=today), "reminders": list(reminders_of(user, today=today)[:10]),
-            "own_assessments": [], "waiting_count": None}
+            "own_assessments": [], "waiting_count": None, "waiting_by_cycle": [], "cycle_states": []}
     if user.is_unit_user:
         open_ones = assessments_visible_to(user).filter(cycle__is_open=True).order_by("-cycle__year")
         todo["own_assessments"] = with_progress(open_ones[:5])
     elif is_manager(user) or user.role == Role.APPRAISER:
         todo["waiting_count"] = waiting_for_board(user).count()
+    if user.role == Role.APPRAISER:
+        todo["waiting_by_cycle"] = leaves_waiting_by_cycle(user)
+    if is_manager(user):
+        todo["cycle_states"] = open_cycle_states(user, today=today)
     return todo
+
+
+def leaves_waiting_by_cycle(user) -> list[dict]:
+    """An appraiser's home: each open cycle with files handed in, and the leaves of the user's agency still waiting
+    in it (selectors/appraisal.cycles_work: a fixed handful of queries whatever the number of cycles)."""
+    from .appraisal import appraisal_cycles, cycles_work
+
+    cycles = list(appraisal_cycles(cycles_visible_to(user).filter(is_open=True)).select_related("block"))
+    work = cycles_work(user, cycles)
+    return [{"cycle": cycle, "left": work[cycle.pk].left, "handed_in": work[cycle.pk].handed_in} for cycle in cycles]
+
+
+@dataclass
+class CycleState:
+    """A coordinator's home: one open cycle's files by status, its units that have not submitted (late once the
+    self-assessment deadline has passed) and where the explanation round stands."""
+    cycle: Cycle
+    by_status: list = field(default_factory=list)  # (status label, count), in the workflow's order
+    not_submitted: int = 0
+    late: bool = False
+    agencies_done: int = 0
+    agencies: int = 0
+
+
+def open_cycle_states(user, *, today: date) -> list[CycleState]:
+    """Every open cycle the user manages, in four queries whatever their number (cycles, files by status, roster
+    units without a submitted file, agencies done with round 1 out of the agencies appraising the framework)."""
+    cycles = list(cycles_visible_to(user).filter(is_open=True).select_related("block")
+                  .order_by("-year", "block__position", "block__code"))
+    states = {cycle.pk: CycleState(cycle) for cycle in cycles}
+    counts = {}
+    for cycle_id, status, n in (Assessment.objects.filter(cycle__in=cycles).values_list("cycle_id", "status")
+                                .annotate(n=Count("id")).order_by()):
+        counts[cycle_id, status] = n
+    submitted = Assessment.objects.filter(cycle=OuterRef("cycle"), unit=OuterRef("unit")).exclude(status=S.DRAFT)
+    missing = dict(RosterEntry.objects.filter(cycle__in=cycles).filter(~Exists(submitted))
+                   .values_list("cycle_id").annotate(n=Count("id")).order_by())
+    rounds = (Cycle.objects.filter(pk__in=[cycle.pk for cycle in cycles])
+              .annotate(done=Count("agency_rounds", distinct=True),
+                        total=Count("framework__criteria__agency", distinct=True,
+                                    filter=~Q(framework__criteria__method="")))
+              .values_list("pk", "done", "total"))
+    for cycle_id, done, total in rounds:
+        states[cycle_id].agencies_done, states[cycle_id].agencies = done, total
+    for cycle in cycles:
+        state = states[cycle.pk]
+        state.by_status = [(label, counts[cycle.pk, status]) for status, label in S.choices
+                           if counts.get((cycle.pk, status))]
+        state.not_submitted = missing.get(cycle.pk, 0)
+        deadline = cycle.self_assessment_deadline
+        state.late = bool(state.not_submitted) and deadline is not None and today > deadline
+    return [states[cycle.pk] for cycle in cycles]
 
 
 def waiting_for_board(user):

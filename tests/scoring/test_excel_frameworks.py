@@ -290,6 +290,46 @@ def test_the_committed_template_has_its_data_validations():
     assert "huong_dan" in workbook.sheetnames
 
 
+def test_the_evidence_window_column_reads_blank_as_the_assessment_year_and_a_number_of_months():
+    rows = criteria_rows({"1.1": {"evidence_from_months_before": 3}, "1.2": {"evidence_from_months_before": None}})
+
+    spec, issues = read(framework_xlsx(criteria=rows, criteria_columns=(*CRITERIA_COLUMNS,
+                                                                        "evidence_from_months_before")))
+
+    assert issues == []
+    months = {node.code: node.evidence_months_before for node in spec.criteria}
+    assert (months["1.1"], months["1.2"], months["1"]) == (3, 0, 0)
+
+
+@pytest.mark.parametrize("value, column_message", [
+    (2.5, "không phải là số nguyên"), ("ba", "không phải là số"), (30, "từ 0 đến 24"), (-1, "từ 0 đến 24")])
+def test_a_bad_evidence_window_is_reported_on_its_cell(value, column_message):
+    rows = criteria_rows({"1.1": {"evidence_from_months_before": value}})
+
+    _spec, issues = read(framework_xlsx(criteria=rows, criteria_columns=(*CRITERIA_COLUMNS,
+                                                                         "evidence_from_months_before")))
+
+    assert [(issue.row, issue.column) for issue in issues] == [(3, "evidence_from_months_before")]
+    assert column_message in issues[0].message
+
+
+def test_an_evidence_window_on_a_parent_is_reported():
+    rows = criteria_rows({"1": {"evidence_from_months_before": 3}})
+
+    _spec, issues = read(framework_xlsx(criteria=rows, criteria_columns=(*CRITERIA_COLUMNS,
+                                                                         "evidence_from_months_before")))
+
+    assert [(issue.row, issue.column) for issue in issues] == [(2, "evidence_from_months_before")]
+
+
+def test_the_committed_province_sample_carries_the_window_of_1_1_1():
+    spec, issues = read_framework_workbook(SAMPLE)
+
+    assert issues == []
+    assert next(node for node in spec.criteria if node.code == "1.1.1").evidence_months_before == 3
+    assert "evidence_from_months_before" in [cell.value for cell in load_workbook(TEMPLATE)["criteria"][1]]
+
+
 def test_a_workbook_built_by_hand_with_only_the_required_columns_reads():
     workbook = Workbook()
     workbook.active.title = "framework"

@@ -1,4 +1,5 @@
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -17,7 +18,7 @@ from .framework_workbooks import SAMPLE, framework_xlsx
 
 D = Decimal
 CRITERION_FIELDS = ("code", "area_code", "depth", "position", "title", "max_points", "method", "rule",
-                    "evidence_required", "agency__code", "guidance", "parent__code")
+                    "evidence_required", "agency__code", "guidance", "parent__code", "evidence_months_before")
 GRADE_FIELDS = ("code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty", "position")
 FRAMEWORK_FIELDS = ("year", "block__code", "code", "name", "version", "precision", "bonus_cap", "penalty_cap",
                     "clamp_total")
@@ -201,6 +202,30 @@ def test_export_then_import_gives_back_the_same_framework(blocks):
     assert issues == []
     assert second.revision == 2
     assert snapshot(second) == snapshot(first)
+
+
+def test_the_demo_evidence_window_of_1_1_1_survives_export_and_import(blocks):
+    first, _replaced = framework_import(spec=demo_spec(year=2025, block="SO"))
+    Framework.objects.filter(pk=first.pk).update(locked_at=timezone.now())
+    exported = framework_spec(first)
+
+    spec, issues = read_framework_workbook(BytesIO(write_framework_workbook(exported)))
+    second, _replaced = framework_import(spec=spec)
+
+    assert issues == []
+    assert spec == exported
+    assert {node.code: node.evidence_months_before for node in spec.criteria if node.evidence_months_before} == {
+        "1.1.1": 3}
+    leaf = second.criteria.get(code="1.1.1")
+    assert (second.revision, leaf.evidence_months_before) == (2, 3)
+    assert leaf.evidence_window(2025) == (date(2024, 10, 1), date(2025, 12, 31))
+
+
+def test_a_changed_evidence_window_makes_the_specs_differ():
+    spec = demo_spec(year=2025, block="SO")
+    changed = replace(spec, criteria=tuple(replace(node, evidence_months_before=0) for node in spec.criteria))
+
+    assert changed != spec
 
 
 def province_spec():

@@ -1,8 +1,17 @@
-import pytest
-from django.urls import reverse
+from datetime import date, timedelta
+from decimal import Decimal as D
 
-from scoring.models import Framework, Role
-from tests.conftest import make_block, make_unit, make_user
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from scoring.models import AgencyRound, DeadlineKind, Framework, Role, RosterEntry
+from scoring.services.self_assessment import assessment_submit
+from tests.conftest import make_agency, make_block, make_unit, make_user
+
+from .appraisal_data import S, make_cycle, make_file, self_scored
 
 HOME = reverse("home")
 
@@ -49,6 +58,99 @@ def test_appraisers_and_leaders_get_neither_the_unit_card_nor_the_coordinator_ca
 def test_the_home_page_works_on_an_empty_installation(client, db):
     html = page(client, make_user("dieuphoi", Role.COORDINATOR)).content.decode()
     assert "Chưa có khối đơn vị nào." in html and "Chưa có bộ chỉ số nào." in html
+
+
+# --- What to do now, by role -------------------------------------------------------------------------------------
+
+
+def test_an_appraiser_sees_the_leaves_waiting_for_its_agency_per_cycle(client, personas, own_unit, other_unit):
+    cycle = make_cycle(year=2025)
+    make_file(cycle, own_unit, scores={"1.1": {"self_score": D(2), "final_score": D(2)}, "2.1": D(3)})
+    make_file(cycle, other_unit, status=S.DRAFT)
+    older = make_cycle(year=2024)
+    make_file(older, own_unit, status=S.APPRAISED)
+
+    response = page(client, personas[Role.APPRAISER])
+
+    rows = [(row["cycle"], row["left"], row["handed_in"]) for row in response.context["todo"]["waiting_by_cycle"]]
+    # Sở Tư pháp appraises 1.1 and 1.2; 1.1 of the one file handed in is done; 2.1 is Sở Tài chính's.
+    assert rows == [(cycle, 1, 1), (older, 0, 1)]
+    html = response.content.decode()
+    assert reverse("scoring:appraisal_cycle", args=[cycle.pk]) in html
+    assert 'id="cycle-state-' not in html
+
+
+def test_the_coordinator_sees_each_open_cycle_state(client, personas, own_unit, other_unit):
+    cycle = make_cycle(year=2025, round_one_done=False, self_assessment_deadline=date(2000, 1, 1))
+    AgencyRound.objects.create(cycle=cycle, agency=make_agency("STP"))
+    RosterEntry.objects.bulk_create([RosterEntry(cycle=cycle, unit=own_unit), RosterEntry(cycle=cycle,
+                                                                                           unit=other_unit)])
+    make_file(cycle, own_unit, status=S.IN_APPRAISAL)
+    make_file(cycle, other_unit, status=S.DRAFT)
+    closed = make_cycle(year=2024, is_open=False)
+
+    response = page(client, personas[Role.COORDINATOR])
+
+    (state,) = response.context["todo"]["cycle_states"]
+    assert state.cycle == cycle and closed != cycle
+    assert state.by_status == [("Đang tự đánh giá", 1), ("Đang thẩm định", 1)]
+    assert (state.not_submitted, state.late, state.agencies_done, state.agencies) == (1, True, 1, 2)
+    html = response.content.decode()
+    assert reverse("scoring:cycle_roster", args=[cycle.pk]) in html
+    assert reverse("scoring:cycle_detail", args=[cycle.pk]) in html
+    assert "1 đơn vị quá hạn chưa gửi hồ sơ" in html and "1/2 cơ quan xong thẩm định vòng 1" in html
+
+
+def test_an_open_explanation_round_is_shown_with_its_date(client, personas, own_unit):
+    cycle = make_cycle(year=2025, self_assessment_deadline=date(2999, 1, 1))
+    RosterEntry.objects.create(cycle=cycle, unit=own_unit)
+
+    html = page(client, personas[Role.COORDINATOR]).content.decode()
+
+    opened = timezone.localtime(cycle.explanation_round_opened_at).strftime("%d/%m/%Y")
+    assert f"Vòng giải trình đã mở ngày {opened}" in html
+    assert "1 đơn vị chưa gửi hồ sơ" in html and "quá hạn" not in html
+
+
+def test_the_home_blocks_cost_the_same_queries_for_one_cycle_or_many(client, personas, django_assert_max_num_queries):
+    def add_cycle(year, code):
+        cycle = make_cycle(year=year, block=make_block(code, code, year))
+        for n in range(3):
+            unit = make_unit(f"{code}-{n}", block=cycle.block)
+            RosterEntry.objects.create(cycle=cycle, unit=unit)
+            make_file(cycle, unit, scores={"1.1": D(1)})
+        return cycle
+
+    add_cycle(2025, "SO")
+    counts = {}
+    for role in (Role.COORDINATOR, Role.APPRAISER):
+        with CaptureQueriesContext(connection) as captured:
+            page(client, personas[role])
+        counts[role] = len(captured)
+    for year, code in ((2023, "HUYEN"), (2024, "XA"), (2025, "TP")):
+        add_cycle(year, code)
+    for role in (Role.COORDINATOR, Role.APPRAISER):
+        with django_assert_max_num_queries(counts[role]):
+            response = page(client, personas[role])
+        assert len(response.context["todo"]["cycle_states" if role == Role.COORDINATOR else "waiting_by_cycle"]) == 4
+
+
+def test_after_submitting_the_unit_home_drops_the_self_assessment_deadline(client, personas, own_unit):
+    cycle = make_cycle(year=2025, self_assessment_deadline=timezone.localdate() + timedelta(days=3))
+    assessment = make_file(cycle, own_unit, status=S.DRAFT, scores=self_scored())
+    head = personas[Role.UNIT_HEAD]
+    before = page(client, head)
+    assert [d.kind for d in before.context["todo"]["deadlines"]] == [DeadlineKind.SELF_ASSESSMENT]
+    assert "còn 3 ngày" in before.content.decode()
+
+    assessment_submit(assessment=assessment, user=head)
+    after = page(client, head)
+
+    assert after.context["todo"]["deadlines"] == []
+    assert "còn 3 ngày" not in after.content.decode()
+    (own,) = after.context["todo"]["own_assessments"]
+    assert own.status == S.SUBMITTED and own.progress.scored == own.progress.scorable == 3
+    assert "Đã gửi" in after.content.decode()
 
 
 # --- /healthz ------------------------------------------------------------------------------------------------
