@@ -58,7 +58,10 @@ def has_expired(session, now):
 
 def _sends_to_login(response):
     login_path = resolve_url(settings.LOGIN_URL)
-    return response.status_code == 302 and urlsplit(response.get("Location", "")).path == login_path
+    # Only a page that refused the anonymous post sends to the login page with `next`; a view that merely goes
+    # there (choosing the language on the login page) keeps its own answer, cookie included.
+    location = urlsplit(response.get("Location", ""))
+    return response.status_code == 302 and location.path == login_path and "next=" in location.query
 
 
 def form_page(request):

@@ -109,3 +109,11 @@ def test_staying_signed_in_moves_the_idle_clock(officer_client):
 
     assert response.json() == {"idle_seconds": 30 * MINUTE}
     assert abs(officer_client.session[IDLE_KEY] - time.time()) < 5
+
+
+def test_choosing_the_language_on_the_login_page_is_not_taken_for_an_expired_form(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": reverse("login")})
+
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert response.cookies["django_language"].value == "en"
+    assert KEPT_POST_KEY not in client.session

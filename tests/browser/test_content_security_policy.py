@@ -12,7 +12,8 @@ from .conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Links that download a file or change something are not pages to walk.
-SKIPPED = ("pdf", "xlsx", "zip", "export", "download", "template", "content", "sheet", "logout", "admin", "/i18n/")
+SKIPPED = ("pdf", "xlsx", "zip", "json", "export", "download", "template", "content", "sheet", "logout", "admin",
+           "/i18n/")
 PAGES_PER_ROLE = 22
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
