@@ -53,8 +53,14 @@ def home_summary(user):
 # --- Units -------------------------------------------------------------------------------------------------------
 
 
+# No name or code is longer than this; SQLite refuses a LIKE pattern past 50,000 characters, so a longer search
+# text is cut here (it would match nothing either way).
+SEARCH_MAX = 200
+
+
 def units_search(units, *, q="", block="", ranked=""):
     """The unit list's filters; an empty value filters nothing."""
+    q = q[:SEARCH_MAX]
     if q:
         units = units.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if block:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from ..selectors import SEARCH_MAX
 from ..excel.accounts import read_accounts_workbook, write_accounts_workbook, write_links_workbook
 from ..excel.sheets import WorkbookError
 from ..forms import AccountsUploadForm
@@ -28,7 +29,7 @@ PAGE_SIZE = 50
 @login_required
 def account_list(request):
     require_account_manager(request.user)
-    filters = {name: request.GET.get(name, "").strip() for name in ("q", "role")}
+    filters = {name: request.GET.get(name, "").strip()[:SEARCH_MAX] for name in ("q", "role")}
     page = Paginator(accounts_search(accounts_visible_to(request.user), **filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "scoring/account_list.html", {"page": page, "filters": filters})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.confirmation import confirmation_page, is_confirmed, rehearse
 
+from ..selectors import SEARCH_MAX
 from .. import rules, workflow
 from ..framework_display import describe_rule
 from ..framework_spec import CriterionSpec
@@ -29,7 +30,7 @@ from ..services import self_assessment as services
 @login_required
 def assessment_detail(request, pk):
     assessment = get_assessment_for_user(request.user, pk)
-    only_missing, q = request.GET.get("show") == "missing", request.GET.get("q", "").strip()
+    only_missing, q = request.GET.get("show") == "missing", request.GET.get("q", "").strip()[:SEARCH_MAX]
     user = request.user
     permit = services.self_permit(assessment)
     is_own = may_act_on_assessment(user, assessment, "self")

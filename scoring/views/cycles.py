@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.confirmation import confirmation_page, is_confirmed
 
+from ..selectors import SEARCH_MAX
 from ..models import AssessmentStatus, Block, Cycle
 from ..permissions import get_cycle_for_user, get_unit_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
@@ -96,7 +97,7 @@ def cycle_create(request):
 @login_required
 def cycle_detail(request, pk):
     cycle = get_cycle_for_user(request.user, pk)
-    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
+    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()[:SEARCH_MAX]
     found = selectors.cycle_assessments(request.user, cycle, status=status, q=q)
     page = Paginator(found, ASSESSMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scoring/cycle_detail.html", {

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from ..selectors import SEARCH_MAX
 from .. import selectors
 from ..excel.frameworks import read_framework_workbook, write_framework_template, write_framework_workbook
 from ..forms import FrameworkUploadForm
@@ -38,7 +39,7 @@ def _year(value):
 @login_required
 def framework_detail(request, pk):
     framework = get_framework_for_user(request.user, pk)
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX]
     spec = selectors.framework_spec(framework)
     return render(request, "scoring/framework_detail.html", {
         "framework": framework, "spec": spec, "rows": selectors.criteria_tree(spec, q), "q": q,
