@@ -2,6 +2,7 @@
 path would otherwise reach PostgreSQL, which refuses it with an error the view does not expect (a 500). The API
 answers {"detail": ...} like its other errors; pages answer plain text. Posted fields are the forms' and
 serializers' to refuse (their character fields do), with the page's own message."""
+from django.db import OperationalError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -12,11 +13,22 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or _has_nul(request.GET):
-            message = _("Yêu cầu có ký tự không hợp lệ (NUL) trong địa chỉ hoặc tham số.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+            return _refusal(request, _("Yêu cầu có ký tự không hợp lệ (NUL) trong địa chỉ hoặc tham số."))
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # SQLite (`make run`) refuses what PostgreSQL takes or answers empty: an integer past 64 bits and a LIKE
+        # pattern past 50,000 characters. Both come from what was typed, so they are the request's fault, not a 500.
+        if isinstance(exception, OverflowError) or (isinstance(exception, OperationalError)
+                                                    and "pattern too complex" in str(exception)):
+            return _refusal(request, _("Giá trị nhập quá lớn hoặc quá dài."))
+        return None
+
+
+def _refusal(request, message):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _has_nul(query):
