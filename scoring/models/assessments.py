@@ -3,11 +3,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .frameworks import POINTS
+from .indices import PAR
 
 
 class Cycle(models.Model):
-    """The yearly assessment of one block on one framework revision, with its deadlines."""
+    """The yearly assessment of one block on one framework revision of an index (PAR, DTI...), with its
+    deadlines."""
 
+    # The framework's index (Index.code), kept here so that a block has one cycle per index and year.
+    index_code = models.CharField(_("chỉ số"), max_length=20, default=PAR)
     year = models.PositiveSmallIntegerField(_("năm"))
     block = models.ForeignKey("scoring.Block", on_delete=models.PROTECT, related_name="cycles",
                               verbose_name=_("khối"))
@@ -31,10 +35,17 @@ class Cycle(models.Model):
         ordering = ["-year", "block__position"]
         verbose_name = _("kỳ đánh giá")
         verbose_name_plural = _("kỳ đánh giá")
-        constraints = [models.UniqueConstraint(fields=["year", "block"], name="one_cycle_per_year_block")]
+        constraints = [models.UniqueConstraint(fields=["year", "block", "index_code"],
+                                               name="one_cycle_per_year_block_index")]
 
     def __str__(self):
-        return f"{self.block} {self.year}"
+        suffix = "" if self.index_code == PAR else f" ({self.index_code})"
+        return f"{self.block} {self.year}{suffix}"
+
+    def save(self, *args, **kwargs):
+        if self.framework_id:
+            self.index_code = self.framework.index_code
+        super().save(*args, **kwargs)
 
 
 class AgencyRound(models.Model):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .indices import PAR, Index
+
 POINTS = {"max_digits": 9, "decimal_places": 3}
 
 
@@ -20,20 +22,21 @@ class FrameworkQuerySet(models.QuerySet):
     def latest_revisions(self):
         """The current revision of each (year, block)."""
         newer = Framework.objects.filter(year=models.OuterRef("year"), block=models.OuterRef("block"),
-                                         revision__gt=models.OuterRef("revision"))
+                                         index=models.OuterRef("index"), revision__gt=models.OuterRef("revision"))
         return self.filter(~models.Exists(newer))
 
 
 class Framework(models.Model):
-    """A criteria framework (Bộ chỉ số) of one year and one block. Revisions are immutable once locked."""
+    """A criteria framework (Bộ chỉ số) of one index (PAR, DTI...), year and block. Revisions are immutable once
+    locked."""
 
     year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     block = models.ForeignKey("scoring.Block", on_delete=models.PROTECT, related_name="frameworks",
                               verbose_name=_("khối"))
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
-    # Blank reads as PAR (indices.PAR): frameworks made before indices became data, or by code unaware of them.
-    index = models.ForeignKey("scoring.Index", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="frameworks", verbose_name=_("chỉ số"))
+    # Left out by a caller, PAR: what existed before indices became data is the PAR index.
+    index = models.ForeignKey("scoring.Index", on_delete=models.PROTECT, related_name="frameworks",
+                              verbose_name=_("chỉ số"))
     code = models.CharField(_("mã"), max_length=50)
     name = models.CharField(_("tên bộ chỉ số"), max_length=300)
     version = models.CharField(_("phiên bản phương pháp"), max_length=50,
@@ -55,12 +58,22 @@ class Framework(models.Model):
         verbose_name = _("bộ chỉ số")
         verbose_name_plural = _("bộ chỉ số")
         constraints = [
-            models.UniqueConstraint(fields=["year", "block", "revision"], name="one_revision_number_per_year_block"),
+            models.UniqueConstraint(fields=["index", "year", "block", "revision"],
+                                    name="one_revision_number_per_index_year_block"),
             models.CheckConstraint(condition=Q(precision__lte=3), name="framework_precision_at_most_3"),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.year}, {self.block.code}, v{self.revision})"
+
+    def save(self, *args, **kwargs):
+        if self.index_id is None:
+            self.index = Index.objects.standard(PAR)
+        super().save(*args, **kwargs)
+
+    @property
+    def index_code(self):
+        return self.index.code
 
     @property
     def is_locked(self):

@@ -14,6 +14,11 @@ INDEX_VALUE = {"max_digits": 8, "decimal_places": 4}
 PAR = "PAR"
 
 
+def index_suffix(index_code) -> str:
+    """" DTI" after a word that names the index in a message; nothing for PAR, the index messages always meant."""
+    return "" if index_code in (None, "", PAR) else f" {index_code}"
+
+
 class Scale(models.TextChoices):
     POINTS = "points", _("Điểm (trên 100)")
     PERCENT = "percent", _("Phần trăm")

@@ -2,13 +2,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .frameworks import POINTS
+from .indices import PAR
 
 INDEX = {"max_digits": 7, "decimal_places": 3}
 
 
 class UnitResult(models.Model):
-    """A unit's official result for a year (domain.md rules 2-10), replaced whole by each results run."""
+    """A unit's official result for a year and an index of criteria (PAR, DTI...; domain.md rules 2-10),
+    replaced whole by each results run of its cycle."""
 
+    # The index (Index.code) of the cycle the row comes from: a unit has one row per index and year.
+    index_code = models.CharField(_("chỉ số"), max_length=20, default=PAR)
     year = models.PositiveSmallIntegerField(_("năm"))
     block = models.ForeignKey("scoring.Block", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("scoring.Unit", on_delete=models.PROTECT, related_name="results")
@@ -41,9 +45,10 @@ class UnitResult(models.Model):
         ordering = ["year", "block", "group", "rank", "unit__code"]
         verbose_name = _("kết quả đơn vị")
         verbose_name_plural = _("kết quả đơn vị")
-        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="one_result_per_unit_year")]
+        constraints = [models.UniqueConstraint(fields=["year", "unit", "index_code"],
+                                               name="one_result_per_unit_year_index")]
         indexes = [
-            models.Index(fields=["year", "block", "rank"]),
+            models.Index(fields=["year", "block", "index_code", "rank"], name="result_year_block_index_rank"),
             # The dashboards' cache stamps (selectors/dashboards.results_stamps): the number and the latest
             # computed_at of a block's results per year, read from this index alone instead of every (wide) row.
             models.Index(fields=["block", "year"], include=["computed_at"], name="result_block_year_stamp"),
@@ -54,6 +59,7 @@ class Publication(models.Model):
     """An immutable published snapshot of a block's year (domain rule 14), checkable by the SHA-256 of its
     canonical content. Rows from before publication went per block have no block: they hold the whole year."""
 
+    index_code = models.CharField(_("chỉ số"), max_length=20, default=PAR)
     year = models.PositiveSmallIntegerField(_("năm"))
     block = models.ForeignKey("scoring.Block", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("khối"))
@@ -70,5 +76,5 @@ class Publication(models.Model):
         ordering = ["-year", "-version"]
         verbose_name = _("công bố kết quả")
         verbose_name_plural = _("công bố kết quả")
-        constraints = [models.UniqueConstraint(fields=["year", "block", "version"],
-                                               name="one_block_publication_version")]
+        constraints = [models.UniqueConstraint(fields=["year", "block", "index_code", "version"],
+                                               name="one_block_index_publication_version")]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..framework_display import TreeRow, tree_rows
 from ..framework_spec import CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, header_issue, plain_decimal
 from ..models import Agency, Block, Criterion, Cycle, Framework, Method, Unit, UnitResult
+from ..models.indices import PAR
 from ..permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
 from .status import ResultsStatus, results_status
 
@@ -219,10 +220,10 @@ def decimal_text(value, places):
     return format(value, "f")
 
 
-def results_table(results, year, block_code):
-    """One block's results of a year, from `results` (what permissions.results_visible_to allows), in table order:
-    by group, ranked units by rank, then the units left out of the ranking."""
-    return results.filter(year=year, block__code=block_code).order_by(*RESULT_ORDER)
+def results_table(results, year, block_code, index_code=PAR):
+    """One block's results of a year in an index, from `results` (what permissions.results_visible_to allows), in
+    table order: by group, ranked units by rank, then the units left out of the ranking."""
+    return results.filter(year=year, block__code=block_code, index_code=index_code).order_by(*RESULT_ORDER)
 
 
 def result_row(result) -> dict:
@@ -250,18 +251,20 @@ def _area_row(area, precision):
             "rank": area.get("rank"), "rank_change": area.get("rank_change")}
 
 
-def results_rows(year, block_code, user) -> list[dict]:
+def results_rows(year, block_code, user, index_code=PAR) -> list[dict]:
     """user None is an operator's command: every unit's result, there is no user to restrict by."""
     results = UnitResult.objects.select_related("unit", "framework") if user is None else results_visible_to(user)
-    return [result_row(result) for result in results_table(results, year, block_code).iterator(chunk_size=2000)]
+    return [result_row(result) for result
+            in results_table(results, year, block_code, index_code).iterator(chunk_size=2000)]
 
 
-def results_legend(year, block):
+def results_legend(year, block, index_code=PAR):
     """The legend of one block's table: the framework its results were computed on (else the year's latest)."""
-    computed = UnitResult.objects.filter(year=year, block=block).values("framework")[:1]
+    computed = UnitResult.objects.filter(year=year, block=block, index_code=index_code).values("framework")[:1]
     framework = (Framework.objects.filter(pk__in=computed).first()
-                 or Framework.objects.filter(year=year, block=block).order_by("-revision").first())
-    return dataclasses.replace(_legend(year, block, framework), status=results_status(year, block))
+                 or Framework.objects.filter(year=year, block=block, index__code=index_code)
+                 .order_by("-revision").first())
+    return dataclasses.replace(_legend(year, block, framework), status=results_status(year, block, index_code))
 
 
 def _legend(year, block, framework):
@@ -297,9 +300,10 @@ def result_display(row, grades):
             "index_delta": None if row["index_change"] is None else Decimal(row["index_change"])}
 
 
-def publication_latest(publications, year, block=None):
-    """The latest publication of the block's year (or of the whole year, before publication went per block)."""
-    scope = publications.filter(year=year)
+def publication_latest(publications, year, block=None, index_code=PAR):
+    """The latest publication of the block's year in an index (or of the whole year, before publication went per
+    block)."""
+    scope = publications.filter(year=year, index_code=index_code)
     if block is not None:
         scope = scope.filter(Q(block=block) | Q(block=None))
     return scope.defer("content", "changes").order_by("-published_at", "-pk").first()
@@ -334,16 +338,17 @@ def publication_tables(content):
 # --- Publication snapshots ---------------------------------------------------------------------------------------
 
 
-def results_snapshot(year, block_code=None) -> dict:
-    """A block's results of a year (every block's, without one) as plain JSON values, with no timestamp: identical
-    results, identical snapshot. One query reads all rows, so a results run committing meanwhile can't leave
-    blocks half old."""
-    results = UnitResult.objects.filter(year=year).select_related("unit", "block", "framework")
+def results_snapshot(year, block_code=None, index_code=PAR) -> dict:
+    """A block's results of a year in an index (every block's, without one) as plain JSON values, with no
+    timestamp: identical results, identical snapshot. One query reads all rows, so a results run committing
+    meanwhile can't leave blocks half old. A PAR snapshot names no index (as before indices became data)."""
+    results = UnitResult.objects.filter(year=year, index_code=index_code).select_related("unit", "block", "framework")
     if block_code:
         results = results.filter(block__code=block_code)
     results = list(results.order_by("block__position", "block__code", *RESULT_ORDER))
     blocks = groupby(results, key=lambda result: result.block)
-    return {"year": year, "blocks": [_block_snapshot(year, block, list(rows)) for block, rows in blocks]}
+    return {"year": year, **({} if index_code == PAR else {"index": index_code}),
+            "blocks": [_block_snapshot(year, block, list(rows)) for block, rows in blocks]}
 
 
 def _block_snapshot(year, block, results):

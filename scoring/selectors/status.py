@@ -9,6 +9,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from ..models import Publication, UnitResult
+from ..models.indices import PAR
 
 PROVISIONAL, PUBLISHED = "provisional", "published"
 
@@ -49,11 +50,15 @@ class ResultsStatus:
                 "published_at": self.published_at.isoformat() if self.published_at else None}
 
 
-def latest_publication(year, block):
-    """The latest publication holding `block`'s year (a Block or its id; an old whole-year one too), or None."""
+def publications_of(year, block, index_code=PAR):
+    """The publications holding `block`'s year in an index (a Block or its id; an old whole-year one too)."""
     block_id = getattr(block, "pk", block)
-    return (Publication.objects.filter(Q(block=block_id) | Q(block=None), year=year)
-            .order_by("-published_at", "-pk").first())
+    return Publication.objects.filter(Q(block=block_id) | Q(block=None), year=year, index_code=index_code)
+
+
+def latest_publication(year, block, index_code=PAR):
+    """The latest publication holding `block`'s year in an index, or None."""
+    return publications_of(year, block, index_code).order_by("-published_at", "-pk").first()
 
 
 def published_status(publication) -> ResultsStatus:
@@ -61,22 +66,23 @@ def published_status(publication) -> ResultsStatus:
     return ResultsStatus(True, publication.version, publication.sha256, publication.published_at)
 
 
-def results_status(year, block) -> ResultsStatus:
-    """The status of `block`'s results for `year` (block: a Block or its id). Published when the latest
+def results_status(year, block, index_code=PAR) -> ResultsStatus:
+    """The status of `block`'s results for `year` in an index (block: a Block or its id). Published when the latest
     publication still holds what the results say: rows recomputed since to other figures are provisional again,
     a correction waiting for its new version."""
     block_id = getattr(block, "pk", block)
-    publication = (Publication.objects.filter(Q(block=block_id) | Q(block=None), year=year)
-                   .defer("content", "changes").order_by("-published_at", "-pk").first())
+    publication = (publications_of(year, block_id, index_code).defer("content", "changes")
+                   .order_by("-published_at", "-pk").first())
     if publication is None:
         return ResultsStatus(False)
     official = published_status(publication)
-    latest = UnitResult.objects.filter(year=year, block=block_id).aggregate(at=Max("computed_at"))["at"]
+    rows = UnitResult.objects.filter(year=year, block=block_id, index_code=index_code)
+    latest = rows.aggregate(at=Max("computed_at"))["at"]
     if latest is None or latest <= publication.published_at or publication.block_id is None:
         return official
     from . import results_snapshot  # the package imports this module
 
-    block_code = UnitResult.objects.filter(year=year, block=block_id).values_list("block__code", flat=True)[0]
-    if content_sha256(results_snapshot(year, block_code)) == publication.sha256:
+    block_code = rows.values_list("block__code", flat=True)[0]
+    if content_sha256(results_snapshot(year, block_code, index_code)) == publication.sha256:
         return official
     return ResultsStatus(False, publication.version, corrected=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import workflow
 from ..models import Assessment, AuditSource, Criterion, Cycle, Framework, LeafScore, RosterEntry, Unit
+from ..models.indices import PAR, index_suffix
 from .audit import audit_entry, audit_write
 
 # In the order the cycle runs through them; each must fall after the one before.
@@ -51,39 +52,43 @@ def _check_deadlines(deadlines):
                                   for field, message in issues))
 
 
-def framework_to_open(*, year: int, block) -> Framework:
-    """The latest revision of the year's framework for the block, or CycleError saying there is none."""
-    framework = Framework.objects.filter(year=year, block=block).order_by("-revision").first()
+def framework_to_open(*, year: int, block, index_code: str = PAR) -> Framework:
+    """The latest revision of the year's framework of an index for the block, or CycleError saying there is
+    none."""
+    framework = (Framework.objects.filter(year=year, block=block, index__code=index_code).select_related("index")
+                 .order_by("-revision").first())
     if framework is None:
-        raise CycleError(_("Chưa có bộ chỉ số năm %(year)s cho %(block)s: nhập bộ chỉ số trước khi mở kỳ.")
-                         % {"year": year, "block": block})
+        raise CycleError(_("Chưa có bộ chỉ số%(index)s năm %(year)s cho %(block)s: nhập bộ chỉ số trước khi mở "
+                           "kỳ.") % {"index": index_suffix(index_code), "year": year, "block": block})
     if not framework.criteria.exclude(method="").exists():
         raise CycleError(_("Bộ chỉ số «%(name)s» chưa có tiêu chí lá nào.") % {"name": framework.name})
     return framework
 
 
-def _refuse_existing(year, block):
-    existing = Cycle.objects.filter(year=year, block=block).first()
+def _refuse_existing(year, block, index_code):
+    existing = Cycle.objects.filter(year=year, block=block, index_code=index_code).first()
     if existing is not None:
         state = _("đang mở") if existing.is_open else _("đã đóng")
-        raise CycleError(_("Kỳ đánh giá năm %(year)s của %(block)s đã có (%(state)s). Mỗi khối chỉ có một kỳ mỗi "
-                           "năm: mở trang của kỳ đó để sửa hạn hoặc mở lại.")
-                         % {"year": year, "block": block, "state": state})
+        raise CycleError(_("Kỳ đánh giá%(index)s năm %(year)s của %(block)s đã có (%(state)s). Mỗi khối chỉ có "
+                           "một kỳ mỗi chỉ số mỗi năm: mở trang của kỳ đó để sửa hạn hoặc mở lại.")
+                         % {"index": index_suffix(index_code), "year": year, "block": block, "state": state})
 
 
-def cycle_open(*, year: int, block, user, deadlines: dict[str, date | None], source=AuditSource.UI) -> Cycle:
-    """Opens the year's cycle for `block` on the latest framework revision: an assessment for every active unit
-    and a leaf score for every leaf, the framework locked. Refused (CycleError) if the cycle exists already."""
+def cycle_open(*, year: int, block, user, deadlines: dict[str, date | None], source=AuditSource.UI,
+               index_code: str = PAR) -> Cycle:
+    """Opens the year's cycle of an index (PAR, DTI...) for `block` on the latest framework revision: an
+    assessment for every active unit and a leaf score for every leaf, the framework locked. Refused (CycleError)
+    if the cycle exists already."""
     _check_deadlines(deadlines)
-    _refuse_existing(year, block)
-    framework = framework_to_open(year=year, block=block)
+    _refuse_existing(year, block, index_code)
+    framework = framework_to_open(year=year, block=block, index_code=index_code)
     with transaction.atomic():
         try:
             with transaction.atomic():  # a savepoint: another coordinator may open it at the same moment
                 cycle = Cycle.objects.create(year=year, block=block, framework=framework, opened_by=user,
                                              is_open=True, **{f: deadlines.get(f) for f in DEADLINE_FIELDS})
         except IntegrityError:
-            _refuse_existing(year, block)
+            _refuse_existing(year, block, index_code)
             raise
         Framework.objects.filter(pk=framework.pk, locked_at=None).update(locked_at=timezone.now())
         # The roster (rule 13): the block's active units today; a unit created later joins only by a decision.

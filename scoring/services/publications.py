@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..models import (Assessment, AssessmentStatus, Block, Cycle, Job, JobStatus, LeafScore, Method, Publication,
                       UnitResult)
+from ..models.indices import PAR
 from ..selectors import results_snapshot
 from ..selectors.status import canonical_bytes, content_sha256  # noqa: F401 (the service's vocabulary)
 from . import notices
@@ -24,26 +25,27 @@ class PublicationRefused(ValueError):
     """The results can't be published as they stand; the message says why, in Vietnamese."""
 
 
-def publication_create(*, year: int, block_code: str, user=None, note: str = "") -> Publication:
+def publication_create(*, year: int, block_code: str, index_code: str = PAR, user=None,
+                       note: str = "") -> Publication:
     jobs_sweep(resend=False)  # a results run that will never finish must not hold publication back forever
     try:
         with transaction.atomic():
-            return _publish(year, block_code, user, note.strip())
+            return _publish(year, block_code, index_code or PAR, user, note.strip())
     except IntegrityError as error:  # two managers publishing the same version at the same moment
         raise PublicationRefused(_("Một lần công bố khác vừa được tạo cùng lúc; tải lại trang rồi thử lại.")) from error
 
 
-def _publish(year, block_code, user, note):
+def _publish(year, block_code, index_code, user, note):
     if not year:
         raise PublicationRefused(_("Chọn năm cần công bố."))
     block = Block.objects.filter(code=block_code or "").first()
     if block is None:
         raise PublicationRefused(_("Chọn khối cần công bố."))
     # The cycle's row is the lock: a roster change or a late decision waits for the publication, and back.
-    cycle = Cycle.objects.select_for_update().filter(year=year, block=block).first()
-    content = results_snapshot(year, block.code)
-    _check_publishable(year, block, cycle, content)
-    previous = (Publication.objects.select_for_update().filter(year=year, block=block)
+    cycle = Cycle.objects.select_for_update().filter(year=year, block=block, index_code=index_code).first()
+    content = results_snapshot(year, block.code, index_code)
+    _check_publishable(year, block, cycle, content, index_code)
+    previous = (Publication.objects.select_for_update().filter(year=year, block=block, index_code=index_code)
                 .order_by("-version").first())
     sha256 = content_sha256(content)
     if previous and previous.sha256 == sha256:
@@ -51,7 +53,7 @@ def _publish(year, block_code, user, note):
                     "không tạo lần công bố mới.")
         raise PublicationRefused(message % {"year": year, "block": block, "version": previous.version})
     publication = Publication.objects.create(
-        year=year, block=block, version=previous.version + 1 if previous else 1, content=content,
+        year=year, block=block, index_code=index_code, version=previous.version + 1 if previous else 1, content=content,
         sha256=sha256, note=note, changes=publication_changes(previous.content, content) if previous else [],
         published_by=user)
     _audit(publication, previous, user)
@@ -71,13 +73,13 @@ def _audit(publication, previous, user):
 # --- What may be published -------------------------------------------------------------------------------------
 
 
-def _check_publishable(year, block, cycle, content):
-    _check_not_running(year, block)
+def _check_publishable(year, block, cycle, content, index_code):
+    _check_not_running(year, block, index_code)
     if not content["blocks"]:
         message = _("Chưa có kết quả năm %(year)s của %(block)s để công bố: điều phối viên bấm «Tính kết quả» "
                     "trước.")
         raise PublicationRefused(message % {"year": year, "block": block})
-    blockers = publication_blockers(year, block, cycle)
+    blockers = publication_blockers(year, block, cycle, index_code)
     if blockers:
         listed = "; ".join(f"{unit} ({reason}: {url})" for unit, reason, url in blockers)
         message = _("Không công bố được: %(count)s đơn vị chưa đủ điểm: %(units)s. Giải quyết từng đơn vị rồi tính "
@@ -85,21 +87,23 @@ def _check_publishable(year, block, cycle, content):
         raise PublicationRefused(message % {"count": len(blockers), "units": listed})
 
 
-def _check_not_running(year, block):
+def _check_not_running(year, block, index_code):
     # A run (or a refresh after a score change) still pending would change what is about to be published.
-    pending = Job.objects.filter(kind__in=[COMPUTE_KIND, REFRESH_KIND],
-                                 scope__in=[results_scope(year), results_scope(year, block.code)],
+    scopes = [results_scope(year), results_scope(year, block.code), results_scope(year, None, index_code),
+              results_scope(year, block.code, index_code)]
+    pending = Job.objects.filter(kind__in=[COMPUTE_KIND, REFRESH_KIND], scope__in=scopes,
                                  status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).order_by("pk").first()
     if pending:
         message = _("Đang tính kết quả năm %(year)s (tác vụ #%(job)s): đợi tác vụ xong rồi công bố.")
         raise PublicationRefused(message % {"year": year, "job": pending.pk})
 
 
-def publication_blockers(year, block, cycle=None) -> list[tuple[str, str, str]]:
+def publication_blockers(year, block, cycle=None, index_code=PAR) -> list[tuple[str, str, str]]:
     """(unit code, why, the page that resolves it) of every incomplete unit of the block's year: a unit that never
     submitted is decided on the cycle's roster page, an appraisal not finished on the board's page, a survey not
     computed on the cycle's page (the survey's results feed it)."""
-    incomplete = UnitResult.objects.filter(year=year, block=block, incomplete=True).order_by("unit__code")
+    incomplete = (UnitResult.objects.filter(year=year, block=block, index_code=index_code, incomplete=True)
+                  .order_by("unit__code"))
     files = dict(Assessment.objects.filter(cycle=cycle).values_list("unit_id", "status")) if cycle else {}
     # The methods of the leaves each file still lacks: an appraised one is the board's, a survey one the survey's.
     lacking = {}
@@ -107,7 +111,8 @@ def publication_blockers(year, block, cycle=None) -> list[tuple[str, str, str]]:
                             .exclude(criterion__method="").values_list("assessment__unit_id", "criterion__method")
                             .distinct() if cycle else ()):
         lacking.setdefault(unit_id, set()).add(method)
-    results_page = f"{reverse('scoring:results')}?year={year}&block={block.code}"
+    results_page = f"{reverse('scoring:results')}?year={year}&block={block.code}" + (
+        "" if index_code == PAR else f"&index={index_code}")
     blockers = []
     for unit_id, code in incomplete.values_list("unit_id", "unit__code"):
         status = files.get(unit_id)

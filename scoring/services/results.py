@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from ..computation import RankEntry
 from ..models import Cycle, Job, JobStatus, RosterEntry, Unit, UnitResult
+from ..models.indices import PAR
 from . import results_portable as portable
 from . import results_sql
 from .jobs import job_enqueue, job_progress, job_runner, jobs_sweep
@@ -39,18 +40,21 @@ LOCK_NAMESPACE = 4004
 SET_BASED_VENDORS = ("postgresql",)
 
 
-def results_scope(year, block_code=None):
-    return f"results:{year}:{block_code or '*'}"
+def results_scope(year, block_code=None, index_code=None):
+    """A run's scope: a year, one of its blocks, one of its indices (PAR, DTI...); None is every one."""
+    return f"results:{year}:{block_code or '*'}" + (f":{index_code}" if index_code else "")
 
 
 # --- Services --------------------------------------------------------------------------------------------------
 
 
-def results_compute(*, year: int, block_code: str | None = None, progress=None) -> dict:
-    """Recomputes the results of a year or of one of its blocks, all or nothing.
+def results_compute(*, year: int, block_code: str | None = None, index_code: str | None = None,
+                    progress=None) -> dict:
+    """Recomputes the results of a year, or of one of its blocks or indices, all or nothing: each cycle in scope
+    (one per block and index) gives its roster's rows.
 
-    A year-wide run covers every block with a cycle and drops rows of blocks that no longer have one."""
-    cycles = _cycles(year, block_code)
+    A year-wide run covers every cycle and drops rows of blocks and indices that no longer have one."""
+    cycles = _cycles(year, block_code, index_code)
     report = _every_few_percent(progress or (lambda percent, message: None))
     block_ids = None if block_code is None else [cycle.block_id for cycle in cycles]
     set_based = connection.vendor in SET_BASED_VENDORS
@@ -62,23 +66,25 @@ def results_compute(*, year: int, block_code: str | None = None, progress=None) 
         for cycle in cycles:  # every block's lock, in block-code order, before any score is read
             _block_lock(cycle)
         if set_based:
-            written = _compute_set_based(cycles, year, block_ids, report, read_ahead)
+            written = _compute_set_based(cycles, year, (block_ids, index_code), report, read_ahead)
         else:
-            written = _compute_block_by_block(cycles, year, block_ids, report)
+            written = _compute_block_by_block(cycles, year, (block_ids, index_code), report)
     report(100, _("Xong: %(units)s đơn vị") % {"units": written})
     return {"units": written, "blocks": [cycle.block.code for cycle in cycles]}
 
 
-def results_run_start(*, year: int, block_code: str | None = None, user=None) -> Job:
+def results_run_start(*, year: int, block_code: str | None = None, index_code: str | None = None,
+                      user=None) -> Job:
     """Starts a results run in the background; a run of the same scope already waiting or running is returned."""
-    scope = results_scope(year, block_code)
+    scope = results_scope(year, block_code, index_code)
     jobs_sweep(resend=False)  # a run that will never finish must not be handed back instead of a new one
     with transaction.atomic():
         _advisory_lock(f"start:{scope}")  # two clicks at once still make one job
         running = _pending_job(COMPUTE_KIND, scope)
         if running:
             return running
-        return job_enqueue(kind=COMPUTE_KIND, scope=scope, params={"year": year, "block": block_code}, user=user)
+        params = {"year": year, "block": block_code, **({"index": index_code} if index_code else {})}
+        return job_enqueue(kind=COMPUTE_KIND, scope=scope, params=params, user=user)
 
 
 def results_refresh_units(*, year: int, unit_ids) -> None:
@@ -104,7 +110,7 @@ def results_refresh_later(*, year: int, unit_ids) -> None:
 @job_runner(COMPUTE_KIND)
 def compute_results_job(job):
     return results_compute(year=job.params["year"], block_code=job.params.get("block"),
-                           progress=lambda percent, message: job_progress(job, percent, message))
+                           index_code=job.params.get("index"), progress=lambda percent, message: job_progress(job, percent, message))
 
 
 @job_runner(REFRESH_KIND)
@@ -148,11 +154,16 @@ def _refresh_enqueue(year, block_code, unit_ids):
 # --- Blocks ----------------------------------------------------------------------------------------------------
 
 
-def _cycles(year, block_code):
-    cycles = Cycle.objects.filter(year=year).select_related("block", "framework").order_by("block__code")
+def _cycles(year, block_code, index_code=None):
+    cycles = Cycle.objects.filter(year=year).select_related("block", "framework").order_by("block__code", "index_code")
+    if index_code:
+        cycles = cycles.filter(index_code=index_code)
     cycles = list(cycles.filter(block__code=block_code) if block_code else cycles)
     if cycles:
         return cycles
+    if index_code and index_code != PAR:
+        message = _("Chưa có kỳ đánh giá chỉ số %(index)s năm %(year)s.")
+        raise ValueError(message % {"index": index_code, "year": year})
     if block_code:
         message = _("Chưa có kỳ đánh giá năm %(year)s cho khối %(block)s.")
         raise ValueError(message % {"year": year, "block": block_code})
@@ -164,7 +175,7 @@ def _cycles_of_units(year, unit_ids):
     rosters = RosterEntry.objects.filter(unit__in=unit_ids).values("cycle")
     blocks = Unit.objects.filter(pk__in=unit_ids).values("block")
     return list(Cycle.objects.filter(Q(pk__in=rosters) | Q(block__in=blocks), year=year)
-                .select_related("block", "framework").order_by("block__code"))
+                .select_related("block", "framework").order_by("block__code", "index_code"))
 
 
 def _members(cycles, unit_ids=None):
@@ -180,7 +191,7 @@ def _members(cycles, unit_ids=None):
     return members
 
 
-def _compute_set_based(cycles, year, block_ids, report, read_ahead):
+def _compute_set_based(cycles, year, scope, report, read_ahead):
     """A run on PostgreSQL: per block, the database computes the units (results_sql) and Python grades and ranks
     them; returns the number of rows written."""
     tiers = portable.grade_tiers({cycle.framework_id for cycle in cycles})
@@ -193,7 +204,7 @@ def _compute_set_based(cycles, year, block_ids, report, read_ahead):
                      else results_sql.block_load(cycle=cycle, rows=rows))
             unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units, tiers[cycle.framework_id])
             results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
-    written = results_sql.stale_delete(year=year, block_ids=block_ids)
+    written = results_sql.stale_delete(year=year, block_ids=scope[0], index_code=scope[1])
     results_sql.run_table_drop()
     return written
 
@@ -202,21 +213,22 @@ def _blocks_here(cycles):
     yield from ((cycle, None) for cycle in cycles)  # nothing computed ahead
 
 
-def _compute_block_by_block(cycles, year, block_ids, report):
+def _compute_block_by_block(cycles, year, scope, report):
     """A run elsewhere: the portable path, one block at a time; returns the number of rows written."""
     members, shapes = _members(cycles), portable.framework_shapes(cycles)
-    # Last year's results of the units in scope, read once: a year-wide run reads the whole year.
-    previous = portable.previous_results(year - 1, None if block_ids is None else
-                                         {pk for units in members.values() for pk in units})
+    # Last year's results of the units in scope, read once per index: a year-wide run reads the whole year.
+    previous = {code: portable.previous_results(year - 1, code, None if scope[0] is None else
+                                                {pk for cycle in cycles for pk in members[cycle.pk]})
+                for code in {cycle.index_code for cycle in cycles}}
     written = set()
     for number, cycle in enumerate(cycles):
         report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
         shape = shapes[cycle.pk]
         units = portable.unit_results(cycle, shape)
-        rows, _ranks = portable.block_rows(cycle, shape, members[cycle.pk], units, previous)
+        rows, _ranks = portable.block_rows(cycle, shape, members[cycle.pk], units, previous[cycle.index_code])
         portable.rows_upsert(rows)
-        written.update((cycle.block_id, unit_id) for unit_id in members[cycle.pk])
-    _stale_delete(year, block_ids, written)
+        written.update((cycle.block_id, cycle.index_code, unit_id) for unit_id in members[cycle.pk])
+    _stale_delete(year, scope, written)
     for cycle in cycles:
         portable.block_area_ranks(cycle)
     return len(written)
@@ -224,7 +236,7 @@ def _compute_block_by_block(cycles, year, block_ids, report):
 
 def _block_refresh(cycle, unit_ids):
     _block_lock(cycle)
-    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id)
+    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id, index_code=cycle.index_code)
     if not stored.exists():
         return
     members = _members([cycle], unit_ids)[cycle.pk]
@@ -236,7 +248,7 @@ def _block_refresh(cycle, unit_ids):
     shape = portable.framework_shape(cycle)
     results = portable.unit_results(cycle, shape, sorted(members)) if members else {}
     rows, ranks = portable.block_rows(cycle, shape, members, results,
-                                      portable.previous_results(cycle.year - 1, members), fixed)
+                                      portable.previous_results(cycle.year - 1, cycle.index_code, members), fixed)
     portable.rows_upsert(rows)
     _update_ranks(others, ranks)
     # Every unit's component ranks may move: re-ranked in one statement where the database can.
@@ -260,13 +272,16 @@ def _every_few_percent(progress, step=5):
     return report
 
 
-def _stale_delete(year, block_ids, written):
-    """Drops the rows of the scope (the year, or these blocks) that the run did not write."""
+def _stale_delete(year, scope, written):
+    """Drops the rows of the scope (the year, or these blocks; every index, or one) that the run did not write."""
+    block_ids, index_code = scope
     stored = UnitResult.objects.filter(year=year)
     if block_ids is not None:
         stored = stored.filter(block__in=block_ids)
-    stale = [pk for pk, block_id, unit_id in stored.order_by().values_list("pk", "block_id", "unit_id")
-             if (block_id, unit_id) not in written]
+    if index_code:
+        stored = stored.filter(index_code=index_code)
+    stale = [pk for pk, *key in stored.order_by().values_list("pk", "block_id", "index_code", "unit_id")
+             if tuple(key) not in written]
     for start in range(0, len(stale), BATCH):
         UnitResult.objects.filter(pk__in=stale[start:start + BATCH]).delete()
 
@@ -292,7 +307,7 @@ def _tune_for_aggregates():
 
 
 def _block_lock(cycle):
-    _advisory_lock(results_scope(cycle.year, cycle.block.code))
+    _advisory_lock(results_scope(cycle.year, cycle.block.code, cycle.index_code))
 
 
 def _advisory_lock(key):

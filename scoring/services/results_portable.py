@@ -22,9 +22,10 @@ from ..computation import APPRAISED, BONUS, PENALTY, SCORED_METHODS, SURVEY, ZER
 from ..models import Criterion, GradeTier, RosterEntry, Unit, UnitResult
 
 BATCH = 500
-# The columns a run writes, in the order of the engine's row tuples; all but year and unit are replaced on conflict.
+# The columns a run writes, in the order of the engine's row tuples; all but the key (year, unit, index) are
+# replaced on conflict.
 WRITE_COLUMNS = (
-    ("year", "integer"), ("unit_id", "bigint"), ("block_id", "bigint"), ("framework_id", "bigint"),
+    ("year", "integer"), ("unit_id", "bigint"), ("index_code", "text"), ("block_id", "bigint"), ("framework_id", "bigint"),
     ("group", "text"), ("ranked", "boolean"), ("appraised", "numeric"), ("survey", "numeric"),
     ("bonus", "numeric"), ("penalty", "numeric"), ("total", "numeric"), ("max_total", "numeric"),
     ("index", "numeric"), ("survey_index", "numeric"), ("self_total", "numeric"), ("self_index", "numeric"),
@@ -195,11 +196,11 @@ def unit_result(shape, sums):
 # --- Last year -------------------------------------------------------------------------------------------------
 
 
-def previous_results(year, unit_ids=None):
-    """Last year's stored results of these units (None: all of them):
+def previous_results(year, index_code, unit_ids=None):
+    """Last year's stored results of these units (None: all of them) in an index:
     {unit_id: (index, areas as JSON text, rank, framework version, survey index, scope changed)}; the areas are
     decoded only when compared."""
-    stored = (UnitResult.objects.filter(year=year).order_by()
+    stored = (UnitResult.objects.filter(year=year, index_code=index_code).order_by()
               .annotate(areas_text=Cast("areas", output_field=TextField()))
               .values_list("unit_id", "index", "areas_text", "rank", "framework__version", "survey_index"))
     if unit_ids is None:
@@ -209,16 +210,18 @@ def previous_results(year, unit_ids=None):
         for start in range(0, len(unit_ids), BATCH):
             previous.update((unit_id, rest) for unit_id, *rest in
                             stored.filter(unit__in=unit_ids[start:start + BATCH]))
-    changed = scope_changed(year + 1)
+    changed = scope_changed(year + 1, index_code)
     return {unit_id: (*rest, unit_id in changed) for unit_id, rest in previous.items()}
 
 
-def scope_changed(year):
-    """The units whose scope changed since last year (rules 10, 13): a unit that absorbed or was split from a unit
-    with a result last year, and a unit that gave part of itself to a unit first on a roster this year."""
+def scope_changed(year, index_code):
+    """The units whose scope changed since last year (rules 10, 13) in an index: a unit that absorbed or was split
+    from a unit with a result last year, and a unit that gave part of itself to a unit first on a roster this year."""
     links = Unit.successors.through.objects.order_by()
-    absorbed = links.filter(from_unit__results__year=year - 1).values_list("to_unit_id", flat=True)
-    new_this_year = RosterEntry.objects.filter(cycle__year=year).exclude(unit__results__year=year - 1)
+    last_year = UnitResult.objects.filter(year=year - 1, index_code=index_code)
+    absorbed = links.filter(from_unit__in=last_year.values("unit")).values_list("to_unit_id", flat=True)
+    new_this_year = (RosterEntry.objects.filter(cycle__year=year, cycle__index_code=index_code)
+                     .exclude(unit__in=last_year.values("unit")))
     gave = links.filter(to_unit__in=new_this_year.values("unit")).values_list("from_unit_id", flat=True)
     return set(absorbed) | set(gave)
 
@@ -253,7 +256,7 @@ def _row(cycle, unit_id, unit, results, rank, previous, now):
     change = _change(cycle, result, rank, previous)
     own_total, own_index = own or (None, None)
     return (
-        cycle.year, unit_id, cycle.block_id, cycle.framework_id, group, ranked, result.appraised, result.survey,
+        cycle.year, unit_id, cycle.index_code, cycle.block_id, cycle.framework_id, group, ranked, result.appraised, result.survey,
         result.bonus, result.penalty, result.total, result.max_total, result.index, result.survey_index, own_total,
         own_index, result.grade or "", rank, change.previous_index, change.previous_rank, change.index_change,
         change.rank_change, change.comparable if previous else None, result.incomplete,
@@ -288,13 +291,13 @@ def block_area_ranks(cycle):
     its change since last year, written into the rows' areas (results_sql.AREA_RANKS does the same in one statement
     for set-based runs). Reads the rows just written, so a refresh re-ranks every unit of the block; a row is
     written only when one of its ranks moved."""
-    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id).order_by()
+    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id, index_code=cycle.index_code).order_by()
     rows = [(pk, unit_id, group, ranked, json.loads(areas)) for pk, unit_id, group, ranked, areas in stored.annotate(
         areas_text=Cast("areas", output_field=TextField())).values_list("pk", "unit_id", "group", "ranked",
                                                                         "areas_text")]
     ranks = computation.rank_areas((unit_id, group, ranked, {area["code"]: _decimal(area["index"]) for area in areas})
                                    for _pk, unit_id, group, ranked, areas in rows)
-    last = _previous_area_ranks(cycle.year - 1, [unit_id for _pk, unit_id, *_rest in rows])
+    last = _previous_area_ranks(cycle.year - 1, cycle.index_code, [unit_id for _pk, unit_id, *_rest in rows])
     changed = []
     for pk, unit_id, _group, _ranked, areas in rows:
         ranked_areas = [_ranked_area(area, ranks[unit_id].get(area["code"]), last.get((unit_id, area["code"])))
@@ -309,11 +312,12 @@ def _ranked_area(area, rank, last_rank):
     return {**area, "rank": rank, "rank_change": change}
 
 
-def _previous_area_ranks(year, unit_ids):
-    """{(unit id, area code): rank} of last year's rows of these units."""
+def _previous_area_ranks(year, index_code, unit_ids):
+    """{(unit id, area code): rank} of last year's rows of these units in an index."""
     ranks = {}
+    last_year = UnitResult.objects.filter(year=year, index_code=index_code)
     for start in range(0, len(unit_ids), BATCH * 4):
-        for unit_id, areas in (UnitResult.objects.filter(year=year, unit__in=unit_ids[start:start + BATCH * 4])
+        for unit_id, areas in (last_year.filter(unit__in=unit_ids[start:start + BATCH * 4])
                                .order_by().annotate(areas_text=Cast("areas", output_field=TextField()))
                                .values_list("unit_id", "areas_text")):
             ranks.update(((unit_id, area["code"]), area.get("rank")) for area in json.loads(areas))
@@ -335,12 +339,12 @@ def _areas_write(changed):
 
 
 def rows_upsert(rows):
-    """Inserts or replaces (by year and unit, so a row keeps its id) the rows, in a few statements: on PostgreSQL
+    """Inserts or replaces (by year, unit and index, so a row keeps its id) the rows, in a few statements: on PostgreSQL
     one array per column, unnested (one parameter each, whatever the number of rows), elsewhere a VALUES list."""
     quoted = [(connection.ops.quote_name(name), sql_type) for name, sql_type in WRITE_COLUMNS]
     names = ", ".join(name for name, _type in quoted)
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name, _type in quoted[2:])
-    conflict = f"ON CONFLICT (year, unit_id) DO UPDATE SET {updates}"
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name, _type in quoted[3:])
+    conflict = f"ON CONFLICT (year, unit_id, index_code) DO UPDATE SET {updates}"
     table = UnitResult._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -71,7 +71,7 @@ def _by_method(value, method):
 # LEAST ignores a NULL cap. Zeros are written 0.000 so that points keep 3 decimals in the areas' texts.
 BLOCK_UNITS = """
 WITH cycle AS (
-    SELECT c.id AS cycle_id, c.block_id, c.framework_id, f.version, {scale}, f.bonus_cap, f.penalty_cap, f.clamp_total,
+    SELECT c.id AS cycle_id, c.block_id, c.index_code, c.framework_id, f.version, {scale}, f.bonus_cap, f.penalty_cap, f.clamp_total,
            c.survey_held
     FROM scoring_cycle c JOIN scoring_framework f ON f.id = c.framework_id
     WHERE c.id = %(cycle)s
@@ -185,19 +185,20 @@ area_values AS MATERIALIZED (
 previous AS (
     SELECT r.unit_id, r.index, r.rank, r.areas, f.version, r.survey_index
     FROM scoring_unitresult r JOIN scoring_framework f ON f.id = r.framework_id
-    WHERE r.year = %(previous_year)s AND r.unit_id IN (SELECT unit_id FROM members)
+    WHERE r.year = %(previous_year)s AND r.index_code = %(index)s AND r.unit_id IN (SELECT unit_id FROM members)
 ),
 -- results_portable.scope_changed: a unit that absorbed or was split from a unit with a result last year, or that
 -- gave part of itself to a unit first on a roster this year.
 scope_changed AS (
     SELECT s.to_unit_id AS unit_id FROM scoring_unit_successors s
-    WHERE EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.from_unit_id AND r.year = %(previous_year)s)
+    WHERE EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.from_unit_id AND r.year = %(previous_year)s
+                  AND r.index_code = %(index)s)
     UNION
     SELECT s.from_unit_id FROM scoring_unit_successors s
     JOIN scoring_rosterentry re ON re.unit_id = s.to_unit_id
-    JOIN scoring_cycle cy ON cy.id = re.cycle_id AND cy.year = %(previous_year)s + 1
+    JOIN scoring_cycle cy ON cy.id = re.cycle_id AND cy.year = %(previous_year)s + 1 AND cy.index_code = %(index)s
     WHERE NOT EXISTS (SELECT 1 FROM scoring_unitresult r WHERE r.unit_id = s.to_unit_id
-                      AND r.year = %(previous_year)s)
+                      AND r.year = %(previous_year)s AND r.index_code = %(index)s)
 ),
 previous_areas AS (
     SELECT p.unit_id, e.code COLLATE "C" AS area, e.index, e.rank
@@ -230,7 +231,7 @@ area_lists AS (
     LEFT JOIN previous_areas pa ON pa.unit_id = a.unit_id AND pa.area = a.area
     GROUP BY a.unit_id
 )
-SELECT c.cycle_id, t.unit_id, c.block_id, c.framework_id, u."group", u.ranked, t.appraised, t.survey, t.bonus,
+SELECT c.cycle_id, t.unit_id, c.block_id, c.index_code, c.framework_id, u."group", u.ranked, t.appraised, t.survey, t.bonus,
        t.penalty, t.total, t.max_total, t.index, t.survey_index,
        CASE WHEN t.self_scored THEN t.own_total END AS self_total, t.self_index,
        p.index AS previous_index, p.rank AS previous_rank, t.index - p.index AS index_change,
@@ -262,10 +263,10 @@ RANKING_INPUTS = 'unit_id, "group", ranked, index, lowest_index, survey_index, p
 
 # The row the portable path writes (results.WRITE_COLUMNS), with the grade and rank Python gave.
 BLOCK_WRITE = """
-INSERT INTO scoring_unitresult (year, unit_id, block_id, framework_id, "group", ranked, appraised, survey, bonus,
+INSERT INTO scoring_unitresult (year, unit_id, index_code, block_id, framework_id, "group", ranked, appraised, survey, bonus,
     penalty, total, max_total, index, survey_index, self_total, self_index, grade, rank, previous_index,
     previous_rank, index_change, rank_change, comparable, incomplete, areas, computed_at)
-SELECT %(year)s, r.unit_id, r.block_id, r.framework_id, r."group", r.ranked, r.appraised, r.survey, r.bonus,
+SELECT %(year)s, r.unit_id, r.index_code, r.block_id, r.framework_id, r."group", r.ranked, r.appraised, r.survey, r.bonus,
        r.penalty, r.total, r.max_total, r.index, r.survey_index, r.self_total, r.self_index, g.grade, g.rank,
        r.previous_index, r.previous_rank, r.index_change, r.previous_rank - g.rank, r.comparable, r.incomplete,
        r.areas::jsonb, %(now)s
@@ -274,7 +275,7 @@ SELECT %(year)s, r.unit_id, r.block_id, r.framework_id, r."group", r.ranked, r.a
 FROM (SELECT *, row_number() OVER (ORDER BY unit_id) AS position FROM {table} WHERE cycle_id = %(cycle)s) r
 CROSS JOIN LATERAL (SELECT (%(grades)s::text[])[r.position] AS grade, (%(ranks)s::integer[])[r.position] AS rank) g
 ORDER BY r.unit_id
-ON CONFLICT (year, unit_id) DO UPDATE SET {updates}
+ON CONFLICT (year, unit_id, index_code) DO UPDATE SET {updates}
 """.format(table=RUN_TABLE, updates=", ".join(
     f"{column} = EXCLUDED.{column}" for column in (
         "block_id", "framework_id", '"group"', "ranked", "appraised", "survey", "bonus", "penalty", "total",
@@ -287,7 +288,7 @@ def run_table_create():
     run_table_drop()  # a second run in the same transaction
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {RUN_TABLE} ON COMMIT DROP AS {BLOCK_UNITS} WITH NO DATA",
-                       {"cycle": None, "framework": None, "previous_year": None})
+                       {"cycle": None, "framework": None, "previous_year": None, "index": None})
         # A block's rows in unit order (loading, writing); a unit's rows (the rows the run did not write).
         cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (cycle_id, unit_id)")
         cursor.execute(f"CREATE INDEX ON pg_temp.{RUN_TABLE} (unit_id)")
@@ -299,7 +300,8 @@ def run_table_drop():
 
 
 def _block_params(cycle):
-    return {"cycle": cycle.pk, "framework": cycle.framework_id, "previous_year": cycle.year - 1}
+    return {"cycle": cycle.pk, "framework": cycle.framework_id, "previous_year": cycle.year - 1,
+            "index": cycle.index_code}
 
 
 def block_compute(*, cycle):
@@ -390,15 +392,18 @@ def block_write(*, cycle, unit_ids, grades, ranks):
             raise RuntimeError(f"block_write: {cursor.rowcount} rows written for {len(unit_ids)} units")
 
 
-def stale_delete(*, year, block_ids):
-    """Drops the rows of the scope (the year, or these blocks) that the run did not write; returns how many rows
-    the run wrote (one per block and unit)."""
+def stale_delete(*, year, block_ids, index_code=None):
+    """Drops the rows of the scope (the year, or these blocks; every index, or one) that the run did not write;
+    returns how many rows the run wrote (one per block, index and unit)."""
     scope = "" if block_ids is None else " AND s.block_id = ANY(%(blocks)s)"
+    scope += "" if index_code is None else " AND s.index_code = %(index)s"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM scoring_unitresult s WHERE s.year = %(year)s{scope} AND NOT EXISTS "
                        f"(SELECT 1 FROM pg_temp.{RUN_TABLE} r WHERE r.unit_id = s.unit_id "
-                       f"AND r.block_id = s.block_id)", {"year": year, "blocks": block_ids})
-        cursor.execute(f"SELECT COUNT(*) FROM (SELECT DISTINCT block_id, unit_id FROM pg_temp.{RUN_TABLE}) w")
+                       f"AND r.block_id = s.block_id AND r.index_code = s.index_code)",
+                       {"year": year, "blocks": block_ids, "index": index_code})
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT DISTINCT block_id, index_code, unit_id "
+                       f"FROM pg_temp.{RUN_TABLE}) w")
         return cursor.fetchone()[0]
 
 
@@ -410,7 +415,7 @@ WITH elements AS (
     SELECT r.id, r.unit_id, r."group", r.ranked, e.area, e.position, e.area->>'code' AS code,
            (e.area->>'index')::numeric AS index
     FROM scoring_unitresult r CROSS JOIN LATERAL jsonb_array_elements(r.areas) WITH ORDINALITY AS e(area, position)
-    WHERE r.year = %(year)s AND r.block_id = %(block)s
+    WHERE r.year = %(year)s AND r.block_id = %(block)s AND r.index_code = %(index)s
 ),
 ranked AS (
     SELECT el.*, CASE WHEN el.ranked AND el.index IS NOT NULL THEN
@@ -421,7 +426,7 @@ ranked AS (
 previous AS (
     SELECT p.unit_id, e->>'code' AS code, (e->>'rank')::integer AS rank
     FROM scoring_unitresult p CROSS JOIN LATERAL jsonb_array_elements(p.areas) AS e
-    WHERE p.year = %(year)s - 1 AND p.unit_id IN (SELECT unit_id FROM elements)
+    WHERE p.year = %(year)s - 1 AND p.index_code = %(index)s AND p.unit_id IN (SELECT unit_id FROM elements)
 ),
 rebuilt AS (
     SELECT r.id, jsonb_agg(r.area || jsonb_build_object('rank', r.rank, 'rank_change', pv.rank - r.rank)
@@ -437,4 +442,4 @@ WHERE u.id = rebuilt.id AND u.areas IS DISTINCT FROM rebuilt.areas
 def block_area_ranks(*, cycle):
     """Re-ranks the components of the block's stored rows (after a refresh)."""
     with connection.cursor() as cursor:
-        cursor.execute(AREA_RANKS, {"year": cycle.year, "block": cycle.block_id})
+        cursor.execute(AREA_RANKS, {"year": cycle.year, "block": cycle.block_id, "index": cycle.index_code})

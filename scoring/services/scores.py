@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..excel.sheets import SheetIssue, WorkbookError
 from ..excel.scores import SHEET
 from ..models import Assessment, AssessmentStatus, AuditSource, Cycle, Framework, LeafScore, Method, RosterEntry, Unit
+from ..models.indices import PAR, index_suffix
 from .audit import audit_entry, audit_write
 from .results import results_refresh_later
 
@@ -24,9 +25,9 @@ class ScoresImportSummary:
     unchanged: int
 
 
-def scores_import(*, year, block_code, rows, user=None, source=AuditSource.IMPORT):
+def scores_import(*, year, block_code, rows, user=None, source=AuditSource.IMPORT, index_code=PAR):
     """Replaces the listed leaves' scores with the file's values (never duplicates), all or nothing, audited."""
-    framework = framework_for(year, block_code)
+    framework = framework_for(year, block_code, index_code)
     units, leaves, issues = _validate(framework, rows)
     if issues:
         raise WorkbookError(issues)
@@ -43,13 +44,16 @@ def scores_import(*, year, block_code, rows, user=None, source=AuditSource.IMPOR
     return ScoresImportSummary(cycle, len(assessments), *summary)
 
 
-def framework_for(year, block_code):
-    cycle = Cycle.objects.filter(year=year, block__code=block_code).select_related("framework").first()
+def framework_for(year, block_code, index_code=PAR):
+    cycle = (Cycle.objects.filter(year=year, block__code=block_code, index_code=index_code)
+             .select_related("framework").first())
     if cycle:
         return cycle.framework
-    framework = Framework.objects.filter(year=year, block__code=block_code).order_by("-revision").first()
+    framework = (Framework.objects.filter(year=year, block__code=block_code, index__code=index_code)
+                 .order_by("-revision").first())
     if framework is None:
-        message = _("Chưa có bộ chỉ số năm %(year)s cho khối %(block)s.") % {"year": year, "block": block_code}
+        message = _("Chưa có bộ chỉ số%(index)s năm %(year)s cho khối %(block)s.") % {
+            "index": index_suffix(index_code), "year": year, "block": block_code}
         raise WorkbookError([SheetIssue(message)])
     return framework
 
@@ -96,7 +100,7 @@ def _above_max_issues(row, leaf):
 
 def cycle_for(framework):
     cycle, _created = Cycle.objects.get_or_create(
-        year=framework.year, block_id=framework.block_id, defaults={"framework": framework, "is_open": False})
+        year=framework.year, block_id=framework.block_id, index_code=framework.index_code, defaults={"framework": framework, "is_open": False})
     if framework.locked_at is None:
         Framework.objects.filter(pk=framework.pk).update(locked_at=timezone.now())
     return cycle

@@ -16,19 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--block", help="mã khối, ví dụ SO; bỏ trống: mọi khối")
+        parser.add_argument("--index", help="mã chỉ số, ví dụ DTI; bỏ trống: mọi chỉ số")
         parser.add_argument("--sync", action="store_true", help="tính ngay trong tiến trình này, không qua worker")
 
-    def handle(self, *args, year, block, sync, **options):
+    def handle(self, *args, year, block, index, sync, **options):
         if sync:
-            summary = self._compute(year, block)
+            summary = self._compute(year, block, index)
         else:
-            summary = self._wait(results_run_start(year=year, block_code=block))
+            summary = self._wait(results_run_start(year=year, block_code=block, index_code=index))
         self.stdout.write(self.style.SUCCESS(
             f"Đã tính kết quả năm {year}: {summary['units']} đơn vị, khối {', '.join(summary['blocks'])}."))
 
-    def _compute(self, year, block):
+    def _compute(self, year, block, index):
         try:
-            return results_compute(year=year, block_code=block, progress=self._progress)
+            return results_compute(year=year, block_code=block, index_code=index, progress=self._progress)
         except ValueError as error:
             raise CommandError(str(error))
 

@@ -15,19 +15,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--block", required=True, help="mã khối, ví dụ SO")
+        parser.add_argument("--index", default="PAR", help="mã chỉ số, ví dụ DTI; mặc định PAR")
         parser.add_argument("--format", dest="output_format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--output", help="tệp sẽ ghi; bỏ trống: JSON ra màn hình, Excel vào ket-qua-NAM-KHOI.xlsx")
 
-    def handle(self, *args, year, block, output_format, output, **options):
+    def handle(self, *args, year, block, output_format, output, index, **options):
         found = block_find(block)
         if found is None:
             raise CommandError(f"Không có khối «{block}».")
         # An operator's command: every unit's result, there is no user to restrict by.
-        rows = results_rows(year, found.code, None)
+        rows = results_rows(year, found.code, None, index)
         if output_format == "json":
-            self._write_json(year, found.code, results_status(year, found).as_json(), rows, output)
+            status = {**({} if index == "PAR" else {"index": index}), **results_status(year, found, index).as_json()}
+            self._write_json(year, found.code, status, rows, output)
         else:
-            self._write_xlsx(rows, results_legend(year, found), output or f"ket-qua-{year}-{found.code}.xlsx")
+            name = f"ket-qua-{year}-{found.code}.xlsx" if index == "PAR" else f"ket-qua-{index}-{year}-{found.code}.xlsx"
+            self._write_xlsx(rows, results_legend(year, found, index), output or name)
 
     def _write_json(self, year, block, status, rows, output):
         # "status": "provisional" until the block's year is published, then "published" with version and SHA-256.

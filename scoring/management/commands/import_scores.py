@@ -12,13 +12,14 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--block", required=True)
+        parser.add_argument("--index", default="PAR", help="Mã chỉ số của bộ chỉ số (mặc định PAR; ví dụ DTI).")
 
-    def handle(self, *args, file, year, block, **options):
+    def handle(self, *args, file, year, block, index, **options):
         rows, issues = read_scores_workbook(file)
         try:
             if issues:
                 raise WorkbookError(issues)
-            summary = scores_import(year=year, block_code=block, rows=rows)
+            summary = scores_import(year=year, block_code=block, rows=rows, index_code=index)
         except WorkbookError as error:
             for issue in error.issues:
                 self.stderr.write(str(issue))
