@@ -5,7 +5,8 @@
   min-max bounds are this year's; N: over the last N years);
 - sheet `sub_indices` (code, name, weight): 8 to 10 sub-indices as a rule, weights in percent summing to 100;
 - sheet `indicators` (sub_index, code, name, questions): each indicator of a sub-index and the survey's question
-  codes it reads, separated by commas.
+  codes it reads, separated by commas;
+- optional sheet `grades` (code, label, min_index): the grades (xếp loại) by the lowest index that reaches each.
 
 Read into a CompetitivenessSpec and written back in the same shape, so an export imports unchanged. Every problem
 is reported with its sheet, row and column in one pass; what needs the database (the index, block, survey and its
@@ -19,11 +20,12 @@ from openpyxl import Workbook
 from scoring.excel.cells import text_row, workbook_bytes
 from scoring.excel.sheets import SheetIssue, decimal, open_workbook, read_table, text
 
-SETTINGS, SUBS, INDICATORS = "ddci", "sub_indices", "indicators"
+SETTINGS, SUBS, INDICATORS, GRADES = "ddci", "sub_indices", "indicators", "grades"
 SETTING_KEYS = ("index", "year", "block", "survey", "version", "precision", "minimum_answers", "bounds_years")
 REQUIRED_KEYS = ("year", "block", "survey")
 SUB_COLUMNS = ("code", "name", "weight")
 INDICATOR_COLUMNS = ("sub_index", "code", "name", "questions")
+GRADE_COLUMNS = ("code", "label", "min_index")
 HUNDRED = Decimal(100)
 DEFAULTS = {"index": "DDCI", "version": "", "precision": 2, "minimum_answers": 30, "bounds_years": 1}
 WHOLE_NUMBERS = {"year": (2000, 2100), "precision": (0, 4), "minimum_answers": (1, 100000), "bounds_years": (1, 10)}
@@ -47,6 +49,14 @@ class IndicatorLine:
 
 
 @dataclass(frozen=True)
+class GradeLine:
+    row: int
+    code: str
+    label: str
+    min_index: Decimal
+
+
+@dataclass(frozen=True)
 class CompetitivenessSpec:
     index: str
     year: int
@@ -58,6 +68,7 @@ class CompetitivenessSpec:
     bounds_years: int
     sub_indices: tuple[SubIndexLine, ...]
     indicators: tuple[IndicatorLine, ...]
+    grades: tuple[GradeLine, ...] = ()
 
 
 # --- Reading -----------------------------------------------------------------------------------------------------
@@ -71,17 +82,20 @@ def read_competitiveness_workbook(file) -> tuple[CompetitivenessSpec | None, lis
         settings, issues = read_table(workbook, SETTINGS, columns=("key", "value"), required=("key", "value"))
         subs, sub_issues = read_table(workbook, SUBS, columns=SUB_COLUMNS, required=SUB_COLUMNS)
         lines, line_issues = read_table(workbook, INDICATORS, columns=INDICATOR_COLUMNS, required=INDICATOR_COLUMNS)
+        grades, grade_issues = ([], []) if GRADES not in {name.strip().lower() for name in workbook.sheetnames} else (
+            read_table(workbook, GRADES, columns=GRADE_COLUMNS, required=GRADE_COLUMNS))
     finally:
         workbook.close()
-    issues += sub_issues + line_issues
+    issues += sub_issues + line_issues + [issue for issue in grade_issues if issue.row]
     if any(issue.sheet is None or issue.row == 1 for issue in issues):
         return None, issues
     header = _settings(settings, issues)
     sub_indices = tuple(line for line in (_sub_index(number, cells, issues) for number, cells in subs) if line)
     indicators = tuple(line for line in (_indicator(number, cells, issues) for number, cells in lines) if line)
+    tiers = tuple(line for line in (_grade(number, cells, issues) for number, cells in grades) if line)
     if header is None:
         return None, issues
-    spec = CompetitivenessSpec(**header, sub_indices=sub_indices, indicators=indicators)
+    spec = CompetitivenessSpec(**header, sub_indices=sub_indices, indicators=indicators, grades=tiers)
     return spec, issues + competitiveness_shape_issues(spec)
 
 
@@ -152,6 +166,20 @@ def _indicator(number, cells, issues):
     return None if found else IndicatorLine(number, sub, code, name, questions)
 
 
+def _grade(number, cells, issues):
+    code, label = text(cells["code"]), text(cells["label"])
+    found = [SheetIssue(_("thiếu %(column)s") % {"column": column}, GRADES, number, column)
+             for column, value in (("code", code), ("label", label)) if not value]
+    try:
+        minimum = decimal(cells["min_index"])
+    except ValueError:
+        minimum = None
+    if minimum is None or not Decimal(0) <= minimum <= HUNDRED:
+        found.append(SheetIssue(_("chỉ số tối thiểu phải là số từ 0 đến 100"), GRADES, number, "min_index"))
+    issues += found
+    return None if found else GradeLine(number, code, label, minimum)
+
+
 def competitiveness_shape_issues(spec: CompetitivenessSpec) -> list[SheetIssue]:
     """The rules that need nothing but the workbook: unique codes, weights summing to 100 (rule 15), every
     indicator under a listed sub-index and every sub-index with an indicator."""
@@ -180,6 +208,13 @@ def competitiveness_shape_issues(spec: CompetitivenessSpec) -> list[SheetIssue]:
         if line.code not in used:
             issues.append(SheetIssue(_("chỉ số thành phần này chưa có chỉ tiêu nào trong sheet %(sheet)s")
                                      % {"sheet": INDICATORS}, SUBS, line.row, "code"))
+    codes, minimums = set(), set()
+    for line in spec.grades:
+        if line.code in codes or line.min_index in minimums:
+            issues.append(SheetIssue(_("xếp loại trùng mã hoặc trùng chỉ số tối thiểu với một dòng phía trên"),
+                                     GRADES, line.row))
+        codes.add(line.code)
+        minimums.add(line.min_index)
     return issues
 
 
@@ -200,4 +235,9 @@ def write_competitiveness_workbook(spec: CompetitivenessSpec) -> bytes:
     indicators.append(text_row(indicators, list(INDICATOR_COLUMNS)))
     for line in spec.indicators:
         indicators.append(text_row(indicators, [line.sub_index, line.code, line.name, ", ".join(line.questions)]))
+    if spec.grades:
+        grades = workbook.create_sheet(GRADES)
+        grades.append(text_row(grades, list(GRADE_COLUMNS)))
+        for line in spec.grades:
+            grades.append(text_row(grades, [line.code, line.label, line.min_index]))
     return workbook_bytes(workbook)

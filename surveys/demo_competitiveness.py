@@ -12,7 +12,7 @@ from django.db import transaction
 from scoring.models import AuditSource, Block, Index, IndexEdition, Unit
 from scoring.services.indices import edition_publish
 
-from .competitiveness_workbook import CompetitivenessSpec, IndicatorLine, SubIndexLine
+from .competitiveness_workbook import CompetitivenessSpec, GradeLine, IndicatorLine, SubIndexLine
 from .models import Source
 from .services.competitiveness import competitiveness_close
 from .services.competitiveness_setup import competitiveness_import
@@ -39,6 +39,8 @@ SUB_INDICES = (
     ("HOTRO", "Hỗ trợ doanh nghiệp", 10, ("Chương trình hỗ trợ doanh nghiệp hiệu quả",)),
     ("THIETCHE", "Thiết chế pháp lý", 10, ("Khiếu nại, phản ánh được giải quyết thỏa đáng",)),
 )
+# The grades provinces publish DDCI with (code, label, lowest index).
+GRADES = (("RT", "Rất tốt", 70), ("TOT", "Tốt", 60), ("KHA", "Khá", 50), ("TB", "Trung bình", 0))
 
 
 def seed_competitiveness() -> dict[str, int]:
@@ -95,7 +97,9 @@ def ddci_framework_spec(index, year, block_code) -> CompetitivenessSpec:
     return CompetitivenessSpec(
         index=index, year=year, block=block_code, survey=f"DDCI-{year}-{block_code}", version="DDCI-2024",
         precision=2, minimum_answers=MINIMUM_ANSWERS, bounds_years=1, sub_indices=tuple(subs),
-        indicators=tuple(indicators))
+        indicators=tuple(indicators),
+        grades=tuple(GradeLine(row, code, label, Decimal(minimum))
+                     for row, (code, label, minimum) in enumerate(GRADES, start=2)))
 
 
 def _responses(framework, units, year, rng):

@@ -13,7 +13,7 @@ from scoring.framework_spec import plain_decimal
 from scoring.models import Criterion, LeafScore, Method, Unit
 
 from .aggregation import AnswerCount, SipasResult, WeightCount, answer_distribution, sample_size, sipas
-from .competitiveness_workbook import CompetitivenessSpec, IndicatorLine, SubIndexLine
+from .competitiveness_workbook import CompetitivenessSpec, GradeLine, IndicatorLine, SubIndexLine
 from .models import Answer, CompetitivenessFramework, Content, Indicator, Option, Question, Response, Survey
 from .services.design import GroupSpec, OptionSpec, QuestionSpec, SurveySpec, year_frameworks
 
@@ -231,7 +231,9 @@ def competitiveness_spec(framework: CompetitivenessFramework) -> Competitiveness
                           for number, sub in enumerate(subs, start=2)),
         indicators=tuple(IndicatorLine(number, line.sub_index.code, line.code, line.name,
                                        tuple(sorted(question.code for question in line.questions.all())))
-                         for number, line in enumerate(indicators, start=2)))
+                         for number, line in enumerate(indicators, start=2)),
+        grades=tuple(GradeLine(number, grade["code"], grade["label"], plain_decimal(Decimal(grade["min_index"])))
+                     for number, grade in enumerate(framework.grades, start=2)))
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,7 @@ class CompetitivenessUnitRow:
     answers: int  # valid answers as the engine counts them: the fewest on any one mapped question
     enough: bool
     result: object | None  # the edition's IndexResult once computed
+    grade_label: str = ""
 
 
 def competitiveness_units(framework: CompetitivenessFramework) -> list[CompetitivenessUnitRow]:
@@ -255,12 +258,14 @@ def competitiveness_units(framework: CompetitivenessFramework) -> list[Competiti
         counts[unit_id][question_id] = answers
     results = {result.unit_id: result for result in edition.results.prefetch_related("sub_indices")}
     units = Unit.objects.filter(Q(active=True) | Q(pk__in=counts) | Q(pk__in=results), block=edition.block_id)
+    labels = {grade["code"]: grade["label"] for grade in framework.grades}
     rows = []
     for unit in units.order_by("code"):
         per_question = counts.get(unit.pk, {})
         answers = min(per_question.values()) if mapped and len(per_question) == len(mapped) else 0
-        rows.append(CompetitivenessUnitRow(unit, answers, answers >= framework.minimum_answers,
-                                           results.get(unit.pk)))
+        result = results.get(unit.pk)
+        rows.append(CompetitivenessUnitRow(unit, answers, answers >= framework.minimum_answers, result,
+                                           labels.get(result.grade, result.grade) if result else ""))
     return rows
 
 

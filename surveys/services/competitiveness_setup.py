@@ -87,8 +87,11 @@ def competitiveness_import(*, spec: CompetitivenessSpec, user=None,
         if not created:
             IndexEdition.objects.filter(pk=edition.pk).update(version=spec.version, precision=spec.precision)
             CompetitivenessFramework.objects.filter(edition=edition).delete()
+        grades = [{"code": line.code, "label": line.label, "min_index": str(line.min_index)}
+                  for line in sorted(spec.grades, key=lambda line: line.min_index, reverse=True)]
         framework = CompetitivenessFramework.objects.create(
-            edition=edition, survey=survey, minimum_answers=spec.minimum_answers, bounds_years=spec.bounds_years)
+            edition=edition, survey=survey, minimum_answers=spec.minimum_answers, bounds_years=spec.bounds_years,
+            grades=grades)
         _write_tree(framework, spec)
         reason = _("Nhập bộ chỉ số: %(subs)d chỉ số thành phần, %(indicators)d chỉ tiêu, phiếu của %(survey)s") % {
             "subs": len(spec.sub_indices), "indicators": len(spec.indicators), "survey": survey.code}

@@ -6,7 +6,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from surveys.competitiveness_workbook import (
-    CompetitivenessSpec, IndicatorLine, SubIndexLine, read_competitiveness_workbook, write_competitiveness_workbook,
+    CompetitivenessSpec, GradeLine, IndicatorLine, SubIndexLine, read_competitiveness_workbook,
+    write_competitiveness_workbook,
 )
 
 SPEC = CompetitivenessSpec(
@@ -15,10 +16,11 @@ SPEC = CompetitivenessSpec(
     sub_indices=(SubIndexLine(2, "time", "Chi phí thời gian", Decimal(60)),
                  SubIndexLine(3, "open", "Tính minh bạch", Decimal(40))),
     indicators=(IndicatorLine(2, "time", "t1", "Đúng hẹn", ("Q1",)), IndicatorLine(3, "time", "t2", "Đi lại", ("Q2",)),
-                IndicatorLine(4, "open", "o1", "=Công khai", ("Q3", "Q4"))))
+                IndicatorLine(4, "open", "o1", "=Công khai", ("Q3", "Q4"))),
+    grades=(GradeLine(2, "TOT", "Tốt", Decimal(60)), GradeLine(3, "TB", "Trung bình", Decimal(0))))
 
 
-def workbook(settings=None, subs=None, indicators=None) -> BytesIO:
+def workbook(settings=None, subs=None, indicators=None, grades=None) -> BytesIO:
     book = Workbook()
     book.remove(book.active)
     sheets = {"ddci": settings if settings is not None else [["key", "value"], ["year", 2024], ["block", "SO"],
@@ -26,6 +28,8 @@ def workbook(settings=None, subs=None, indicators=None) -> BytesIO:
               "sub_indices": subs if subs is not None else [["code", "name", "weight"], ["time", "Thời gian", 100]],
               "indicators": indicators if indicators is not None else [["sub_index", "code", "name", "questions"],
                                                                        ["time", "t1", "Đúng hẹn", "Q1, Q2"]]}
+    if grades is not None:
+        sheets["grades"] = grades
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:
@@ -72,6 +76,15 @@ def test_every_problem_is_placed_by_sheet_and_column(sheets, where, words):
     spec, issues = read_competitiveness_workbook(workbook(sheets.get("settings"), sheets.get("subs"),
                                                           sheets.get("indicators")))
     assert any((issue.sheet, issue.column) == where and words in issue.message for issue in issues), issues
+
+
+def test_grades_are_optional_and_checked_row_by_row():
+    spec, issues = read_competitiveness_workbook(workbook())
+    assert spec.grades == ()
+    spec, issues = read_competitiveness_workbook(workbook(grades=[
+        ["code", "label", "min_index"], ["TOT", "Tốt", 60], ["KHA", "Khá", 160], ["TOT", "Lại tốt", 50]]))
+    assert any((issue.sheet, issue.row, issue.column) == ("grades", 3, "min_index") for issue in issues)
+    assert any((issue.sheet, issue.row) == ("grades", 4) and "trùng" in issue.message for issue in issues)
 
 
 def test_a_missing_sheet_or_column_gives_no_spec():

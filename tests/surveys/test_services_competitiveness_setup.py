@@ -117,3 +117,20 @@ def test_the_documented_ddci_samples_import_with_the_commands_in_order(settings)
     framework = CompetitivenessFramework.objects.get(edition__year=2026, edition__block__code="SO")
     assert framework.sub_indices.count() == 8
     assert sum(sub.weight for sub in framework.sub_indices.all()) == 100
+
+
+def test_grades_from_the_workbook_are_given_to_rated_units_by_the_highest_tier_reached():
+    from surveys.competitiveness import grade_of
+    from surveys.competitiveness_workbook import GradeLine
+    from surveys.services.competitiveness import framework_tiers
+
+    framework = make_ddci(minimum_answers=1)
+    grades = (GradeLine(2, "TB", "Trung bình", Decimal(0)), GradeLine(3, "TOT", "Tốt", Decimal(60)))
+    framework = competitiveness_import(spec=spec_for(framework, grades=grades)).framework
+    assert [grade["code"] for grade in framework.grades] == ["TOT", "TB"]  # highest first
+    answer_ddci(framework, [("SNV", "AAA"), ("STC", "BBB"), ("SXD", "DDD")])
+    competitiveness_close(framework=framework)
+    results = list(framework.edition.results.all())
+    assert {result.grade for result in results if result.rated} == {"TOT", "TB"}
+    for result in results:
+        assert result.grade == grade_of(result.value if result.rated else None, framework_tiers(framework))
