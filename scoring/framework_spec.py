@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .rules import DeductRule, RuleError, format_decimal_vi, format_rule, parse_rule
 
-FRAMEWORK, CRITERIA, GRADES = "framework", "criteria", "grades"
+FRAMEWORK, CRITERIA, GRADES, PILLARS = "framework", "criteria", "grades", "pillars"
 APPRAISED, SURVEY, BONUS, PENALTY = "appraised", "survey", "bonus", "penalty"
 METHODS = (APPRAISED, SURVEY, BONUS, PENALTY)
 SCORED = (APPRAISED, SURVEY)  # what counts in Max_total and in a parent's maximum (domain.md, rule 5)
@@ -26,7 +26,8 @@ THOUSANDTH = Decimal("0.001")
 HUNDRED = Decimal(100)
 # Column lengths of the models, checked here so PostgreSQL never refuses a row half-way through an import.
 LENGTHS = {"framework": {"code": 50, "name": 300, "version": 50},
-           "criterion": {"code": 40, "rule": 500, "appraiser": 30}, "grade": {"code": 20, "label": 100}}
+           "criterion": {"code": 40, "rule": 500, "appraiser": 30}, "grade": {"code": 20, "label": 100},
+           "pillar": {"code": 40, "name": 200}}
 HEADER_LABELS = {"code": "mã bộ chỉ số", "name": "tên bộ chỉ số", "year": "năm", "block": "khối",
                  "version": "phiên bản phương pháp"}
 
@@ -61,6 +62,7 @@ class CriterionSpec:
     # Criterion.evidence_window: documents may be dated from this many months before 1 January of the assessment
     # year (column evidence_from_months_before of the workbook; blank or 0: the assessment year).
     evidence_months_before: int = 0
+    pillar: str = ""  # the code of the leaf's pillar (PillarSpec), if the framework has pillars
 
     @property
     def parent_code(self) -> str:
@@ -91,6 +93,15 @@ class GradeSpec:
 
 
 @dataclass(frozen=True)
+class PillarSpec:
+    """A pillar: a second grouping of leaves besides the areas, with its own index and rank (sheet `pillars`)."""
+
+    code: str
+    name: str
+    row: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class FrameworkSpec:
     code: str
     name: str
@@ -103,6 +114,7 @@ class FrameworkSpec:
     clamp_total: bool = True
     criteria: tuple[CriterionSpec, ...] = ()
     grades: tuple[GradeSpec, ...] = ()
+    pillars: tuple[PillarSpec, ...] = ()
     rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row of the framework sheet
 
     @property
@@ -143,7 +155,8 @@ def canonical_rule(node: CriterionSpec) -> str:
 
 
 def validate_framework(spec: FrameworkSpec) -> list[ImportIssue]:
-    return [*_header_issues(spec), *_criteria_issues(spec.criteria), *_grade_issues(spec.grades)]
+    return [*_header_issues(spec), *_criteria_issues(spec.criteria), *_grade_issues(spec.grades),
+            *_pillar_issues(spec.pillars, spec.criteria)]
 
 
 # --- The framework sheet ---------------------------------------------------------------------------------------
@@ -391,3 +404,49 @@ def _index_problem(value: Decimal | None, *, required: bool = False) -> str | No
     if not 0 <= value <= HUNDRED:
         return f"Chỉ số phải trong khoảng 0 đến 100: {format_decimal_vi(value)}"
     return _points_problem(value)
+
+
+# --- The pillars sheet -----------------------------------------------------------------------------------------
+
+
+def _pillar_issues(pillars: tuple[PillarSpec, ...], criteria: tuple[CriterionSpec, ...]) -> list[ImportIssue]:
+    """The pillars sheet's rows, and each criterion's pillar: a known code, on an appraised or survey leaf only
+    (bonus and penalty points are no component's points, rule 6)."""
+    rows: dict[str, int | None] = {}
+    issues = []
+    for pillar in pillars:
+        issues += [ImportIssue(PILLARS, pillar.row, column, message)
+                   for column, message in _pillar_problems(pillar, rows)]
+        rows.setdefault(pillar.code, pillar.row)
+    for node in criteria:
+        message = _leaf_pillar_problem(node, rows)
+        issues += [ImportIssue(CRITERIA, node.row, "pillar", message)] if message else []
+    used = {node.pillar for node in criteria}
+    issues += [ImportIssue(PILLARS, pillar.row, "code", f"Trụ cột «{pillar.code}» chưa có tiêu chí nào")
+               for pillar in pillars if pillar.code and pillar.code not in used]
+    return issues
+
+
+def _pillar_problems(pillar: PillarSpec, rows: dict) -> list[tuple[str, str]]:
+    limits = LENGTHS["pillar"]
+    problems = [
+        ("code", "Thiếu mã trụ cột" if not pillar.code else None),
+        ("code", f"Mã trụ cột «{pillar.code}» bị trùng với dòng {rows[pillar.code]}" if pillar.code in rows else None),
+        ("code", f"Dài quá {limits['code']} ký tự" if len(pillar.code) > limits["code"] else None),
+        ("name", "Thiếu tên trụ cột" if not pillar.name else None),
+        ("name", f"Dài quá {limits['name']} ký tự" if len(pillar.name) > limits["name"] else None),
+    ]
+    return [(column, message) for column, message in problems if message]
+
+
+def _leaf_pillar_problem(node: CriterionSpec, pillars: dict) -> str | None:
+    if not node.pillar:
+        return None
+    if node.pillar not in pillars:
+        known = ", ".join(code for code in pillars if code) or "—"
+        return f"Không có trụ cột «{node.pillar}» trong sheet pillars; các trụ cột hiện có: {known}"
+    if not node.is_leaf:
+        return "Trụ cột chỉ ghi cho tiêu chí có phương pháp chấm (tiêu chí lá)"
+    if node.method in (BONUS, PENALTY):
+        return "Điểm thưởng, điểm trừ không thuộc trụ cột nào: để trống cột pillar"
+    return None

@@ -10,8 +10,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..framework_spec import (
-    CRITERIA, FRAMEWORK, GRADES, MAX_EVIDENCE_MONTHS, METHODS, CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, merge_issues,
-    validate_framework,
+    CRITERIA, FRAMEWORK, GRADES, MAX_EVIDENCE_MONTHS, METHODS, PILLARS, CriterionSpec, FrameworkSpec, GradeSpec,
+    ImportIssue, PillarSpec, merge_issues, validate_framework,
 )
 from .cells import workbook_bytes
 from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
@@ -19,13 +19,17 @@ from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table
 INSTRUCTIONS = "huong_dan"
 HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
 CRITERIA_COLUMNS = ("code", "title", "max_points", "method", "rule", "evidence_required", "appraiser", "guidance",
-                    "evidence_from_months_before")
+                    "evidence_from_months_before", "pillar")
 CRITERIA_REQUIRED = ("code", "title", "max_points", "method")
 GRADE_COLUMNS = ("code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty")
 GRADE_REQUIRED = ("code", "label", "min_index")
-WIDTHS = {FRAMEWORK: (16, 60, 70), CRITERIA: (10, 70, 11, 12, 45, 18, 12, 70, 28), GRADES: (10, 20, 11, 16, 17, 13)}
+PILLAR_COLUMNS = ("code", "name")
+WIDTHS = {FRAMEWORK: (16, 60, 70), CRITERIA: (10, 70, 11, 12, 45, 18, 12, 70, 28, 12),
+          GRADES: (10, 20, 11, 16, 17, 13), PILLARS: (12, 60)}
 SHEETS = ((FRAMEWORK, ("key", "value"), ("key", "value")), (CRITERIA, CRITERIA_COLUMNS, CRITERIA_REQUIRED),
           (GRADES, GRADE_COLUMNS, GRADE_REQUIRED))
+# An optional sheet: a framework without pillars (PAR) has none.
+OPTIONAL_SHEETS = ((PILLARS, PILLAR_COLUMNS, PILLAR_COLUMNS),)
 VALIDATED_ROWS = 1000  # rows of the criteria and grades sheets that carry drop-down lists
 
 
@@ -118,14 +122,16 @@ def _corrupt():
 
 
 def _read(workbook):
-    issues, tables = [], {}
-    for sheet, columns, required in SHEETS:
+    issues, tables = [], {PILLARS: []}
+    names = {worksheet.title.strip().lower() for worksheet in workbook.worksheets}
+    optional = tuple(sheet for sheet in OPTIONAL_SHEETS if sheet[0] in names)
+    for sheet, columns, required in (*SHEETS, *optional):
         rows, sheet_issues = read_table(workbook, sheet, columns=columns, required=required)
-        issues += [_import_issue(issue) for issue in sheet_issues]
+        # An empty pillars sheet means a framework without pillars, not a mistake.
+        issues += [_import_issue(issue) for issue in sheet_issues if issue.row or sheet != PILLARS]
         tables[sheet] = rows
     # A missing sheet or header leaves nothing to build a spec from; an empty sheet still does.
-    names = {worksheet.title.strip().lower() for worksheet in workbook.worksheets}
-    structural = any(sheet not in names for sheet in tables) or any(issue.row == 1 for issue in issues)
+    structural = any(sheet not in names for sheet, *_rest in SHEETS) or any(issue.row == 1 for issue in issues)
     return (None if structural else _spec(tables, issues)), issues
 
 
@@ -137,7 +143,9 @@ def _spec(tables, issues) -> FrameworkSpec:
     header, rows = _header(tables[FRAMEWORK], issues)
     criteria = tuple(_criterion(_Cells(CRITERIA, row, cells, issues)) for row, cells in tables[CRITERIA])
     grades = tuple(_grade(_Cells(GRADES, row, cells, issues)) for row, cells in tables[GRADES])
-    return FrameworkSpec(**header, criteria=criteria, grades=grades, rows=rows)
+    pillars = tuple(PillarSpec(code=text(cells["code"]), name=text(cells["name"]), row=row)
+                    for row, cells in tables[PILLARS])
+    return FrameworkSpec(**header, criteria=criteria, grades=grades, pillars=pillars, rows=rows)
 
 
 def _header(table, issues) -> tuple[dict, dict]:
@@ -177,7 +185,7 @@ def _criterion(cells: _Cells) -> CriterionSpec:
         method=cells.text("method").lower(), rule=cells.text("rule"),
         evidence_required=cells.flag("evidence_required", False), appraiser=cells.text("appraiser"),
         guidance=cells.paragraph("guidance"), row=cells.row,
-        evidence_months_before=cells.integer("evidence_from_months_before", 0),
+        evidence_months_before=cells.integer("evidence_from_months_before", 0), pillar=cells.text("pillar"),
     )
 
 
@@ -199,6 +207,9 @@ def write_framework_workbook(spec: FrameworkSpec) -> bytes:
     _write_sheet(workbook.create_sheet(CRITERIA), CRITERIA, CRITERIA_COLUMNS,
                  [_criterion_row(node) for node in spec.criteria])
     _write_sheet(workbook.create_sheet(GRADES), GRADES, GRADE_COLUMNS, [_grade_row(grade) for grade in spec.grades])
+    if spec.pillars:
+        _write_sheet(workbook.create_sheet(PILLARS), PILLARS, PILLAR_COLUMNS,
+                     [[pillar.code, pillar.name] for pillar in spec.pillars])
     _add_validations(workbook, len(spec.criteria), len(spec.grades))
     _write_instructions(workbook.create_sheet(INSTRUCTIONS))
     return workbook_bytes(workbook)
@@ -233,7 +244,7 @@ def _header_rows(spec):
 def _criterion_row(node: CriterionSpec):
     evidence = _yes_no(node.evidence_required) if node.is_leaf else None
     return [node.code, node.title, _number(node.max_points), node.method or None, node.rule or None, evidence,
-            node.appraiser or None, node.guidance or None, node.evidence_months_before or None]
+            node.appraiser or None, node.guidance or None, node.evidence_months_before or None, node.pillar or None]
 
 
 def _grade_row(grade: GradeSpec):
@@ -347,6 +358,9 @@ def _instructions():
         _("Sheet grades: code, label, min_index (chỉ số tối thiểu 0–100), tùy chọn min_area_index (mọi chỉ số "
           "lĩnh vực phải đạt), min_survey_index (chỉ số điều tra phải đạt), max_penalty (điểm trừ không quá). "
           "Xếp loại được xét từ chỉ số cao xuống thấp."),
+        _("Trụ cột (tùy chọn, như bộ chỉ số DTI: Chính quyền số, Kinh tế số, Xã hội số): thêm sheet pillars với "
+          "cột code, name theo thứ tự hiển thị, rồi ghi mã trụ cột ở cột pillar của từng tiêu chí lá thẩm định "
+          "hoặc điều tra XHH. Mỗi trụ cột có chỉ số và thứ hạng riêng, bên cạnh các lĩnh vực."),
         _("Số thập phân viết bằng dấu chấm hoặc dấu phẩy (0.5 hoặc 0,5), tối đa 3 chữ số sau dấu thập phân."),
         _("Nhập tệp: trang Bộ chỉ số → Nhập từ Excel (xem trước, chưa lưu gì cho đến khi xác nhận), hoặc lệnh "
           "python manage.py import_framework TỆP.xlsx. Nếu bộ chỉ số cùng năm và khối đã khóa (đang dùng cho kỳ "

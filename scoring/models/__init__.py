@@ -3,7 +3,7 @@ from .assessments import (AgencyRound, Assessment, AssessmentStatus, Cycle, Dead
                           ReasonTemplate, Reminder, RosterEntry)
 from .audit import AuditEntry, AuditSource
 from .evidence import Evidence, EvidenceFile
-from .frameworks import Criterion, Framework, GradeTier, Method
+from .frameworks import Criterion, Framework, GradeTier, Method, Pillar
 from .indices import EditionSource, EditionState, Index, IndexEdition, IndexResult, Scale, SubIndexResult
 from .jobs import Job, JobStatus
 from .notices import Notice, NoticeKind
@@ -15,6 +15,6 @@ __all__ = [
     "Agency", "AgencyRound", "Assessment", "AssessmentStatus", "AuditEntry", "AuditSource", "Block", "Criterion",
     "Cycle", "DeadlineKind", "EditionSource", "EditionState", "Evidence", "EvidenceFile", "Framework", "GradeTier",
     "Index", "IndexEdition", "IndexResult", "Job", "JobStatus", "LateDecision", "LeafScore", "Method", "Notice",
-    "NoticeKind", "Publication", "ReasonTemplate", "Reminder", "Role", "RosterEntry", "Scale", "Scenario",
+    "NoticeKind", "Pillar", "Publication", "ReasonTemplate", "Reminder", "Role", "RosterEntry", "Scale", "Scenario",
     "SetPasswordLink", "SubIndexResult", "Unit", "UnitResult", "User",
 ]

@@ -75,6 +75,25 @@ class Framework(models.Model):
         return self.locked_at is not None
 
 
+class Pillar(models.Model):
+    """A second grouping of a framework's leaves besides the areas (the DTI's pillars: Chính quyền số, Kinh tế số,
+    Xã hội số...), each with its own component index and rank. A framework without pillars has none."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="pillars")
+    code = models.CharField(_("mã"), max_length=40)
+    name = models.CharField(_("tên trụ cột"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position"]
+        verbose_name = _("trụ cột")
+        verbose_name_plural = _("trụ cột")
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="pillar_code_unique_in_framework")]
+
+    def __str__(self):
+        return self.name
+
+
 class Criterion(models.Model):
     """A node of the framework tree: area (depth 0), criterion, sub-criterion... Leaves carry a method."""
 
@@ -98,6 +117,9 @@ class Criterion(models.Model):
     agency = models.ForeignKey("scoring.Agency", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="criteria", verbose_name=_("cơ quan thẩm định"))
     guidance = models.TextField(_("hướng dẫn"), blank=True)
+    # Only on appraised and survey leaves (framework_spec checks it): the leaf's points count in this pillar too.
+    pillar = models.ForeignKey(Pillar, null=True, blank=True, on_delete=models.PROTECT, related_name="criteria",
+                               verbose_name=_("trụ cột"))
 
     class Meta:
         ordering = ["framework", "position"]

@@ -9,7 +9,8 @@ from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
 
 from ..framework_display import TreeRow, tree_rows
-from ..framework_spec import CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, header_issue, plain_decimal
+from ..framework_spec import (CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, PillarSpec, header_issue,
+                              plain_decimal)
 from ..models import Agency, Block, Criterion, Cycle, Framework, Method, Unit, UnitResult
 from ..models.indices import PAR
 from ..permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
@@ -157,13 +158,14 @@ def framework_block_issues(spec: FrameworkSpec) -> list[ImportIssue]:
 
 def framework_spec(framework: Framework) -> FrameworkSpec:
     """A stored framework as plain values: what the export writes and the detail page shows."""
-    criteria = framework.criteria.select_related("agency").order_by("position")
+    criteria = framework.criteria.select_related("agency", "pillar").order_by("position")
     return FrameworkSpec(
         code=framework.code, name=framework.name, year=framework.year, block=framework.block.code,
         version=framework.version, precision=framework.precision, bonus_cap=plain_decimal(framework.bonus_cap),
         penalty_cap=plain_decimal(framework.penalty_cap), clamp_total=framework.clamp_total,
         criteria=tuple(_criterion_spec(criterion) for criterion in criteria),
         grades=tuple(_grade_spec(grade) for grade in framework.grades.order_by("position")),
+        pillars=tuple(PillarSpec(code=pillar.code, name=pillar.name) for pillar in framework.pillars.all()),
     )
 
 
@@ -174,6 +176,7 @@ def _criterion_spec(criterion) -> CriterionSpec:
         rule=criterion.rule, evidence_required=criterion.evidence_required,
         appraiser=criterion.agency.code if criterion.agency else "", guidance=criterion.guidance,
         evidence_months_before=criterion.evidence_months_before,
+        pillar=criterion.pillar.code if criterion.pillar else "",
     )
 
 

@@ -6,7 +6,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from ..framework_spec import FrameworkSpec, ImportIssue, canonical_rule, merge_issues, validate_framework
-from ..models import Agency, AuditSource, Block, Criterion, Framework, GradeTier
+from ..models import Agency, AuditSource, Block, Criterion, Framework, GradeTier, Pillar
 from ..selectors import framework_block_issues
 from .audit import audit_entry, audit_write
 
@@ -34,7 +34,9 @@ def framework_import(*, spec: FrameworkSpec, user=None, source=AuditSource.IMPOR
     for name in HEADER_FIELDS:
         setattr(framework, name, getattr(spec, name))
     framework.save()
-    _create_criteria(framework, spec, _agencies(spec))
+    pillars = Pillar.objects.bulk_create(Pillar(framework=framework, position=position, code=pillar.code,
+                                                name=pillar.name) for position, pillar in enumerate(spec.pillars))
+    _create_criteria(framework, spec, _agencies(spec), {pillar.code: pillar for pillar in pillars})
     GradeTier.objects.bulk_create(_grade(framework, position, grade) for position, grade in enumerate(spec.grades))
     audit_write([audit_entry(entity="framework", entity_id=framework.pk, field="import", old="",
                              new=_audit_summary(framework, spec, replaced), actor=user, source=source)])
@@ -61,6 +63,7 @@ def _clear(framework: Framework) -> None:
                     "Hãy khóa bộ chỉ số rồi nhập lại để tạo lần sửa đổi mới.") % {"revision": framework.revision}
         raise FrameworkImportError([ImportIssue("", None, None, message)]) from error
     framework.grades.all().delete()
+    framework.pillars.all().delete()
 
 
 def _agencies(spec: FrameworkSpec) -> dict[str, Agency]:
@@ -73,22 +76,23 @@ def _agencies(spec: FrameworkSpec) -> dict[str, Agency]:
     return {agency.code.upper(): agency for agency in Agency.objects.all()}
 
 
-def _create_criteria(framework: Framework, spec: FrameworkSpec, agencies: dict[str, Agency]) -> None:
+def _create_criteria(framework: Framework, spec: FrameworkSpec, agencies: dict[str, Agency],
+                     pillars: dict[str, Pillar]) -> None:
     # One INSERT per depth: parents exist (with their ids) before their children are built.
     saved: dict[str, Criterion] = {}
     for depth in sorted({node.depth for node in spec.criteria}):
-        batch = [_criterion(framework, position, node, saved, agencies)
+        batch = [_criterion(framework, position, node, saved, agencies, pillars)
                  for position, node in enumerate(spec.criteria) if node.depth == depth]
         saved.update((criterion.code, criterion) for criterion in Criterion.objects.bulk_create(batch))
 
 
-def _criterion(framework, position, node, saved, agencies) -> Criterion:
+def _criterion(framework, position, node, saved, agencies, pillars) -> Criterion:
     return Criterion(
         framework=framework, parent=saved.get(node.parent_code), code=node.code, area_code=node.area_code,
         depth=node.depth, position=position, title=node.title, max_points=_stored_max(node), method=node.method,
         rule=canonical_rule(node), evidence_required=node.evidence_required,
         evidence_months_before=node.evidence_months_before,
-        agency=agencies.get(node.appraiser.upper()), guidance=node.guidance,
+        agency=agencies.get(node.appraiser.upper()), guidance=node.guidance, pillar=pillars.get(node.pillar),
     )
 
 
