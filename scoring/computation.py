@@ -222,6 +222,25 @@ def _clamped(total: Decimal, max_total: Decimal, clamp: bool) -> Decimal:
     return min(max(total, ZERO), max_total) if clamp else total
 
 
+def component_results(
+    slots: Iterable[tuple[str, int, Decimal]],
+    sums: dict[str, tuple[Decimal | None, int, Decimal | None]],
+    precision: int,
+) -> tuple[AreaResult, ...]:
+    """A unit's components of a second grouping of leaves (a framework's pillars), by rule 2 and 6 as for areas.
+
+    `slots`: (code, leaf count, Σ max points) of the counted leaves (appraised, and survey when a survey is held)
+    in display order; `sums`: {code: (official points of its applicable leaves, N/A leaves, Σ their max)} of the
+    unit. N/A leaves count in neither points nor maximum; a component whose leaves are all N/A for the unit has no
+    result, as an area has none; a leaf not scored counts 0."""
+    parts = []
+    for code, count, max_points in slots:
+        points, na_count, na_max = sums.get(code, (None, 0, None))
+        if count - na_count:
+            parts.append(AreaParts(code, points or ZERO, max_points - (na_max or ZERO)))
+    return tuple(_area_result(part, precision) for part in parts)
+
+
 def _area_result(area: AreaParts, precision: int) -> AreaResult:
     return AreaResult(
         code=area.code,

@@ -40,7 +40,8 @@ class UnitResult(models.Model):
     # [{"code", "points", "max", "index", "change"}], decimals as strings so nothing is lost.
     areas = models.JSONField(_("chỉ số thành phần"), default=list)
     # The framework's pillars, shaped like areas with their ranks (services/results_pillars); [] without pillars.
-    pillars = models.JSONField(_("chỉ số trụ cột"), default=list)
+    # db_default: the engine writes rows by raw upserts that do not name this column.
+    pillars = models.JSONField(_("chỉ số trụ cột"), default=list, db_default=[])
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
 
     class Meta:

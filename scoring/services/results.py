@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Cycle, Job, JobStatus, RosterEntry, Unit, UnitResult
 from ..models.indices import PAR
+from . import results_pillars
 from . import results_portable as portable
 from . import results_sql
 from .jobs import job_enqueue, job_progress, job_runner, jobs_sweep
@@ -68,6 +69,8 @@ def results_compute(*, year: int, block_code: str | None = None, index_code: str
         scope = (year, block_ids, index_code)
         written = (results_sql.blocks_compute(cycles, scope, report, read_ahead=read_ahead) if set_based
                    else portable.blocks_compute(cycles, scope, report))
+        for cycle in cycles:  # a framework's pillars (issue 14), on the rows just written, in both back ends
+            results_pillars.block_pillars(cycle)
     report(100, _("Xong: %(units)s đơn vị") % {"units": written})
     return {"units": written, "blocks": [cycle.block.code for cycle in cycles]}
 
@@ -98,6 +101,7 @@ def results_refresh_units(*, year: int, unit_ids) -> None:
         for cycle in _cycles_of_units(year, unit_ids):
             _block_lock(cycle)
             portable.block_refresh(cycle, unit_ids, area_ranks)
+            results_pillars.block_pillars(cycle)
 
 
 def results_refresh_later(*, year: int, unit_ids) -> None:
