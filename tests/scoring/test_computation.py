@@ -23,6 +23,7 @@ from scoring.computation import (
     aggregate_leaves,
     block_statistics,
     compare_years,
+    component_results,
     compute_unit,
     rank_units,
 )
@@ -510,3 +511,41 @@ def test_grading_from_plain_numbers_agrees_with_grading_a_computed_result(index,
         survey_index=survey, penalty=penalty)
 
     assert grade(index, areas, survey, penalty, tiers) == grade_for(result, tiers)
+
+
+
+# --- Pillars: a second grouping of leaves ----------------------------------------------------------------------
+
+
+def test_a_pillar_leaves_not_applicable_leaves_out_of_points_and_maximum():
+    slots = [("CQS", 3, D(40)), ("KTS", 1, D(10)), ("XHS", 2, D(20))]
+    # CQS: one N/A leaf of 10; KTS: its only leaf N/A; XHS: nothing scored yet.
+    sums = {"CQS": (D("22.5"), 1, D(10)), "KTS": (None, 1, D(10))}
+
+    assert component_results(slots, sums, 2) == (AreaResult("CQS", D("22.500"), D("30.000"), D("75.00")),
+                                                 AreaResult("XHS", D("0.000"), D("20.000"), D("0.00")))
+
+
+def _pillar_sums(leaves):
+    slots, sums = {}, {}
+    for leaf in leaves:
+        count, max_points = slots.get(leaf.area_code, (0, D(0)))
+        slots[leaf.area_code] = (count + 1, max_points + leaf.max_points)
+        points, na_count, na_max = sums.get(leaf.area_code, (None, 0, None))
+        if leaf.not_applicable:
+            sums[leaf.area_code] = (points, na_count + 1, (na_max or D(0)) + leaf.max_points)
+        elif leaf.score is not None:
+            sums[leaf.area_code] = ((points or D(0)) + leaf.score, na_count, na_max)
+        else:
+            sums[leaf.area_code] = (points, na_count, na_max)
+    return [(code, count, max_points) for code, (count, max_points) in slots.items()], sums
+
+
+@given(st.lists(leaves(methods=(APPRAISED, SURVEY)), max_size=12), st.sampled_from([0, 2, 3]))
+def test_pillars_from_sums_agree_with_areas_summed_leaf_by_leaf(pillar_leaves, precision):
+    """A pillar is computed from SQL sums exactly as an area is from its leaves (rules 2, 6, 7)."""
+    slots, sums = _pillar_sums(pillar_leaves)
+    areas = compute_unit(aggregate_leaves(pillar_leaves), ScoringRules(precision=precision)).areas
+
+    assert {pillar.code: pillar for pillar in component_results(slots, sums, precision)} == {
+        area.code: area for area in areas}
