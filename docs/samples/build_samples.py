@@ -7,8 +7,8 @@
   with 0, a choice on a bonus leaf, `deduct` per occurrence on a penalty leaf), for the onboarding steps;
 - don-vi-mau.xlsx: the demo province's units with their blocks sheet and one merge (as `seed_demo --write-sample`);
 - tai-khoan-mau.xlsx: accounts for those units and the framework's agencies, without any password;
-- khung-chi-so-dti-mau.xlsx: a digital transformation (DTI) framework for departments and districts, seven pillars
-  and 1,000 points (scoring/demo_dti.py).
+- khung-chi-so-dti-mau.xlsx: a digital transformation (DTI) framework for departments and districts, seven areas,
+  four pillars and 1,000 points (scoring/demo_dti.py).
 
 Run from the repository root: .venv/bin/python docs/samples/build_samples.py
 """

@@ -204,8 +204,10 @@ def write_framework_workbook(spec: FrameworkSpec) -> bytes:
     """`spec` as an .xlsx that read_framework_workbook reads back to an equal spec."""
     workbook = Workbook()
     _write_sheet(workbook.active, FRAMEWORK, ("key", "value", _("mô tả")), _header_rows(spec))
-    _write_sheet(workbook.create_sheet(CRITERIA), CRITERIA, CRITERIA_COLUMNS,
-                 [_criterion_row(node) for node in spec.criteria])
+    # The pillar column only where there are pillars: a PAR workbook keeps its familiar columns.
+    columns = CRITERIA_COLUMNS if spec.pillars else CRITERIA_COLUMNS[:-1]
+    _write_sheet(workbook.create_sheet(CRITERIA), CRITERIA, columns,
+                 [_criterion_row(node)[:len(columns)] for node in spec.criteria])
     _write_sheet(workbook.create_sheet(GRADES), GRADES, GRADE_COLUMNS, [_grade_row(grade) for grade in spec.grades])
     if spec.pillars:
         _write_sheet(workbook.create_sheet(PILLARS), PILLARS, PILLAR_COLUMNS,
