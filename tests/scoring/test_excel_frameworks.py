@@ -5,11 +5,12 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from scoring.demo_dti import dti_sample_spec
 from scoring.demo_frameworks import sample_spec
 from scoring.excel.frameworks import (
     check_workbook, read_framework_workbook, write_framework_template, write_framework_workbook,
 )
-from scoring.framework_spec import CriterionSpec, validate_framework
+from scoring.framework_spec import CriterionSpec, PillarSpec, validate_framework
 from tests.formula_cells import INJECTIONS, formula_count
 
 from .framework_workbooks import (
@@ -364,3 +365,68 @@ def test_names_and_titles_that_a_spreadsheet_could_take_for_formulas_are_written
     assert formula_count(content) == 0
     again, _issues = read(content)
     assert (again.name, again.criteria[0].title) == (" ".join(value.split()),) * 2
+
+
+# --- Pillars ----------------------------------------------------------------------------------------------------
+
+
+def pillar_xlsx(pillars=(("CQS", "Chính quyền số"), ("KTS", "Kinh tế số")), leaves=None, header=("code", "name")):
+    """The small workbook with a pillars sheet and a pillar column (1.1 and 1.2 in CQS, 2.1 in KTS by default)."""
+    leaves = {"1.1": "CQS", "1.2": "CQS", "2.1": "KTS"} if leaves is None else leaves
+    content = framework_xlsx(criteria=criteria_rows({code: {"pillar": pillar} for code, pillar in leaves.items()}),
+                             criteria_columns=(*CRITERIA_COLUMNS, "pillar"))
+    workbook = load_workbook(BytesIO(content))
+    sheet = workbook.create_sheet("pillars")
+    for row in (header, *pillars):
+        sheet.append(list(row))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pillars_sheet_and_column_read_into_the_spec():
+    spec, issues = read(pillar_xlsx())
+
+    assert issues == []
+    assert spec.pillars == (PillarSpec("CQS", "Chính quyền số"), PillarSpec("KTS", "Kinh tế số"))
+    assert [(node.code, node.pillar) for node in spec.criteria if node.is_leaf] == [
+        ("1.1", "CQS"), ("1.2", "CQS"), ("2.1", "KTS"), ("3.1", "")]
+
+
+def test_an_empty_pillars_sheet_is_a_framework_without_pillars():
+    spec, issues = read(pillar_xlsx(pillars=(), leaves={}))
+
+    assert issues == [] and spec.pillars == ()
+
+
+def test_pillar_mistakes_are_reported_at_their_cells():
+    content = pillar_xlsx(leaves={"1": "CQS", "1.1": "CQS", "1.2": "XHS", "2.1": "KTS", "3.1": "KTS"})
+
+    assert messages(content) == [
+        "Sheet `criteria`, dòng 2, cột pillar: Trụ cột chỉ ghi cho tiêu chí có phương pháp chấm (tiêu chí lá)",
+        "Sheet `criteria`, dòng 4, cột pillar: Không có trụ cột «XHS» trong sheet pillars; các trụ cột hiện có: "
+        "CQS, KTS",
+        "Sheet `criteria`, dòng 8, cột pillar: Điểm thưởng, điểm trừ không thuộc trụ cột nào: để trống cột pillar"]
+
+
+def test_a_pillars_sheet_without_its_name_column_is_reported_and_no_spec_is_built():
+    spec, issues = read(pillar_xlsx(header=("code", "ten")))
+
+    assert spec is None
+    assert [str(issue) for issue in issues] == [
+        "Sheet `pillars`, dòng 1, cột name: thiếu cột này (dòng tiêu đề cần có: code, name)"]
+
+
+def test_a_framework_with_pillars_writes_and_reads_back_the_same():
+    spec = dti_sample_spec()
+
+    again, issues = read(write_framework_workbook(spec))
+
+    assert issues == [] and again == spec and len(again.pillars) == 4
+
+
+def test_a_framework_without_pillars_is_written_without_the_pillar_column_or_sheet():
+    workbook = load_workbook(BytesIO(write_framework_workbook(sample_spec())))
+
+    assert "pillars" not in workbook.sheetnames
+    assert "pillar" not in [cell.value for cell in workbook["criteria"][1]]

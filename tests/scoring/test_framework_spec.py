@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring.framework_spec import (
-    CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, canonical_rule, merge_issues, plain_decimal,
+    CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, PillarSpec, canonical_rule, merge_issues, plain_decimal,
     validate_framework,
 )
 from scoring.rules import format_decimal_vi
@@ -388,3 +388,37 @@ def test_a_parent_of_bonus_leaves_accepts_blank_zero_or_the_sum_and_names_the_su
     else:
         [issue] = issues
         assert f"= {format_decimal_vi(total)})" in issue and "3.1: " in issue
+
+
+# --- Pillars ----------------------------------------------------------------------------------------------------
+
+PILLARS = (PillarSpec("CQS", "Chính quyền số", row=2), PillarSpec("KTS", "Kinh tế số", row=3))
+
+
+def with_pillars(pillars=PILLARS, **leaf_pillars):
+    criteria = tuple(replace(n, pillar=leaf_pillars.get("_" + n.code.replace(".", "_"), "")) for n in TREE)
+    return replace(SPEC, criteria=criteria, pillars=pillars)
+
+
+def test_pillars_on_appraised_and_survey_leaves_are_well_formed():
+    assert issues_of(with_pillars(_1_1="CQS", _1_2="CQS", _2_1="KTS")) == []
+
+
+def test_an_unknown_pillar_code_names_the_known_ones():
+    assert issues_of(with_pillars(_1_1="CQS", _1_2="XHS", _2_1="KTS")) == [
+        "Sheet `criteria`, dòng 4, cột pillar: Không có trụ cột «XHS» trong sheet pillars; các trụ cột hiện có: "
+        "CQS, KTS"]
+
+
+def test_a_pillar_on_a_parent_or_on_a_bonus_leaf_is_refused():
+    assert issues_of(with_pillars(_1="CQS", _1_1="CQS", _2_1="KTS", _3_1="KTS")) == [
+        "Sheet `criteria`, dòng 2, cột pillar: Trụ cột chỉ ghi cho tiêu chí có phương pháp chấm (tiêu chí lá)",
+        "Sheet `criteria`, dòng 8, cột pillar: Điểm thưởng, điểm trừ không thuộc trụ cột nào: để trống cột pillar"]
+
+
+def test_a_pillar_row_needs_a_code_and_a_name_once_and_some_leaves():
+    pillars = (*PILLARS, PillarSpec("CQS", "", row=4), PillarSpec("XHS", "Xã hội số", row=5))
+    assert issues_of(with_pillars(pillars, _1_1="CQS", _2_1="KTS")) == [
+        "Sheet `pillars`, dòng 4, cột code: Mã trụ cột «CQS» bị trùng với dòng 2",
+        "Sheet `pillars`, dòng 4, cột name: Thiếu tên trụ cột",
+        "Sheet `pillars`, dòng 5, cột code: Trụ cột «XHS» chưa có tiêu chí nào"]

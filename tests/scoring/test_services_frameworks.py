@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from django.utils import timezone
 
+from scoring.demo_dti import dti_sample_spec
 from scoring.demo_frameworks import demo_spec, sample_spec, seed_frameworks
 from scoring.excel.frameworks import read_framework_workbook, write_framework_workbook
 from scoring.framework_spec import validate_framework
@@ -279,3 +280,28 @@ def test_demo_variants_differ_by_block_and_all_total_100():
     assert so.max_total == district.max_total == commune.max_total == 100
     assert validate_framework(so) == validate_framework(district) == validate_framework(commune) == []
     assert any("UBND huyện giao" in node.title for node in commune.criteria)
+
+
+# --- Pillars ----------------------------------------------------------------------------------------------------
+
+
+def test_a_framework_with_pillars_exports_and_imports_back_the_same(blocks):
+    spec = dti_sample_spec()
+    framework, _replaced = framework_import(spec=spec)
+
+    assert list(framework.pillars.values_list("code", "name", "position")) == [
+        ("NT", "Nền tảng chung", 0), ("CQS", "Chính quyền số", 1), ("KTS", "Kinh tế số", 2), ("XHS", "Xã hội số", 3)]
+    assert framework.criteria.get(code="5.4").pillar.code == "KTS"
+    assert not framework.criteria.filter(method="", pillar__isnull=False).exists()
+    exported, issues = read_framework_workbook(BytesIO(write_framework_workbook(framework_spec(framework))))
+    assert issues == [] and exported == spec
+    again, replaced = framework_import(spec=exported)
+    assert replaced and again.pk == framework.pk and framework_spec(again) == spec
+
+
+def test_replacing_a_framework_with_pillars_by_one_without_drops_its_pillars(blocks):
+    framework, _replaced = framework_import(spec=dti_sample_spec())
+    framework_import(spec=replace(dti_sample_spec(), pillars=(),
+                                  criteria=tuple(replace(node, pillar="") for node in dti_sample_spec().criteria)))
+
+    assert not framework.pillars.exists() and framework_spec(framework).pillars == ()
