@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .framework_spec import METHODS, PENALTY, SURVEY, CriterionSpec, plain_decimal
+from .framework_spec import METHODS, PENALTY, SCORED, SURVEY, CriterionSpec, FrameworkSpec, plain_decimal
 from .models import Method
 from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule, RuleError, parse_rule
 
@@ -28,6 +28,7 @@ class TreeRow:
     ancestors: str  # the codes of its ancestors, space-separated, for the instant filter
     search: str  # folded text the filter matches against
     matched: bool = False
+    pillar: str = ""  # the name of the leaf's pillar, if the framework has pillars
 
 
 def fold_text(text: str) -> str:
@@ -36,9 +37,10 @@ def fold_text(text: str) -> str:
     return "".join(char for char in text if not unicodedata.combining(char)).casefold()
 
 
-def tree_rows(criteria, agency_labels: dict[str, str], q: str = "") -> list[TreeRow]:
+def tree_rows(criteria, agency_labels: dict[str, str], q: str = "", pillars=()) -> list[TreeRow]:
     """The rows to show: all of them, or those matching every word of `q` together with their ancestors."""
-    rows = [_row(node, agency_labels) for node in criteria]
+    pillar_names = {pillar.code: pillar.name for pillar in pillars}
+    rows = [_row(node, agency_labels, pillar_names) for node in criteria]
     words = fold_text(q).split()
     if not words:
         return rows
@@ -47,8 +49,9 @@ def tree_rows(criteria, agency_labels: dict[str, str], q: str = "") -> list[Tree
     return [replace(row, matched=row.code in matched) for row in rows if row.code in shown]
 
 
-def _row(node: CriterionSpec, agency_labels: dict[str, str]) -> TreeRow:
+def _row(node: CriterionSpec, agency_labels: dict[str, str], pillar_names: dict[str, str]) -> TreeRow:
     agency = agency_labels.get(node.appraiser.upper(), node.appraiser) if node.appraiser else ""
+    pillar = pillar_names.get(node.pillar, node.pillar)
     parts = node.code.split(".")
     ancestors = " ".join(".".join(parts[:end]) for end in range(1, len(parts)))
     return TreeRow(
@@ -56,8 +59,25 @@ def _row(node: CriterionSpec, agency_labels: dict[str, str]) -> TreeRow:
         method_label=_method_label(node.method), rule_text=describe_rule(node),
         evidence_required=node.evidence_required,
         agency=agency, guidance=node.guidance, depth=node.depth, ancestors=ancestors,
-        search=fold_text(" ".join((node.code, node.title, node.guidance, node.appraiser, agency))),
+        search=fold_text(" ".join((node.code, node.title, node.guidance, node.appraiser, agency, pillar))),
+        pillar=pillar,
     )
+
+
+@dataclass(frozen=True)
+class PillarRow:
+    code: str
+    name: str
+    leaves: int
+    max_points: Decimal  # Σ maxima of its appraised and survey leaves
+
+
+def pillar_rows(spec: FrameworkSpec) -> list[PillarRow]:
+    """The framework's pillars with how many leaves and points each holds, in their order."""
+    return [PillarRow(pillar.code, pillar.name, len(leaves), plain_decimal(sum(leaves, Decimal(0))))
+            for pillar in spec.pillars
+            for leaves in [[node.max_points or Decimal(0) for node in spec.criteria
+                            if node.pillar == pillar.code and node.method in SCORED]]]
 
 
 def _method_label(method: str) -> str:

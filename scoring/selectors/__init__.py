@@ -191,7 +191,7 @@ def criteria_tree(spec: FrameworkSpec, q: str = "") -> list[TreeRow]:
     labels = {agency.code.upper(): str(agency) for agency in Agency.objects.all()}
     for node in spec.criteria:
         labels.setdefault(node.appraiser.upper(), _("%(code)s (mã mới)") % {"code": node.appraiser})
-    return tree_rows(spec.criteria, labels, q)
+    return tree_rows(spec.criteria, labels, q, spec.pillars)
 
 
 # --- Results (issue 4) -------------------------------------------------------------------------------------------

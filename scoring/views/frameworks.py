@@ -10,7 +10,7 @@ from ..selectors import SEARCH_MAX
 from .. import selectors
 from ..excel.frameworks import read_framework_workbook, write_framework_template, write_framework_workbook
 from ..forms import FrameworkUploadForm
-from ..framework_display import describe_import, export_filename
+from ..framework_display import describe_import, export_filename, pillar_rows
 from ..framework_spec import merge_issues
 from ..permissions import frameworks_visible_to, get_framework_for_user, is_manager, require_manager
 from ..services.frameworks import FrameworkImportError, framework_import as import_spec
@@ -43,6 +43,7 @@ def framework_detail(request, pk):
     spec = selectors.framework_spec(framework)
     return render(request, "scoring/framework_detail.html", {
         "framework": framework, "spec": spec, "rows": selectors.criteria_tree(spec, q), "q": q,
+        "pillars": pillar_rows(spec),
         "can_import": is_manager(request.user),
     })
 
@@ -99,6 +100,6 @@ def framework_import_confirm(request, token):
 def _preview(spec, issues, token):
     return {
         "spec": spec, "issues": issues, "token": token,
-        "rows": selectors.criteria_tree(spec) if spec else [],
+        "rows": selectors.criteria_tree(spec) if spec else [], "pillars": pillar_rows(spec) if spec else [],
         "target": selectors.framework_import_target(spec) if spec else None,
     }

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from scoring.demo_dti import dti_sample_spec
 from scoring.excel.frameworks import read_framework_workbook
 from scoring.models import Agency, Framework, Role
 from scoring.services.frameworks import framework_import
@@ -312,3 +313,30 @@ def test_the_upload_limit_follows_the_setting_on_the_page_and_in_the_refusal(cli
     response = upload(client, b"PK" + b"\0" * (1024 * 1024 + 1))
 
     assert "tối đa 1 MB" in page and "Tệp lớn hơn 1 MB." in response.content.decode()
+
+
+# --- Pillars ----------------------------------------------------------------------------------------------------
+
+
+def test_the_detail_shows_the_pillars_and_each_leafs_pillar(client, leader, personas):
+    make_block("SO")
+    framework = framework_import(spec=dti_sample_spec())[0]
+    client.force_login(leader)
+
+    response = client.get(detail(framework))
+
+    page = response.content.decode()
+    assert [(row.code, row.leaves, row.max_points) for row in response.context["pillars"]] == [
+        ("NT", 11, 485), ("CQS", 6, 360), ("KTS", 2, 90), ("XHS", 2, 65)]
+    assert 'id="pillars"' in page and "Nền tảng chung" in page
+    assert {row.code: row.pillar for row in response.context["rows"]}["5.4"] == "Kinh tế số"
+    assert [row.code for row in client.get(detail(framework, q="xa hoi so")).context["rows"]] == [
+        "1", "1.3", "7", "7.3"]
+
+
+def test_the_detail_of_a_framework_without_pillars_has_no_pillar_column(client, leader, sample):
+    client.force_login(leader)
+
+    page = client.get(detail(sample)).content.decode()
+
+    assert 'id="pillars"' not in page and "Trụ cột" not in page
