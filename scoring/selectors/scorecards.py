@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
 from ..framework_spec import plain_decimal
-from ..models import Criterion, Cycle, GradeTier, LeafScore, Method, UnitResult
+from ..models import Criterion, Cycle, GradeTier, LeafScore, Method, Pillar, UnitResult
 from ..permissions import evidence_visible_to, leaf_scores_visible_to, results_visible_to
 from .status import ResultsStatus, latest_publication, results_status
 
@@ -97,6 +97,7 @@ class Scorecard:
     areas: tuple
     rows: tuple
     survey_rows: tuple = field(default=())
+    pillars: tuple = field(default=())  # AreaLines of the framework's pillars (issue 14), without block averages
     status: ResultsStatus = ResultsStatus(False)  # provisional until the block's year is published (rule 14)
     survey_held: bool = True
     # Recomputed since publication to other figures: the unit's row as published ({"version", "index", "rank",
@@ -167,7 +168,7 @@ def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
         result=result, grade=next((grade for grade in grades if grade.code == result.grade), None), grades=grades,
         ranked_count=ranked_count, block_index_average=overall,
         areas=_area_lines(result, rows, by_area), rows=rows,
-        survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY),
+        survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY), pillars=pillar_lines(result),
         status=(status := results_status(year, result.block_id)), survey_held=held is not False,
         published=published_row(year, result) if status.corrected else None,
     )
@@ -288,12 +289,24 @@ def _round(value, places):
 
 def _area_lines(result, rows, averages):
     titles = {row.code: row.title for row in rows if row.depth == 0}
-    return tuple(AreaLine(code=area["code"], title=titles.get(area["code"], area["code"]),
-                          points=Decimal(area["points"]), max_points=Decimal(area["max"]),
-                          index=_decimal(area.get("index")), change=_decimal(area.get("change")),
-                          block_average=averages.get(area["code"]), rank=area.get("rank"),
-                          rank_change=area.get("rank_change"))
-                 for area in result.areas)
+    return tuple(_component_line(area, titles, averages) for area in result.areas)
+
+
+def pillar_lines(result) -> tuple:
+    """The result's pillars by name, in the framework's order; nothing (and no query) without pillars."""
+    if not result.pillars:
+        return ()
+    names = dict(Pillar.objects.filter(framework=result.framework_id).values_list("code", "name"))
+    return tuple(_component_line(pillar, names, {}) for pillar in result.pillars)
+
+
+def _component_line(component, titles, averages):
+    """An element of UnitResult.areas or .pillars as an AreaLine."""
+    code = component["code"]
+    return AreaLine(code=code, title=titles.get(code, code), points=Decimal(component["points"]),
+                    max_points=Decimal(component["max"]), index=_decimal(component.get("index")),
+                    change=_decimal(component.get("change")), block_average=averages.get(code),
+                    rank=component.get("rank"), rank_change=component.get("rank_change"))
 
 
 def _decimal(value):

@@ -1,14 +1,16 @@
 """The scorecard page, its PDF and workbook downloads, the ranking PDF and the bulk job's routes. Figures are those
 of scorecard_data.py (the engine's output, checked by hand in test_selectors_scorecards.py)."""
 import json
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from scoring.models import Job, JobStatus, Role
+from scoring.models import Job, JobStatus, Role, Unit
 
+from .pillars_data import make_pillar_block
 from .scorecard_data import make_evidence, make_scored_block, make_survey_answers
 
 
@@ -210,3 +212,24 @@ def test_the_download_waits_for_the_job_to_finish(client, coordinator, block):
     assert client.get(reverse("scoring:report_download", args=[job.pk])).status_code == 404
     page = client.get(reverse("scoring:job_detail", args=[job.pk])).content.decode()
     assert "Khi in xong, đường dẫn tải tệp ZIP hiện ở đây." in page
+
+
+def test_the_page_shows_each_pillars_index_rank_and_change(client, leader):
+    make_pillar_block()
+    signed_in(client, leader)
+
+    response = client.get(scorecard_url(Unit.objects.get(code="U2")))
+
+    page = response.content.decode()
+    assert [(line.title, line.index, line.rank, line.rank_change, line.change)
+            for line in response.context["card"].pillars] == [
+        ("Chính quyền số", Decimal("75.00"), 3, -1, Decimal("25.00")),
+        ("Kinh tế số", Decimal("100.00"), 1, 1, Decimal("50.00"))]
+    assert 'id="pillars"' in page and "Chỉ số trụ cột" in page
+    assert '<th scope="row">Kinh tế số</th>' in page and "+50,00" in page
+
+
+def test_the_page_of_a_framework_without_pillars_has_no_pillar_table(client, leader, block, own_unit):
+    signed_in(client, leader)
+
+    assert 'id="pillars"' not in client.get(scorecard_url(own_unit)).content.decode()
