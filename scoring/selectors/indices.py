@@ -4,7 +4,7 @@ PAR comes from the engine's UnitResult rows (its areas are its sub-indices, rank
 9); every other index from its edition's IndexResult rows (computed from a firms' survey or imported). Changes
 follow rule 10: against the same index's previous year, none without it, flagged when the versions differ."""
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..models import (
@@ -12,6 +12,7 @@ from ..models import (
 )
 from ..models.indices import PAR
 from ..rules import divide_half_up
+from .scorecards import pillar_lines_of
 from .status import results_status
 
 MOVES_SHOWN = 3
@@ -42,6 +43,7 @@ class IndexLine:
     comparable: bool
     provisional: bool
     moves: tuple[SubIndexMove, ...] = ()
+    pillars: tuple = ()  # scorecards.AreaLine of the framework's pillars, with rank and change (issue 14)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class _Figures:
     subs: dict[int, dict[str, tuple[str, Decimal | None, int | None]]]  # unit → code → (name, value, rank)
     grade_labels: tuple[tuple[str, str], ...]  # (code, label) of the tiers, top first
     left_out: frozenset = frozenset()  # incomplete units: listed apart, out of the statistics (rule 10)
+    pillars: dict = field(default_factory=dict)  # unit id → its pillars (scorecards.AreaLine), if any
 
 
 # --- Reading one index of one year and block ----------------------------------------------------------------------
@@ -88,7 +91,8 @@ def _par_figures(year, block):
                     not results_status(year, block).published,
                     {r.unit_id: r.index for r in results}, {r.unit_id: r.rank for r in results},
                     {r.unit_id: r.grade for r in results}, subs, tiers,
-                    frozenset(r.unit_id for r in results if r.incomplete))
+                    frozenset(r.unit_id for r in results if r.incomplete),
+                    pillar_lines_of(results) if any(r.pillars for r in results) else {})
 
 
 def _edition_figures(edition):
@@ -141,7 +145,8 @@ def _line(unit, figures, previous):
         value_change=None if value is None or previous_value is None else value - previous_value,
         rank_change=None if rank is None or previous_rank is None else previous_rank - rank,
         comparable=previous is None or previous.version == figures.version, provisional=figures.provisional,
-        moves=_moves(figures.subs.get(unit.pk, {}), previous.subs.get(unit.pk, {}) if previous else {}))
+        moves=_moves(figures.subs.get(unit.pk, {}), previous.subs.get(unit.pk, {}) if previous else {}),
+        pillars=figures.pillars.get(unit.pk, ()))
 
 
 def _moves(current, previous):

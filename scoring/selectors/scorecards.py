@@ -289,18 +289,23 @@ def _round(value, places):
 
 def _area_lines(result, rows, averages):
     titles = {row.code: row.title for row in rows if row.depth == 0}
-    return tuple(_component_line(area, titles, averages) for area in result.areas)
+    return tuple(component_line(area, titles, averages) for area in result.areas)
 
 
 def pillar_lines(result) -> tuple:
     """The result's pillars by name, in the framework's order; nothing (and no query) without pillars."""
     if not result.pillars:
         return ()
-    names = dict(Pillar.objects.filter(framework=result.framework_id).values_list("code", "name"))
-    return tuple(_component_line(pillar, names, {}) for pillar in result.pillars)
+    return pillar_lines_of([result])[result.unit_id]
 
 
-def _component_line(component, titles, averages):
+def pillar_lines_of(results) -> dict:
+    """{unit id: its pillars as AreaLines} of results of one framework, the names read once."""
+    names = dict(Pillar.objects.filter(framework=results[0].framework_id).values_list("code", "name"))
+    return {result.unit_id: tuple(component_line(pillar, names, {}) for pillar in result.pillars) for result in results}
+
+
+def component_line(component, titles, averages):
     """An element of UnitResult.areas or .pillars as an AreaLine."""
     code = component["code"]
     return AreaLine(code=code, title=titles.get(code, code), points=Decimal(component["points"]),

@@ -1,13 +1,16 @@
 """The managers' pages of the other indices: importing results from a workbook (preview, errors, confirm),
 publishing, and closing a DDCI collection from the browser."""
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
-from scoring.models import EditionState, IndexEdition, IndexResult
+from scoring.models import EditionState, IndexEdition, IndexResult, Unit
 from surveys.models import CompetitivenessFramework
 from tests.conftest import make_unit
 from tests.surveys.competitiveness_data import answer_ddci, make_ddci
 
+from .pillars_data import make_pillar_block
 from .test_excel_indices import GOOD, xlsx
 
 
@@ -61,3 +64,18 @@ def test_a_manager_closes_a_ddci_collection_from_its_page_after_a_confirmation(m
     framework = CompetitivenessFramework.objects.get(pk=framework.pk)
     assert framework.edition.state == EditionState.COMPUTED
     assert IndexResult.objects.filter(edition=framework.edition, rated=True).count() == 2
+
+
+def test_the_units_page_shows_each_pillars_index_rank_and_change(client, leader):
+    make_pillar_block()
+    client.force_login(leader)
+    unit = Unit.objects.get(code="U1")
+
+    response = client.get(reverse("scoring:unit_indices", kwargs={"pk": unit.pk, "year": 2025}))
+
+    page = response.content.decode()
+    (line,) = response.context["lines"]
+    assert [(pillar.title, pillar.index, pillar.rank, pillar.rank_change, pillar.change) for pillar in line.pillars] == [
+        ("Chính quyền số", Decimal("93.33"), 1, 0, Decimal("-6.67")),
+        ("Kinh tế số", Decimal("55.00"), 2, -1, Decimal("-45.00"))]
+    assert f'id="pillars-{line.code}"' in page and '<th scope="row">Chính quyền số</th>' in page
