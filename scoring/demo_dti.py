@@ -6,8 +6,8 @@ every leaf also counts in (Nền tảng chung, Chính quyền số, Kinh tế s�
 Built on the structure provinces publish for their departments and districts after Decision 922/QĐ-BTTTT (2022):
 awareness, institutions, infrastructure and platforms, data, digital government activity, information security,
 human resources; the pillars follow the Decision's grouping (the foundations: awareness, institutions,
-infrastructure, human resources, information security). The criteria and points below are plausible, not an official text; docs/samples/build_samples.py
-writes it to docs/samples/khung-chi-so-dti-mau.xlsx."""
+infrastructure, human resources, information security). The criteria and points below are plausible, not an
+official text; docs/samples/build_samples.py writes it to docs/samples/khung-chi-so-dti-mau.xlsx."""
 from decimal import Decimal
 
 from .framework_spec import APPRAISED, CriterionSpec, FrameworkSpec, GradeSpec, PillarSpec
