@@ -47,9 +47,9 @@ def block_pillars(cycle) -> None:
 
 
 def _block_rows(cycle):
-    """The rows this cycle wrote: its framework's, of units on its roster (a full run drops the others after)."""
+    """The rows this cycle wrote: its index's, of units on its roster (a full run drops the others after)."""
     roster = RosterEntry.objects.filter(cycle=cycle).values("unit")
-    return UnitResult.objects.filter(year=cycle.year, block=cycle.block_id, framework=cycle.framework_id,
+    return UnitResult.objects.filter(year=cycle.year, block=cycle.block_id, index_code=cycle.index_code,
                                      unit__in=roster).order_by()
 
 
@@ -69,9 +69,9 @@ def _pillar_sums(cycle, methods, codes):
 
 
 def _last_year(cycle):
-    """{(unit id, pillar code): last year's pillar JSON} of the units of this cycle's rows."""
+    """{(unit id, pillar code): last year's pillar JSON of the same index} of the units of this cycle's rows."""
     units = _block_rows(cycle).values("unit")
-    stored = UnitResult.objects.filter(year=cycle.year - 1, unit__in=units).order_by()
+    stored = UnitResult.objects.filter(year=cycle.year - 1, index_code=cycle.index_code, unit__in=units).order_by()
     return {(unit_id, pillar["code"]): pillar for unit_id, pillars in stored.values_list("unit_id", "pillars")
             for pillar in pillars}
 
