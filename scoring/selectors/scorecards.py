@@ -300,9 +300,13 @@ def pillar_lines(result) -> tuple:
 
 
 def pillar_lines_of(results) -> dict:
-    """{unit id: its pillars as AreaLines} of results of one framework, the names read once."""
-    names = dict(Pillar.objects.filter(framework=results[0].framework_id).values_list("code", "name"))
-    return {result.unit_id: tuple(component_line(pillar, names, {}) for pillar in result.pillars) for result in results}
+    """{unit id: its pillars as AreaLines} of these results, the names of their frameworks' pillars read once."""
+    names = defaultdict(dict)
+    for framework_id, code, name in Pillar.objects.filter(
+            framework__in={result.framework_id for result in results}).values_list("framework_id", "code", "name"):
+        names[framework_id][code] = name
+    return {result.unit_id: tuple(component_line(pillar, names[result.framework_id], {}) for pillar in result.pillars)
+            for result in results}
 
 
 def component_line(component, titles, averages):

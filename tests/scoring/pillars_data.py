@@ -3,7 +3,7 @@ test_services_results_pillars.py.
 
 Leaves: 1.1 appraised 10 and 2.1 appraised 20 in pillar CQS; 1.2 appraised 10 and 2.2 survey 10 in pillar KTS;
 9.1 a bonus without pillar. Three departments; U3 is new in 2025."""
-from scoring.models import Criterion, Pillar
+from scoring.models import Criterion, Index, Pillar
 from scoring.services.results import results_compute
 from tests.conftest import make_block, make_framework, make_unit
 from tests.scoring.results_data import import_scores
@@ -18,8 +18,8 @@ SCORES_2025 = {"U1": {"1.1": "8", "1.2": "5", "2.1": "20", "2.2": "6", "9.1": "5
                "U3": {"1.1": "10", "1.2": "NA", "2.1": "18", "2.2": "5"}}
 
 
-def make_pillar_framework(year, block):
-    framework = make_framework(year=year, block=block, leaves=LEAVES)
+def make_pillar_framework(year, block, index=None):
+    framework = make_framework(year=year, block=block, leaves=LEAVES, index=index)
     pillars = {code: Pillar.objects.create(framework=framework, code=code, name=name, position=position)
                for position, (code, name) in enumerate((("CQS", "Chính quyền số"), ("KTS", "Kinh tế số")))}
     for code, pillar in PILLAR_OF.items():
@@ -27,16 +27,17 @@ def make_pillar_framework(year, block):
     return framework
 
 
-def make_pillar_block():
-    """Block SO with 2024 and 2025 computed."""
+def make_pillar_block(index_code="PAR"):
+    """Block SO with 2024 and 2025 computed; its frameworks belong to the index `index_code`."""
     block = make_block("SO")
+    index = None if index_code == "PAR" else Index.objects.standard(index_code)
     for code in ("U1", "U2"):
         make_unit(code, block=block)
     for year in (2024, 2025):
-        make_pillar_framework(year, block)
-    import_scores(2024, "SO", SCORES_2024)
+        make_pillar_framework(year, block, index)
+    import_scores(2024, "SO", SCORES_2024, index_code)
     results_compute(year=2024)
     make_unit("U3", block=block)
-    import_scores(2025, "SO", SCORES_2025)
+    import_scores(2025, "SO", SCORES_2025, index_code)
     results_compute(year=2025)
     return block

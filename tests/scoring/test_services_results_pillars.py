@@ -84,3 +84,17 @@ def test_pillar_indices_follow_the_frameworks_precision(dti):
     results_compute(year=2024)
     results_compute(year=2025)
     assert pillars("U1")["CQS"]["index"] == str(Decimal("93.333"))
+
+
+def test_a_dti_framework_beside_par_gets_its_pillars_and_its_own_last_year(db):
+    block = make_pillar_block("DTI")
+    for year in (2024, 2025):  # PAR of the same block and units, without pillars
+        make_framework(year=year, block=block)
+        import_scores(year, "SO", {"U1": {"1.1": "1", "1.2": "1", "2.1": "1"}})
+    results_compute(year=2024)
+    results_compute(year=2025)
+
+    dti = UnitResult.objects.get(year=2025, unit__code="U1", index_code="DTI")
+    assert UnitResult.objects.get(year=2025, unit__code="U1", index_code="PAR").pillars == []
+    assert [(pillar["index"], pillar["change"], pillar["rank_change"]) for pillar in dti.pillars] == [
+        ("93.33", "-6.67", 0), ("55.00", "-45.00", -1)]
