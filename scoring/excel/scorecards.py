@@ -66,7 +66,10 @@ def _summary(sheet, card):
             sheet.cell(sheet.max_row, 2).number_format = number_format
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     sheet.append([])
-    _areas(sheet, card, index_format, change_format)
+    _components(sheet, card.areas, (_("Mã lĩnh vực"), _("Lĩnh vực")), index_format, change_format)
+    if card.pillars:  # a framework with pillars (DTI): the second grouping, laid out like the areas
+        sheet.append([])
+        _components(sheet, card.pillars, (_("Mã trụ cột"), _("Trụ cột")), index_format, change_format)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"].font = Font(bold=True, size=12)
     for letter, width in zip("ABCDEFG", (36, 44, 12, 12, 14, 18, 16)):
@@ -77,14 +80,14 @@ def _comparable(value):
     return None if value is None else (_("Có") if value else _("Không (khác phiên bản phương pháp)"))
 
 
-def _areas(sheet, card, index_format, change_format):
-    sheet.append([_("Mã lĩnh vực"), _("Lĩnh vực"), _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"),
-                  _("Trung bình khối (%)"), _("Thay đổi chỉ số"), _("Thứ hạng trong khối"),
-                  _("Thay đổi thứ hạng")])
+def _components(sheet, lines, names, index_format, change_format):
+    """The areas or the pillars (selectors.scorecards.AreaLine), one row each."""
+    sheet.append([*names, _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Trung bình khối (%)"),
+                  _("Thay đổi chỉ số"), _("Thứ hạng trong khối"), _("Thay đổi thứ hạng")])
     _header(sheet[sheet.max_row])
     formats = (None, None, POINTS_FORMAT, POINTS_FORMAT, index_format, index_format, change_format, "0",
                RANK_CHANGE_FORMAT)
-    for area in card.areas:
+    for area in lines:
         sheet.append([area.code, area.title, area.points, area.max_points, area.index, area.block_average,
                       area.change, area.rank, area.rank_change])
         _number_formats(sheet[sheet.max_row], formats)

@@ -29,7 +29,11 @@ def scorecard_pdf(card) -> bytes:
         Spacer(1, 4 * mm),
         _headline(card, style),
         text(_("Chỉ số thành phần theo lĩnh vực"), style["heading"]),
-        _areas(card, style),
+        _components(card, card.areas, _("Lĩnh vực"), style),
+    ]
+    if card.pillars:  # a framework with pillars (DTI): the second grouping, laid out like the areas
+        story += [text(_("Chỉ số trụ cột"), style["heading"]), _components(card, card.pillars, _("Trụ cột"), style)]
+    story += [
         CondPageBreak(40 * mm),
         text(_("Điểm từng tiêu chí"), style["heading"]),
         _criteria(card, style),
@@ -100,12 +104,13 @@ def _headline(card, style):
 # --- Areas, criteria, survey -------------------------------------------------------------------------------------
 
 
-def _areas(card, style):
+def _components(card, lines, name, style):
+    """The areas or the pillars (selectors.scorecards.AreaLine) as a table."""
     places = card.precision
-    head = [_("Mã"), _("Lĩnh vực"), _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Trung bình khối (%)"),
+    head = [_("Mã"), name, _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Trung bình khối (%)"),
             _("Thay đổi chỉ số"), _("Thứ hạng trong khối")]
     rows = [[text(cell, style["head"]) for cell in head]]
-    for area in card.areas:
+    for area in lines:
         rows.append([area.code, text(area.title, style["cell"]), number_text(area.points, POINTS),
                      number_text(area.max_points, POINTS), number_text(area.index, places) or "—",
                      number_text(area.block_average, places) or "—", signed_text(area.change, places),

@@ -8,9 +8,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from scoring.excel.scorecards import write_scorecard_workbook
+from scoring.models import Unit
 from scoring.selectors.scorecards import scorecard
 from tests.formula_cells import HYPERLINK, assert_plain_text, formula_count
 
+from .pillars_data import make_pillar_block
 from .scorecard_data import make_evidence, make_scored_block, make_survey_answers
 
 
@@ -102,3 +104,16 @@ def test_a_unit_name_and_an_appraisers_reason_that_are_formulas_are_written_as_t
     reasons = [cell for row in criteria.iter_rows() for cell in row if cell.value == reason]
     assert len(reasons) == 1
     assert_plain_text(reasons[0], reason)
+
+
+def test_the_pillars_follow_the_areas_with_their_rank_and_change(leader):
+    make_pillar_block()
+    with translation.override("vi"):
+        card = scorecard(leader, Unit.objects.get(code="U2"), 2025)
+        sheet = load_workbook(BytesIO(write_scorecard_workbook(card)))["Tổng hợp"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Mã trụ cột")
+    pillars = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=header[0].row + 1)]
+
+    assert [cell.value for cell in header][:2] == ["Mã trụ cột", "Trụ cột"]
+    assert pillars == [["CQS", "Chính quyền số", 15, 20, 75, None, 25, 3, -1],
+                       ["KTS", "Kinh tế số", 20, 20, 100, None, 50, 1, 1]]

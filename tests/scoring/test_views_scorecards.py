@@ -229,6 +229,15 @@ def test_the_page_shows_each_pillars_index_rank_and_change(client, leader):
     assert '<th scope="row">Kinh tế số</th>' in page and "+50,00" in page
 
 
+def test_the_pdf_shows_the_pillars_after_the_areas(client, leader):
+    make_pillar_block()
+
+    response = signed_in(client, leader).get(scorecard_url(Unit.objects.get(code="U2"), name="scoring:scorecard_pdf"))
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Chỉ số trụ cột" in text and "Kinh tế số" in text and "100,00" in text
+
+
 def test_the_page_of_a_framework_without_pillars_has_no_pillar_table(client, leader, block, own_unit):
     signed_in(client, leader)
 
