@@ -19,20 +19,16 @@ BATCH = 500
 
 def block_pillars(cycle) -> None:
     """Writes the pillars of the block's rows of this cycle; nothing happens when its framework has none."""
+    # Without a survey, survey leaves vanish from pillars as from areas (rule 6).
     methods = [APPRAISED, SURVEY] if cycle.survey_held else [APPRAISED]
-    counted = Q(criteria__method__in=methods)
-    slots = list(Pillar.objects.filter(framework=cycle.framework_id).order_by("position").annotate(
-        leaves=Count("criteria", filter=counted), max_points=Sum("criteria__max_points", filter=counted),
-    ).values_list("pk", "code", "leaves", "max_points"))
-    if not slots:
+    pillars = _pillars(cycle, methods)
+    if not pillars:
         return
-    codes = {pk: code for pk, code, *_rest in slots}
     rows = list(_block_rows(cycle).values_list("pk", "unit_id", "group", "ranked", "pillars"))
-    sums = _pillar_sums(cycle, methods, codes)
-    precision = cycle.framework.precision
-    results = {unit_id: computation.component_results(
-        [(code, leaves, max_points) for _pk, code, leaves, max_points in slots if leaves],
-        sums.get(unit_id, {}), precision) for _pk, unit_id, *_rest in rows}
+    sums = _pillar_sums(cycle, methods, {pk: code for pk, code, *_rest in pillars})
+    slots = [(code, leaves, max_points) for _pk, code, leaves, max_points in pillars if leaves]
+    results = {unit_id: computation.component_results(slots, sums.get(unit_id, {}), cycle.framework.precision)
+               for _pk, unit_id, *_rest in rows}
     ranks = computation.rank_areas(
         (unit_id, group, ranked, {pillar.code: pillar.index for pillar in results[unit_id]})
         for _pk, unit_id, group, ranked, _stored in rows)
@@ -44,6 +40,14 @@ def block_pillars(cycle) -> None:
         if pillars != stored:
             changed.append(UnitResult(pk=pk, pillars=pillars))
     UnitResult.objects.bulk_update(changed, ["pillars"], batch_size=BATCH)
+
+
+def _pillars(cycle, methods):
+    """(id, code, counted leaves, Σ their max) of the framework's pillars in order: the one query a PAR run pays."""
+    counted = Q(criteria__method__in=methods)
+    return list(Pillar.objects.filter(framework=cycle.framework_id).order_by("position").annotate(
+        leaves=Count("criteria", filter=counted), max_points=Sum("criteria__max_points", filter=counted),
+    ).values_list("pk", "code", "leaves", "max_points"))
 
 
 def _block_rows(cycle):

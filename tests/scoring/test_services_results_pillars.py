@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from scoring.models import Framework, UnitResult
 from scoring.services.results import results_compute, results_refresh_units
 from tests.conftest import make_block, make_framework, make_unit
-from tests.scoring.pillars_data import make_pillar_block
+from tests.scoring.pillars_data import make_pillar_block, make_pillar_framework
 from tests.scoring.results_data import import_scores
 
 
@@ -98,3 +98,19 @@ def test_a_dti_framework_beside_par_gets_its_pillars_and_its_own_last_year(db):
     assert UnitResult.objects.get(year=2025, unit__code="U1", index_code="PAR").pillars == []
     assert [(pillar["index"], pillar["change"], pillar["rank_change"]) for pillar in dti.pillars] == [
         ("93.33", "-6.67", 0), ("55.00", "-45.00", -1)]
+
+
+def test_the_pillar_step_costs_the_same_queries_for_more_units(db):
+    counts = []
+    for year, units in ((2024, 3), (2025, 40)):
+        block = make_block(f"K{year}", position=year)
+        make_pillar_framework(year, block)
+        for n in range(units):
+            make_unit(f"{year}-{n:02d}", block=block)
+        import_scores(year, block.code, {f"{year}-{n:02d}": {"1.1": "5", "1.2": "NA", "2.2": str(n % 10)}
+                                         for n in range(units)})
+        with CaptureQueriesContext(connection) as queries:
+            results_compute(year=year)
+        counts.append(sum('"scoring_pillar' in query["sql"] or "pillars" in query["sql"] for query in queries))
+
+    assert counts[0] == counts[1] > 0, counts
