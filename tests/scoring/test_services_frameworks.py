@@ -4,6 +4,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from scoring.demo_dti import dti_sample_spec
@@ -102,7 +103,8 @@ def test_the_import_is_audited(blocks, coordinator):
 def test_the_import_needs_a_number_of_queries_that_grows_with_depth_not_rows(blocks, django_assert_max_num_queries):
     spec = sample_spec(year=2024)
 
-    with django_assert_max_num_queries(16):
+    # SQLite caps the parameters of a statement: its widest level of criteria takes two INSERTs there.
+    with django_assert_max_num_queries(16 if connection.vendor == "postgresql" else 17):
         framework, _replaced = framework_import(spec=spec)
 
     assert framework.criteria.count() == len(spec.criteria) == 128
