@@ -18,8 +18,8 @@ SCORES_2025 = {"U1": {"1.1": "8", "1.2": "5", "2.1": "20", "2.2": "6", "9.1": "5
                "U3": {"1.1": "10", "1.2": "NA", "2.1": "18", "2.2": "5"}}
 
 
-def make_pillar_framework(year, block, index=None):
-    framework = make_framework(year=year, block=block, leaves=LEAVES, index=index)
+def make_pillar_framework(year, block, index_code="PAR"):
+    framework = make_framework(year=year, block=block, leaves=LEAVES, index=Index.objects.standard(index_code))
     pillars = {code: Pillar.objects.create(framework=framework, code=code, name=name, position=position)
                for position, (code, name) in enumerate((("CQS", "Chính quyền số"), ("KTS", "Kinh tế số")))}
     for code, pillar in PILLAR_OF.items():
@@ -30,11 +30,10 @@ def make_pillar_framework(year, block, index=None):
 def make_pillar_block(index_code="PAR"):
     """Block SO with 2024 and 2025 computed; its frameworks belong to the index `index_code`."""
     block = make_block("SO")
-    index = None if index_code == "PAR" else Index.objects.standard(index_code)
     for code in ("U1", "U2"):
         make_unit(code, block=block)
     for year in (2024, 2025):
-        make_pillar_framework(year, block, index)
+        make_pillar_framework(year, block, index_code)
     import_scores(2024, "SO", SCORES_2024, index_code)
     results_compute(year=2024)
     make_unit("U3", block=block)
