@@ -75,7 +75,8 @@ def test_the_units_page_shows_each_pillars_index_rank_and_change(client, leader)
 
     page = response.content.decode()
     (line,) = response.context["lines"]
-    assert [(pillar.title, pillar.index, pillar.rank, pillar.rank_change, pillar.change) for pillar in line.pillars] == [
+    assert [(pillar.title, pillar.index, pillar.rank, pillar.rank_change, pillar.change)
+            for pillar in line.pillars] == [
         ("Chính quyền số", Decimal("93.33"), 1, 0, Decimal("-6.67")),
         ("Kinh tế số", Decimal("55.00"), 2, -1, Decimal("-45.00"))]
     assert f'id="pillars-{line.code}"' in page and '<th scope="row">Chính quyền số</th>' in page
