@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .services.accounts import account_changes_audit
 
-from .models import (Agency, Block, Criterion, Evidence, EvidenceFile, Framework, GradeTier, Publication,
+from .models import (Agency, Block, Criterion, Evidence, EvidenceFile, Framework, GradeTier, Pillar, Publication,
                      ReasonTemplate, Unit, User)
 
 
@@ -50,13 +50,18 @@ class GradeTierInline(admin.TabularInline):
     extra = 0
 
 
+class PillarInline(admin.TabularInline):
+    model = Pillar
+    extra = 0
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     """Read-only: frameworks change only through the Excel import, which validates the whole tree."""
 
     list_display = ["name", "year", "block", "revision", "version", "locked_at"]
     list_filter = ["year", "block"]
-    inlines = [GradeTierInline]
+    inlines = [GradeTierInline, PillarInline]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -67,7 +72,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "framework", "max_points", "method", "agency"]
+    list_display = ["code", "title", "framework", "max_points", "method", "agency", "pillar"]
     list_filter = ["framework__year", "framework__block", "method"]
     search_fields = ["code", "title"]
 
