@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum, Value, When
 
 from ..computation import APPRAISED, SURVEY
+from ..index_scale import PERCENT, scaled_text
 from ..models import AssessmentStatus, Block, Framework, Publication
 from ..rules import divide_half_up
 from . import decimal_text, publication_tables, result_display, result_row, results_legend
@@ -69,16 +70,17 @@ def cached(name, key, compute):
     return value
 
 
-def block_summary(results, year, block, stamp) -> dict:
+def block_summary(results, year, block, stamp, index_code="PAR") -> dict:
     """The block's legend (framework, precision, grade labels, indexed areas), grade bands and groups of the
-    year, cached while its results stay the same. A year without results is not cached: its legend comes from
-    the year's latest framework revision, which an import may replace."""
+    year in an index (`results` hold that index's rows alone), cached while its results stay the same: the key
+    names the index, whose results may share a stamp with another's. A year without results is not cached: its
+    legend comes from the year's latest framework revision, which an import may replace."""
     def compute():
-        legend = results_legend(year, block)
+        legend = results_legend(year, block, index_code)
         return {"legend": legend, "bands": grade_bands(legend.framework),
                 "groups": block_groups(results, year, block)}
 
-    return cached("summary", (year, block.pk, stamp), compute) if stamp else compute()
+    return cached("summary", (index_code, year, block.pk, stamp), compute) if stamp else compute()
 
 
 # --- Choices -----------------------------------------------------------------------------------------------------
@@ -160,7 +162,7 @@ ROW_FIELDS = ("unit__code", "unit__name", "framework__precision", "group", "rank
               "index_change", "rank_change", "comparable", "incomplete", "areas")
 
 
-def dashboard_row(result, grades, tones, separator=",") -> dict:
+def dashboard_row(result, grades, tones, separator=",", scale=PERCENT) -> dict:
     """A result as the dashboard shows it: the published row, its index and change printed with the language's
     decimal separator (a template filter per number costs more than the rest of the row), its grade's tone and
     one heat level per area. Only what the table, heatmap and chart show: the points of each part are not printed
@@ -175,16 +177,21 @@ def dashboard_row(result, grades, tones, separator=",") -> dict:
                      for area in result.areas], "unit_id": result.unit_id}
     row = result_display(row, grades)
     delta = row["index_delta"]
-    return {**row, "tone": tones.get(row["grade"]), "index_text": printed(row["index"], separator),
+    return {**row, "tone": tones.get(row["grade"]), "index_text": printed(row["index"], separator, scale),
             "delta_text": None if delta is None else ("+" if delta > 0 else "") + printed(row["index_change"],
-                                                                                          separator),
+                                                                                          separator, scale),
             "delta_class": "change-up" if delta and delta > 0 else "change-down" if delta and delta < 0 else "",
             "heat": {area["code"]: heat_level(area["index"]) for area in row["areas"]}}
 
 
-def printed(text, separator=","):
-    """A decimal as text (selectors.decimal_text) as the page prints it: "92,50"; "—" for none."""
-    return "—" if text is None else text.replace(".", separator)
+def printed(text, separator=",", scale=PERCENT):
+    """A decimal as text (selectors.decimal_text) as the page prints it: "92,50"; "—" for none. An index of
+    another scale is printed on it (index_scale.py: a DTI of 70.24 % is "0,7024")."""
+    if text is None:
+        return "—"
+    if scale != PERCENT:
+        return scaled_text(text, scale, len(text.partition(".")[2]), separator)
+    return text.replace(".", separator)
 
 
 def result_shown(result, grades) -> dict:

@@ -22,6 +22,7 @@ from ..reports.ranking import ranking_filename, ranking_pdf
 from ..reports.scorecard import scorecard_filename, scorecard_pdf
 from ..selectors import scorecards
 from ..services.reports import scorecards_zip_file, scorecards_zip_start
+from .index_choice import index_asked
 from .results import XLSX, ResultsScopeForm
 
 PDF = "application/pdf"
@@ -143,12 +144,12 @@ def results_export_pdf(request):
     year, code = ResultsScopeForm(request.GET).scope()
     if not (year and code):
         return HttpResponseBadRequest(_("Cần chọn năm và khối, ví dụ ?year=2025&block=SO."))
-    block = selectors.block_find(code)
+    block, index = selectors.block_find(code), index_asked(request.GET)
     if block is None:
         raise Http404(_("Không có khối này."))
-    legend = selectors.results_legend(year, block)
-    content = ranking_pdf(selectors.results_rows(year, block.code, request.user), legend)
-    return _attachment(content, PDF, ranking_filename(legend))
+    legend = selectors.results_legend(year, block, index.code)
+    content = ranking_pdf(selectors.results_rows(year, block.code, request.user, index.code), legend, index)
+    return _attachment(content, PDF, ranking_filename(legend, index))
 
 
 # --- Scorecards of a block in bulk -----------------------------------------------------------------------------
