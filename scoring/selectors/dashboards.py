@@ -16,6 +16,7 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Ma
 
 from ..computation import APPRAISED, SURVEY
 from ..index_scale import PERCENT, scaled_text
+from ..models.indices import PAR
 from ..models import AssessmentStatus, Block, Framework, Publication
 from ..rules import divide_half_up
 from . import decimal_text, publication_tables, result_display, result_row, results_legend
@@ -402,33 +403,40 @@ def published_years(publications) -> list[dict]:
     return list(latest.values())
 
 
-def public_publications(publications, year) -> list[Publication]:
-    """The latest version published of each block's year (rule 14: a block's year is published on its own), in
-    block order; a publication from before publication went per block stands for every block it holds."""
+def public_publications(publications, year, index_code=None) -> list[Publication]:
+    """The latest version published of each block's year in each index (rule 14: a block's year is published on
+    its own, and each index on its own), PAR first, then in block order; a publication from before publication
+    went per block stands for every block it holds. index_code: that index's alone."""
+    scope = publications.filter(year=year)
+    if index_code:
+        scope = scope.filter(index_code=index_code)
     latest = {}
-    for publication in publications.filter(year=year).select_related("block").order_by("-published_at", "-pk"):
-        latest.setdefault(publication.block_id, publication)
-    if None in latest:  # an old whole-year publication: blocks published since replace theirs
-        whole = latest.pop(None)
-        published = {publication.block.code for publication in latest.values()}
+    for publication in scope.select_related("block").order_by("-published_at", "-pk"):
+        latest.setdefault((publication.index_code, publication.block_id), publication)
+    for code in sorted({code for code, block in latest if block is None}):
+        whole = latest.pop((code, None))  # an old whole-year publication: blocks published since replace theirs
+        published = {p.block.code for (other, _block), p in latest.items() if other == code}
         if not published or any(block["code"] not in published for block in whole.content["blocks"]):
-            latest[None] = whole
-    return sorted(latest.values(), key=lambda p: (p.block.position, p.block.code) if p.block else (-1, ""))
+            latest[(code, None)] = whole
+    return sorted(latest.values(), key=lambda p: (
+        p.index_code != PAR, p.index_code, *((p.block.position, p.block.code) if p.block else (-1, ""))))
 
 
-def public_publication(publications, year, block_code=None) -> Publication | None:
-    """The latest version published of the block's year (the first block's, without one), or None."""
-    found = public_publications(publications, year)
+def public_publication(publications, year, block_code=None, index_code=PAR) -> Publication | None:
+    """The latest version published of the block's year in an index (the first block's, without one), or None."""
+    found = public_publications(publications, year, index_code)
     return next((p for p in found if block_code is None or (p.block and p.block.code == block_code)), None)
 
 
-def public_tables(publication) -> list[dict]:
+def public_tables(publication, scale=PERCENT) -> list[dict]:
     """The publication's ranking tables, from the stored snapshot alone (never the live results), each row with
-    its grade's colour tone (the snapshot lists the grades best first)."""
+    its grade's colour tone (the snapshot lists the grades best first), each table with the scale its index is
+    shown on (index_scale.py)."""
     tables = publication_tables(publication.content)
     for table in tables:
         tones = _tones([grade["code"] for grade in table["grades"]])
         table["rows"] = [{**row, "tone": tones.get(row["grade"])} for row in table["rows"]]
+        table["scale"] = scale
     return tables
 
 

@@ -174,7 +174,8 @@ def _published_view(request, choice, status):
     if is_manager(request.user) and request.GET.get("figures") == PROVISIONAL_FIGURES:
         return None
     publication = latest_publication(choice.year, choice.block, choice.index_code)
-    tables = [table for table in dashboards.public_tables(publication) if table["code"] == choice.block.code]
+    tables = [table for table in dashboards.public_tables(publication, choice.scale)
+              if table["code"] == choice.block.code]
     return render(request, "scoring/dashboard.html", {
         "choice": choice, "published_tables": tables, "status": published_status(publication),
         "published_switch": is_manager(request.user), "correction_version": status.version})
