@@ -33,6 +33,12 @@ def scaled_text(value, scale, precision, separator=","):
     return f"{rounded:f}".replace(".", separator)
 
 
+def shown(value, scale, precision, separator=",", *, unit=False):
+    """scaled_text, with the word "điểm" after a value in points when unit=True ("60,02 điểm")."""
+    text = scaled_text(value, scale, precision, separator)
+    return _("%(value)s điểm") % {"value": text} if unit and scale == POINTS and value is not None else text
+
+
 def heading(scale):
     """The header of an index column: "Chỉ số (%)" as PAR's always read, "Chỉ số (0–1)" or "Chỉ số (điểm)"."""
     return {RATIO: _("Chỉ số (0–1)"), POINTS: _("Chỉ số (điểm)")}.get(scale, _("Chỉ số (%)"))

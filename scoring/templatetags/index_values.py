@@ -1,9 +1,8 @@
 """{% load index_values %}: an index value printed on its index's scale (scoring/index_scale.py)."""
 from django import template
 from django.utils.formats import get_format
-from django.utils.translation import gettext as _
 
-from ..index_scale import POINTS, heading, scaled_text
+from ..index_scale import PERCENT, heading, shown
 
 register = template.Library()
 
@@ -11,11 +10,9 @@ register = template.Library()
 @register.simple_tag
 def index_value(value, scale, precision=2, unit=False):
     """{% index_value row.index index.scale legend.precision %}: "89,63" (percent, as PAR always printed),
-    "0,7024" (ratio), "60,02" (points; "60,02 điểm" with unit=True). A blank scale reads as percent."""
-    text = scaled_text(value, scale or "percent", precision, get_format("DECIMAL_SEPARATOR"))
-    if value is None:
-        return "—"
-    return _("%(value)s điểm") % {"value": text} if unit and scale == POINTS else text
+    "0,7024" (ratio), "60,02" (points; "60,02 điểm" with unit=True); "—" for none. A blank scale reads as
+    percent."""
+    return shown(value, scale or PERCENT, precision, get_format("DECIMAL_SEPARATOR"), unit=unit)
 
 
 @register.simple_tag
