@@ -35,7 +35,8 @@ def write_results_workbook(rows, legend, index=None) -> bytes:
     sheet = workbook.active
     sheet.title = f"{legend.block.code} {legend.year}"[:31]
     columns = results_columns(legend, index)
-    sheet.append([f"{results_title(legend, index)} · {status_text(legend.status)}"])  # provisional or official (rule 14)
+    # provisional or official (rule 14)
+    sheet.append([f"{results_title(legend, index)} · {status_text(legend.status)}"])
     sheet.append([column.header for column in columns])
     for row in rows:
         sheet.append([column.value(row) for column in columns])

@@ -20,7 +20,7 @@ def index_find(code) -> Index | None:
     code = (code or "").strip()
     if not code or code.upper() == PAR:
         return par_index()
-    if len(code) > CODE_MAX:
+    if len(code) > CODE_MAX or "\x00" in code:  # PostgreSQL refuses NUL in a query: unknown, not a 500
         return None
     return Index.objects.filter(code__iexact=code).first()
 

@@ -301,7 +301,8 @@ def self_gap_criteria_history(block, codes, years, index_code=PAR):
     framework of each year has its own criteria)."""
     gap = ExpressionWrapper(F("self_score") - F("final_score"), output_field=POINTS_FIELD)
     rows = (LeafScore.objects.filter(assessment__cycle__block=block, assessment__cycle__year__in=years,
-                                     assessment__cycle__index_code=index_code, criterion__code__in=codes, criterion__method__in=SELF_SCORED,
+                                     assessment__cycle__index_code=index_code, criterion__code__in=codes,
+                                     criterion__method__in=SELF_SCORED,
                                      self_score__isnull=False, final_score__isnull=False, not_applicable=False,
                                      self_not_applicable=False)
             .values("criterion__code", "assessment__cycle__year").order_by().annotate(gap=Sum(gap)))
@@ -319,7 +320,8 @@ def appraiser_statistics(year, block, index_code=PAR):
     change = ExpressionWrapper(F("final_score") - F("self_score"), output_field=POINTS_FIELD)
     changed = ~Q(final_score=F("self_score"))
     return (LeafScore.objects.filter(assessment__cycle__year=year, assessment__cycle__block=block,
-                                     assessment__cycle__index_code=index_code, criterion__method__in=SELF_SCORED, self_score__isnull=False,
+                                     assessment__cycle__index_code=index_code, criterion__method__in=SELF_SCORED,
+                                     self_score__isnull=False,
                                      final_score__isnull=False)
             .values("appraised_by", "appraised_by__username", "appraised_by__first_name",
                     "appraised_by__last_name", "appraised_by__agency__name")

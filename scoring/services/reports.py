@@ -97,4 +97,5 @@ def scorecards_zip_job(job):
     # A worker has no request: the PDFs are written in the site's language (decimal comma, Vietnamese labels).
     with translation.override(settings.LANGUAGE_CODE):
         return scorecards_zip_write(year=job.params["year"], block_code=job.params["block"],
-                                    index_code=job.params.get("index", PAR), progress=lambda percent, message: job_progress(job, percent, message))
+                                    index_code=job.params.get("index", PAR),
+                                    progress=lambda percent, message: job_progress(job, percent, message))

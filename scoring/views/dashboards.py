@@ -194,7 +194,8 @@ def _ranking(request, choice, results, separator):
     link = _scorecard_links(choice.year)
     rows = [{**(row := dashboards.dashboard_row(result, choice.grades, choice.tones, separator, choice.scale)),
              "url": link(row["unit_id"])} for result in page]
-    return {"scope": scope, "table": table, "page": page, "rows": rows, "sort": sort, "columns": _columns(sort, choice.scale),
+    return {"scope": scope, "table": table, "page": page, "rows": rows, "sort": sort,
+            "columns": _columns(sort, choice.scale),
             "filters": filters, "filtered": any(filters.values()), "page_codes": {row["unit_code"] for row in rows}}
 
 

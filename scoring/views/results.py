@@ -93,8 +93,8 @@ def results_export(request):
     rows = [selectors.result_row(result) for result in selectors.results_table(results, year, block.code, index.code)]
     content = write_results_workbook(rows, selectors.results_legend(year, block, index.code), index)
     response = HttpResponse(content, content_type=XLSX)
-    name = f"ket-qua-{year}-{block.code}.xlsx" if index.code == PAR else f"ket-qua-{index.code}-{year}-{block.code}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    code = "" if index.code == PAR else f"{index.code}-"
+    response["Content-Disposition"] = content_disposition_header(True, f"ket-qua-{code}{year}-{block.code}.xlsx")
     return response
 
 

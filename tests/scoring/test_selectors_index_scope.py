@@ -14,7 +14,7 @@ def test_no_index_asked_is_par_and_an_unknown_code_is_none():
     assert index_find(None).code == "PAR" and index_find("").scale == "percent"
     make_two_indices(compute=False)
     assert index_find("dti").code == "DTI" and index_find("DTI").scale == "ratio"
-    assert index_find("NOPE") is None and index_find("X" * 500) is None
+    assert index_find("NOPE") is None and index_find("X" * 500) is None and index_find("D\x00") is None
 
 
 def test_a_year_of_par_alone_offers_no_switcher():
