@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum, Value, When
 
 from ..computation import APPRAISED, SURVEY
-from ..index_scale import PERCENT, scaled_text
+from ..index_scale import PERCENT, RATIO, scaled, scaled_text
 from ..models.indices import PAR
 from ..models import AssessmentStatus, Block, Framework, Publication
 from ..rules import divide_half_up
@@ -207,12 +207,13 @@ def heat_level(index_text):
     return max(0, min(HEAT_LEVELS - 1, int(Decimal(index_text) // 10)))
 
 
-def heatmap_rows(rows, areas, separator=","):
+def heatmap_rows(rows, areas, separator=",", scale=PERCENT):
     """The page's rows × the legend's areas: (row, [(index as printed, heat level or ""), ...]).
 
     The indices are printed here, with the language's decimal separator, rather than by a template filter per
     cell: a page of 50 units × 8 areas made the heatmap half of the page's rendering time."""
-    return [(row, [_heat_cell(_area_index(row, code), row["heat"].get(code), separator) for code, _title in areas])
+    return [(row, [_heat_cell(_area_index(row, code), row["heat"].get(code), separator, scale)
+                   for code, _title in areas])
             for row in rows]
 
 
@@ -224,8 +225,8 @@ def area_rank_rows(rows, areas):
             for row in rows]
 
 
-def _heat_cell(index_text, level, separator):
-    return printed(index_text, separator), "" if level is None else level
+def _heat_cell(index_text, level, separator, scale=PERCENT):
+    return printed(index_text, separator, scale), "" if level is None else level
 
 
 def _area_index(row, code):
@@ -284,6 +285,24 @@ def ranked_chart(table, total, page_rows, precision) -> dict:
         units = [{"code": row["unit_code"], "name": row["unit_name"], "index": row["index"], "grade": row["grade"],
                   "rank": row["rank"]} for row in page_rows]
     return {"whole": whole, "units": units}
+
+
+def charts_on_scale(charts, scale) -> dict:
+    """The charts' data (the view's dict) with every index value on the index's scale: only 0-1 differs from the
+    stored percent, and the axis tops at 1 ("max"). Values stay text, so nothing is rounded on the way."""
+    if scale != RATIO:
+        return charts
+
+    def ratio(text):
+        return None if text is None else f"{scaled(text, RATIO):f}"
+
+    ranked, trend = charts["ranked"], charts["trend"]
+    return {**charts, "max": 1,
+            "bands": [{**band, "min_index": ratio(band["min_index"])} for band in charts["bands"]],
+            "ranked": {**ranked, "units": [{**unit, "index": ratio(unit["index"])} for unit in ranked["units"]]},
+            "trend": {**trend, "average": [ratio(value) for value in trend["average"]],
+                      "units": [{**unit, "values": [ratio(value) for value in unit["values"]]}
+                                for unit in trend["units"]]}}
 
 
 def dashboard_trend(results, block, group, codes, years) -> dict:

@@ -153,11 +153,13 @@ def dashboard(request):
     trend_label = _("Vẽ xu hướng của")  # + the unit's name: one translation, not one per row
     return render(request, "scoring/dashboard.html", {
         **ranking, **figures, "choice": choice, "charts": charts, "status": status,
+        "chart_data": dashboards.charts_on_scale(charts, choice.scale),  # what the browser draws
         "published_switch": status.corrected and is_manager(request.user),
         "figures": PROVISIONAL_FIGURES if status.corrected and is_manager(request.user) else "",
         "ranking_html": _ranking_rows(ranking["rows"], figures["trend_codes"], trend_label),
         "heatmap": [(row, _heat_cells(cells))
-                    for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator)],
+                    for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator,
+                                                              choice.scale)],
         "area_ranks": dashboards.area_rank_rows(ranking["rows"], choice.legend.areas),
         "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator, choice.scale))
                          for unit in ranked["units"]] if ranked["whole"] else None,

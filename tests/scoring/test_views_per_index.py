@@ -158,3 +158,13 @@ def test_the_leaders_home_has_a_headline_per_index(client, leader, dti):
 
     assert 'data-index="PAR"' in page and 'data-index="DTI"' in page
     assert "76,67%" in page and "0,6891" in page and "&amp;index=DTI" in page
+
+
+def test_the_dashboard_charts_draw_dti_on_0_to_1(client, leader, dti):
+    url = reverse("scoring:dashboard")
+    par = page_of(client, leader, url, year=2025, block="SO").context["chart_data"]
+    other = page_of(client, leader, url, year=2025, block="SO", index="DTI").context["chart_data"]
+
+    assert "max" not in par and par["ranked"]["units"][0]["index"] == "90.00"
+    assert other["max"] == 1 and [unit["index"] for unit in other["ranked"]["units"]] == ["0.8150", "0.7024", "0.5500"]
+    assert other["trend"]["average"] == ["0.6891"] and other["text"]["index"] == "Chỉ số (0–1)"
