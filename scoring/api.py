@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from .evidence_types import KINDS
 from .models import AuditSource, Criterion, Framework, GradeTier, Unit
+from .models.indices import PAR
 from .permissions import (
     assessments_visible_to, evidence_visible_to, frameworks_visible_to, get_assessment_for_user, get_evidence_for_user,
     get_framework_for_user, get_leaf_score_for_user, get_unit_for_user, leaf_scores_visible_to, results_visible_to,
@@ -17,9 +18,10 @@ from .permissions import (
 )
 from .rules import ScoreError
 from .selectors import block_find, result_row, results_table
-from .selectors.status import results_status
 from .selectors.assessments import Progress, assessment_progress
 from .selectors.evidence import evidence_permit, evidence_sources
+from .selectors.index_scope import index_find
+from .selectors.status import results_status
 from .serializers import (
     STATUSES, AcceptSerializer, AdjustSerializer, AnswerSerializer, AssessmentDetailSerializer, AssessmentSerializer,
     ConfirmNotApplicableSerializer, ErrorSerializer, EvidenceReuseSerializer, EvidenceSerializer,
@@ -125,10 +127,19 @@ class ResultQuerySerializer(serializers.Serializer):
         "blank": _("Cần tham số block (mã khối), ví dụ ?year=2025&block=SO."),
     })
 
+    index = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
     def validate_block(self, value):
         if block_find(value) is None:
             raise serializers.ValidationError(_("Không có khối «%(block)s».") % {"block": value})
         return value
+
+    def validate_index(self, value):
+        """The index's code (PAR when absent, as before indices became data)."""
+        index = index_find(value)
+        if index is None:
+            raise serializers.ValidationError(_("Không có chỉ số «%(index)s».") % {"index": value})
+        return index.code
 
 
 class ResultSerializer(serializers.BaseSerializer):
@@ -150,6 +161,7 @@ class ResultList(generics.ListAPIView):
     # The rows are selectors.result_row's plain dicts (the one field list): the schema names them in prose.
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True),
                                OpenApiParameter("block", str, required=True),
+                               OpenApiParameter("index", str, description=_("mã chỉ số, mặc định PAR")),
                                OpenApiParameter("page", int),
                                OpenApiParameter("page_size", int, description=_("tối đa 1000"))],
                    responses={200: OpenApiTypes.OBJECT}, operation_id="results_list",
@@ -160,20 +172,23 @@ class ResultList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        results = results_visible_to(self.request.user)
-        return results_table(results, *self._scope())
+        return results_table(results_visible_to(self.request.user), *self._scope())
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        year, block = self._scope()
-        # Provisional until the block's year is published; then the version and SHA-256 (rule 14).
-        response.data = {**results_status(year, block_find(block)).as_json(), **response.data}
+        year, block, index_code = self._scope()
+        # Provisional until the block's year is published; then the version and SHA-256 (rule 14). A PAR payload
+        # names no index, as before indices became data.
+        named = {} if index_code == PAR else {"index": index_code}
+        response.data = {**named, **results_status(year, block_find(block), index_code).as_json(), **response.data}
         return response
 
     def _scope(self):
+        """(year, block code, index code) of the query."""
         query = ResultQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return query.validated_data["year"], query.validated_data["block"]
+        data = query.validated_data
+        return data["year"], data["block"], data.get("index") or PAR
 
 
 # --- The yearly cycle (issue 3) ----------------------------------------------------------------------------------

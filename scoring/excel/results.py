@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ..index_scale import PERCENT, heading, places, scaled
 from .cells import workbook_bytes
 
 POINTS_FORMAT = "0.000"
@@ -27,13 +28,15 @@ class Column:
     width: int = 12
 
 
-def write_results_workbook(rows, legend) -> bytes:
-    """rows: selectors.results_rows of one block and year; legend: selectors.results_legend of the same."""
+def write_results_workbook(rows, legend, index=None) -> bytes:
+    """rows: selectors.results_rows of one block and year; legend: selectors.results_legend of the same; index:
+    the Index they belong to (None: PAR), whose scale the index columns are written on."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{legend.block.code} {legend.year}"[:31]
-    columns = results_columns(legend)
-    sheet.append([f"{results_title(legend)} · {status_text(legend.status)}"])  # provisional or official (rule 14)
+    columns = results_columns(legend, index)
+    # provisional or official (rule 14)
+    sheet.append([f"{results_title(legend, index)} · {status_text(legend.status)}"])
     sheet.append([column.header for column in columns])
     for row in rows:
         sheet.append([column.value(row) for column in columns])
@@ -47,28 +50,33 @@ def status_text(status):
     return f"{status.label} · SHA-256 {status.sha256}" if status.published else status.label
 
 
-def results_title(legend):
+def results_title(legend, index=None):
     block = legend.block.name.upper()
     block = block if block.startswith("KHỐI") else f"KHỐI {block}"
+    if index is not None and index.code != "PAR":
+        return _("KẾT QUẢ %(index)s NĂM %(year)s – %(block)s") % {
+            "index": index.name.upper(), "year": legend.year, "block": block}
     return _("KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s – %(block)s") % {"year": legend.year, "block": block}
 
 
-def results_columns(legend):
-    index_format = _decimal_format(legend.precision)
+def results_columns(legend, index=None):
+    """The columns; index values (the index, its change, the areas') on the index's scale (index_scale.py)."""
+    scale = index.scale if index is not None else PERCENT
+    index_format = _decimal_format(places(scale, legend.precision))
     change_format = f"+{index_format};-{index_format};{index_format}"
     return [
         Column(_("Hạng"), _rank, "0", 10),
         Column(_("Mã đơn vị"), lambda row: row["unit_code"]),
         Column(_("Tên đơn vị"), lambda row: row["unit_name"], width=40),
         Column(_("Nhóm"), lambda row: row["group"] or None, width=14),
-        *(Column(f"{code}. {title}", _area_index(code), index_format, 16) for code, title in legend.areas),
+        *(Column(f"{code}. {title}", _area_index(code, scale), index_format, 16) for code, title in legend.areas),
         *(Column(header, _number(name), POINTS_FORMAT) for header, name in (
             (_("Điểm thẩm định"), "appraised"), (_("Điểm điều tra"), "survey"), (_("Điểm thưởng"), "bonus"),
             (_("Điểm trừ"), "penalty"), (_("Tổng điểm"), "total"), (_("Điểm tối đa"), "max_total"))),
-        Column(_("Chỉ số (%)"), _number("index"), index_format),
+        Column(heading(scale), _number("index", scale), index_format),
         Column(_("Xếp loại"), lambda row: legend.grades.get(row["grade"], row["grade"]) or None, width=16),
         Column(_("Thay đổi thứ hạng"), lambda row: row["rank_change"], RANK_CHANGE_FORMAT),
-        Column(_("Thay đổi chỉ số"), _number("index_change"), change_format),
+        Column(_("Thay đổi chỉ số"), _number("index_change", scale), change_format),
         # Each area's component rank in the block (or group), rule 9, last: the columns above keep their places.
         *(Column(_("Hạng chỉ số %(code)s") % {"code": code}, _area_rank(code), "0", 10) for code, _t in legend.areas),
     ]
@@ -82,14 +90,14 @@ def _rank(row):
     return row["rank"] if row["ranked"] else _("Không xếp hạng")
 
 
-def _number(name):
-    return lambda row: _decimal(row[name])
+def _number(name, scale=PERCENT):
+    return lambda row: scaled(_decimal(row[name]), scale)
 
 
-def _area_index(code):
+def _area_index(code, scale):
     def value(row):
         area = next((area for area in row["areas"] if area["code"] == code), None)
-        return _decimal(area["index"]) if area else None
+        return scaled(_decimal(area["index"]), scale) if area else None
 
     return value
 

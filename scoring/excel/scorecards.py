@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..selectors.scorecards import criteria_headers
+from ..index_scale import heading, places, scaled
 from .cells import workbook_bytes
 from .results import POINTS_FORMAT, RANK_CHANGE_FORMAT, _decimal_format, status_text
 
@@ -27,7 +28,7 @@ def write_scorecard_workbook(card) -> bytes:
 
 
 def _formats(card):
-    index = _decimal_format(card.precision)
+    index = _decimal_format(places(card.scale, card.precision))
     return index, f"+{index};-{index};{index}"
 
 
@@ -38,27 +39,27 @@ def _summary(sheet, card):
     sheet.title = _("Tổng hợp")
     result = card.result
     index_format, change_format = _formats(card)
-    sheet.append([_("PHIẾU ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": card.year},
-                  status_text(card.status)])  # provisional or official (rule 14)
+    scale, label = card.scale, card.index_label
+    sheet.append([card.title, status_text(card.status)])  # provisional or official (rule 14)
     sheet.append([card.unit.name])
     sheet.append([f"{card.block.name} · {card.framework.name} ({card.framework.version})"])
     sheet.append([])
     facts = [
-        (_("Chỉ số (%)"), result.index, index_format),
+        (heading(scale), scaled(result.index, scale), index_format),
         (_("Xếp loại"), card.grade.label if card.grade else result.grade or None, None),
         (_("Thứ hạng trong khối"), result.rank if result.rank else (None if result.ranked else _("Không xếp hạng")),
          "0"),
         (_("Số đơn vị được xếp hạng"), card.ranked_count or None, "0"),
         (_("Thay đổi thứ hạng"), result.rank_change, RANK_CHANGE_FORMAT),
-        (_("Thay đổi chỉ số"), result.index_change, change_format),
+        (_("Thay đổi chỉ số"), scaled(result.index_change, scale), change_format),
         (_("So sánh được với năm trước"), _comparable(result.comparable), None),
-        (_("Chỉ số năm trước"), result.previous_index, index_format),
+        (_("Chỉ số năm trước"), scaled(result.previous_index, scale), index_format),
         (_("Tổng điểm"), result.total, POINTS_FORMAT), (_("Điểm tối đa"), result.max_total, POINTS_FORMAT),
         (_("Điểm thẩm định (A)"), result.appraised, POINTS_FORMAT), (_("Điểm điều tra (X)"), result.survey,
                                                                       POINTS_FORMAT),
         (_("Điểm thưởng (B)"), result.bonus, POINTS_FORMAT), (_("Điểm trừ (P)"), result.penalty, POINTS_FORMAT),
-        (_("Chỉ số tự đánh giá (%)"), result.self_index, index_format),
-        (_("Chỉ số trung bình của khối (%)"), card.block_index_average, index_format),
+        (label(_("Chỉ số tự đánh giá (%)")), scaled(result.self_index, scale), index_format),
+        (label(_("Chỉ số trung bình của khối (%)")), scaled(card.block_index_average, scale), index_format),
     ]
     for label, value, number_format in facts:
         sheet.append([label, value])
@@ -66,10 +67,10 @@ def _summary(sheet, card):
             sheet.cell(sheet.max_row, 2).number_format = number_format
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
     sheet.append([])
-    _components(sheet, card.areas, (_("Mã lĩnh vực"), _("Lĩnh vực")), index_format, change_format)
+    _components(sheet, card, card.areas, (_("Mã lĩnh vực"), _("Lĩnh vực")), index_format, change_format)
     if card.pillars:  # a framework with pillars (DTI): the second grouping, laid out like the areas
         sheet.append([])
-        _components(sheet, card.pillars, (_("Mã trụ cột"), _("Trụ cột")), index_format, change_format)
+        _components(sheet, card, card.pillars, (_("Mã trụ cột"), _("Trụ cột")), index_format, change_format)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"].font = Font(bold=True, size=12)
     for letter, width in zip("ABCDEFG", (36, 44, 12, 12, 14, 18, 16)):
@@ -80,16 +81,17 @@ def _comparable(value):
     return None if value is None else (_("Có") if value else _("Không (khác phiên bản phương pháp)"))
 
 
-def _components(sheet, lines, names, index_format, change_format):
-    """The areas or the pillars (selectors.scorecards.AreaLine), one row each."""
-    sheet.append([*names, _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Trung bình khối (%)"),
+def _components(sheet, card, lines, names, index_format, change_format):
+    """The areas or the pillars (selectors.scorecards.AreaLine), one row each, on the index's scale."""
+    scale = card.scale
+    sheet.append([*names, _("Điểm"), _("Điểm tối đa"), heading(scale), card.index_label(_("Trung bình khối (%)")),
                   _("Thay đổi chỉ số"), _("Thứ hạng trong khối"), _("Thay đổi thứ hạng")])
     _header(sheet[sheet.max_row])
     formats = (None, None, POINTS_FORMAT, POINTS_FORMAT, index_format, index_format, change_format, "0",
                RANK_CHANGE_FORMAT)
     for area in lines:
-        sheet.append([area.code, area.title, area.points, area.max_points, area.index, area.block_average,
-                      area.change, area.rank, area.rank_change])
+        sheet.append([area.code, area.title, area.points, area.max_points, scaled(area.index, scale),
+                      scaled(area.block_average, scale), scaled(area.change, scale), area.rank, area.rank_change])
         _number_formats(sheet[sheet.max_row], formats)
 
 

@@ -14,14 +14,14 @@ from .scorecard import watermark
 WIDE = 14  # columns beyond which the table moves to A3: area indices make a province's table wide
 
 
-def ranking_pdf(rows, legend) -> bytes:
-    """rows: selectors.results_rows of one block and year; legend: selectors.results_legend of the same. A column
-    no row fills (a block without groups, without a survey) is left out of the paper."""
-    columns = [column for column in results_columns(legend)
+def ranking_pdf(rows, legend, index=None) -> bytes:
+    """rows: selectors.results_rows of one block and year; legend: selectors.results_legend of the same; index: their
+    Index (None: PAR). A column no row fills (a block without groups, without a survey) is left out of the paper."""
+    columns = [column for column in results_columns(legend, index)
                if not rows or any(column.value(row) not in (None, "") for row in rows)]
     page = landscape(A3 if len(columns) > WIDE else A4)
     style = styles(9)
-    title = results_title(legend)
+    title = results_title(legend, index)
     story = [text(title, style["title"])]
     if legend.framework:
         story.append(text(f"{legend.framework.name} ({legend.framework.version})", style["center"]))
@@ -36,8 +36,9 @@ def ranking_pdf(rows, legend) -> bytes:
                      watermark=watermark(legend.status))
 
 
-def ranking_filename(legend) -> str:
-    return f"ket-qua-{legend.year}-{legend.block.code}.pdf"
+def ranking_filename(legend, index=None) -> str:
+    code = f"{index.code}-" if index is not None and index.code != "PAR" else ""
+    return f"ket-qua-{code}{legend.year}-{legend.block.code}.pdf"
 
 
 def cell_text(value, number_format) -> str:

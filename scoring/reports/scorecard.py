@@ -10,6 +10,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..excel.results import status_text
+from ..index_scale import heading, scaled
+from ..index_scale import places as index_places
 from ..selectors.scorecards import criteria_headers
 from .pdf import BOLD, FONT, grid_table, number_text, pdf_build, signed_text, styles, text
 
@@ -22,7 +24,7 @@ def scorecard_pdf(card) -> bytes:
     """card: a selectors.scorecards.Scorecard."""
     style = styles()
     story = [
-        text(_("PHIẾU ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": card.year}, style["title"]),
+        text(card.title, style["title"]),
         text(card.unit.name, style["subtitle"]),
         text(f"{card.block.name} · {card.framework.name} ({card.framework.version})", style["center"]),
         text(status_text(card.status), style["center"]),
@@ -51,7 +53,8 @@ def watermark(status) -> str:
 
 
 def scorecard_filename(card, extension) -> str:
-    return f"phieu-diem-{card.year}-{card.unit.code}.{extension}"
+    index = "" if card.index is None or card.index.code == "PAR" else f"{card.index.code}-"
+    return f"phieu-diem-{index}{card.year}-{card.unit.code}.{extension}"
 
 
 # --- Headline ----------------------------------------------------------------------------------------------------
@@ -59,25 +62,26 @@ def scorecard_filename(card, extension) -> str:
 
 def headline_facts(card):
     """(label, value) pairs of the headline, shared with the workbook's summary sheet."""
-    result, places = card.result, card.precision
+    result, places, scale, label = card.result, index_places(card.scale, card.precision), card.scale, card.index_label
     rank = (_("%(rank)s/%(count)s") % {"rank": result.rank, "count": card.ranked_count} if result.rank
             else (_("Không xếp hạng") if not result.ranked else "—"))
     comparable = "" if result.comparable is not False else _(" (không so sánh được: khác phiên bản phương pháp)")
     return [
-        (_("Chỉ số (%)"), number_text(result.index, places) or "—"),
+        (heading(scale), number_text(scaled(result.index, scale), places) or "—"),
         (_("Xếp loại"), card.grade.label if card.grade else (result.grade or "—")),
         (_("Thứ hạng trong khối"), rank),
         (_("Thay đổi thứ hạng"), (card.rank_change_text or "—") + comparable),
-        (_("Thay đổi chỉ số"), signed_text(result.index_change, places) or "—"),
-        (_("Chỉ số năm trước"), number_text(result.previous_index, places) or "—"),
+        (_("Thay đổi chỉ số"), signed_text(scaled(result.index_change, scale), places) or "—"),
+        (_("Chỉ số năm trước"), number_text(scaled(result.previous_index, scale), places) or "—"),
         (_("Tổng điểm / điểm tối đa"),
          f"{number_text(result.total, POINTS)} / {number_text(result.max_total, POINTS)}"),
         (_("Điểm thẩm định (A)"), number_text(result.appraised, POINTS)),
         (_("Điểm điều tra (X)"), number_text(result.survey, POINTS)),
         (_("Điểm thưởng (B) / điểm trừ (P)"),
          f"{number_text(result.bonus, POINTS)} / {number_text(result.penalty, POINTS)}"),
-        (_("Chỉ số tự đánh giá (%)"), number_text(result.self_index, places) or "—"),
-        (_("Chỉ số trung bình của khối (%)"), number_text(card.block_index_average, places) or "—"),
+        (label(_("Chỉ số tự đánh giá (%)")), number_text(scaled(result.self_index, scale), places) or "—"),
+        (label(_("Chỉ số trung bình của khối (%)")),
+         number_text(scaled(card.block_index_average, scale), places) or "—"),
     ]
 
 
@@ -105,15 +109,16 @@ def _headline(card, style):
 
 
 def _components(card, lines, name, style):
-    """The areas or the pillars (selectors.scorecards.AreaLine) as a table."""
-    places = card.precision
-    head = [_("Mã"), name, _("Điểm"), _("Điểm tối đa"), _("Chỉ số (%)"), _("Trung bình khối (%)"),
-            _("Thay đổi chỉ số"), _("Thứ hạng trong khối")]
+    """The areas or the pillars (selectors.scorecards.AreaLine) as a table, on the index's scale."""
+    places, scale = index_places(card.scale, card.precision), card.scale
+    head = [_("Mã"), name, _("Điểm"), _("Điểm tối đa"), heading(scale),
+            card.index_label(_("Trung bình khối (%)")), _("Thay đổi chỉ số"), _("Thứ hạng trong khối")]
     rows = [[text(cell, style["head"]) for cell in head]]
     for area in lines:
         rows.append([area.code, text(area.title, style["cell"]), number_text(area.points, POINTS),
-                     number_text(area.max_points, POINTS), number_text(area.index, places) or "—",
-                     number_text(area.block_average, places) or "—", signed_text(area.change, places),
+                     number_text(area.max_points, POINTS), number_text(scaled(area.index, scale), places) or "—",
+                     number_text(scaled(area.block_average, scale), places) or "—",
+                     signed_text(scaled(area.change, scale), places),
                      _rank_text(area.rank, area.rank_change)])
     widths = [12 * mm, WIDTH - 12 * mm - 6 * 28 * mm, *[28 * mm] * 6]
     return grid_table(rows, widths, numeric_from=2)

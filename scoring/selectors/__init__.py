@@ -11,31 +11,37 @@ from django.utils.translation import gettext as _
 from ..framework_display import TreeRow, tree_rows
 from ..framework_spec import (CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, PillarSpec, header_issue,
                               plain_decimal)
-from ..models import Agency, Block, Criterion, Cycle, Framework, Method, Unit, UnitResult
+from ..models import Agency, Block, Criterion, Cycle, Framework, Index, Method, Unit, UnitResult
 from ..models.indices import PAR
 from ..permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
 from .status import ResultsStatus, results_status
 
 
 def result_headlines(user) -> list[dict]:
-    """The leader's home page: per block, the newest year with results, its units, average index and the first
-    unit, each a link to that block's ranking. Two queries whatever the number of blocks."""
+    """The leader's home page: per block and index (PAR first), the newest year with results, its units, average
+    index and the first unit, each a link to that block's ranking in that index. Two queries whatever the number
+    of blocks (a third names the indices other than PAR)."""
     results = results_visible_to(user)
-    newest = dict(results.order_by().values_list("block").annotate(year=Max("year")))
+    newest = {(block, code): year for block, code, year
+              in results.order_by().values_list("block", "index_code").annotate(year=Max("year"))}
     if not newest:
         return []
     rows = (results.filter(year__in=set(newest.values())).select_related("block", "unit")
-            .order_by("block__position", "block__code", F("rank").asc(nulls_last=True), "unit__code"))
+            .order_by("block__position", "block__code", "index_code", F("rank").asc(nulls_last=True), "unit__code"))
+    scales = dict(Index.objects.filter(code__in={code for _block, code in newest} - {PAR})
+                  .values_list("code", "scale"))
     headlines = []
-    for block, block_rows in groupby(rows, key=lambda result: result.block):
-        block_rows = [row for row in block_rows if row.year == newest[block.pk]]
+    for (block, code), block_rows in groupby(rows, key=lambda result: (result.block, result.index_code)):
+        year = newest[(block.pk, code)]
+        block_rows = [row for row in block_rows if row.year == year]
         indices = [row.index for row in block_rows if row.index is not None]
         headlines.append({
-            "block": block, "year": newest[block.pk], "units": len(block_rows),
-            "average": sum(indices) / len(indices) if indices else None,
+            "block": block, "year": year, "units": len(block_rows), "index_code": code,
+            "scale": scales.get(code, "percent"), "average": sum(indices) / len(indices) if indices else None,
             "first": next((row.unit for row in block_rows if row.rank == 1), None),
             "incomplete": sum(1 for row in block_rows if row.incomplete)})
-    return headlines
+    return sorted(headlines, key=lambda line: (line["block"].position, line["block"].code, line["index_code"] != PAR,
+                                               line["index_code"]))
 
 
 def home_summary(user):

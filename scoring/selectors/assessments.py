@@ -341,7 +341,8 @@ def cycle_roster(cycle) -> dict:
     deadline = cycle.self_assessment_deadline
     return {"rows": rows, "late": late, "others": list(others), "deadline_passed":
             deadline is None or timezone.localdate() > deadline,
-            "published": Publication.objects.filter(year=cycle.year, block=cycle.block_id).exists()}
+            "published": Publication.objects.filter(year=cycle.year, block=cycle.block_id,
+                                                    index_code=cycle.index_code).exists()}
 def notices_of(user):
     """The user's notices (services/notices.py), newest first."""
     return Notice.objects.filter(user=user).order_by("-created_at", "-id")

@@ -5,12 +5,22 @@ from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from ..models import AssessmentStatus, LeafScore
+from ..index_scale import shown
+from ..models import AssessmentStatus, Index, LeafScore
+from ..models.indices import PAR
 from ..services import results_portable
 
 
 def number(value, places=2):
     return "—" if value is None else formats.number_format(value, places, use_l10n=True)
+
+
+def index_text(cycle, value):
+    """An index value as the cycle's index is shown: PAR as always ("89,63%"), another on its scale ("0,7024")."""
+    if cycle.index_code == PAR:
+        return f"{number(value)}%"
+    scale = Index.objects.filter(code=cycle.index_code).values_list("scale", flat=True).first() or "percent"
+    return shown(value, scale, 2, formats.get_format("DECIMAL_SEPARATOR"), unit=True)
 
 
 def self_assessed(assessment):
@@ -30,7 +40,7 @@ def submit_summary(assessment, progress):
     if own:
         total, max_total, index = own
         lines.append((_("Tổng điểm tự đánh giá"), f"{number(total)} / {number(max_total)}"))
-        lines.append((_("Chỉ số tự đánh giá"), f"{number(index)}%"))
+        lines.append((_("Chỉ số tự đánh giá"), index_text(assessment.cycle, index)))
     return lines
 
 
@@ -52,7 +62,7 @@ def finalize_summary(assessment):
         assessment.unit_id, (None, None))
     if official:
         lines.append((_("Tổng điểm chính thức"), f"{number(official.total)} / {number(official.max_total)}"))
-        lines.append((_("Chỉ số"), f"{number(official.index)}%"))
+        lines.append((_("Chỉ số"), index_text(assessment.cycle, official.index)))
     return lines
 
 
@@ -85,6 +95,8 @@ def publication_summary(publication):
     units = sum(len(block.get("results", [])) for block in publication.content.get("blocks", []))
     lines = [(_("Năm"), str(publication.year)), (_("Lần công bố"), str(publication.version)),
              (_("Số đơn vị"), str(units))]
+    if publication.index_code != PAR:
+        lines.insert(0, (_("Chỉ số"), publication.index_code))
     if publication.version > 1:
         lines.append((_("Số thay đổi so với lần trước"), str(len(publication.changes))))
     return lines

@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum, Value, When
 
 from ..computation import APPRAISED, SURVEY
+from ..index_scale import PERCENT, RATIO, scaled, scaled_text
+from ..models.indices import PAR
 from ..models import AssessmentStatus, Block, Framework, Publication
 from ..rules import divide_half_up
 from . import decimal_text, publication_tables, result_display, result_row, results_legend
@@ -69,16 +71,17 @@ def cached(name, key, compute):
     return value
 
 
-def block_summary(results, year, block, stamp) -> dict:
+def block_summary(results, year, block, stamp, index_code="PAR") -> dict:
     """The block's legend (framework, precision, grade labels, indexed areas), grade bands and groups of the
-    year, cached while its results stay the same. A year without results is not cached: its legend comes from
-    the year's latest framework revision, which an import may replace."""
+    year in an index (`results` hold that index's rows alone), cached while its results stay the same: the key
+    names the index, whose results may share a stamp with another's. A year without results is not cached: its
+    legend comes from the year's latest framework revision, which an import may replace."""
     def compute():
-        legend = results_legend(year, block)
+        legend = results_legend(year, block, index_code)
         return {"legend": legend, "bands": grade_bands(legend.framework),
                 "groups": block_groups(results, year, block)}
 
-    return cached("summary", (year, block.pk, stamp), compute) if stamp else compute()
+    return cached("summary", (index_code, year, block.pk, stamp), compute) if stamp else compute()
 
 
 # --- Choices -----------------------------------------------------------------------------------------------------
@@ -160,7 +163,7 @@ ROW_FIELDS = ("unit__code", "unit__name", "framework__precision", "group", "rank
               "index_change", "rank_change", "comparable", "incomplete", "areas")
 
 
-def dashboard_row(result, grades, tones, separator=",") -> dict:
+def dashboard_row(result, grades, tones, separator=",", scale=PERCENT) -> dict:
     """A result as the dashboard shows it: the published row, its index and change printed with the language's
     decimal separator (a template filter per number costs more than the rest of the row), its grade's tone and
     one heat level per area. Only what the table, heatmap and chart show: the points of each part are not printed
@@ -175,16 +178,21 @@ def dashboard_row(result, grades, tones, separator=",") -> dict:
                      for area in result.areas], "unit_id": result.unit_id}
     row = result_display(row, grades)
     delta = row["index_delta"]
-    return {**row, "tone": tones.get(row["grade"]), "index_text": printed(row["index"], separator),
+    return {**row, "tone": tones.get(row["grade"]), "index_text": printed(row["index"], separator, scale),
             "delta_text": None if delta is None else ("+" if delta > 0 else "") + printed(row["index_change"],
-                                                                                          separator),
+                                                                                          separator, scale),
             "delta_class": "change-up" if delta and delta > 0 else "change-down" if delta and delta < 0 else "",
             "heat": {area["code"]: heat_level(area["index"]) for area in row["areas"]}}
 
 
-def printed(text, separator=","):
-    """A decimal as text (selectors.decimal_text) as the page prints it: "92,50"; "—" for none."""
-    return "—" if text is None else text.replace(".", separator)
+def printed(text, separator=",", scale=PERCENT):
+    """A decimal as text (selectors.decimal_text) as the page prints it: "92,50"; "—" for none. An index of
+    another scale is printed on it (index_scale.py: a DTI of 70.24 % is "0,7024")."""
+    if text is None:
+        return "—"
+    if scale != PERCENT:
+        return scaled_text(text, scale, len(text.partition(".")[2]), separator)
+    return text.replace(".", separator)
 
 
 def result_shown(result, grades) -> dict:
@@ -199,12 +207,13 @@ def heat_level(index_text):
     return max(0, min(HEAT_LEVELS - 1, int(Decimal(index_text) // 10)))
 
 
-def heatmap_rows(rows, areas, separator=","):
+def heatmap_rows(rows, areas, separator=",", scale=PERCENT):
     """The page's rows × the legend's areas: (row, [(index as printed, heat level or ""), ...]).
 
     The indices are printed here, with the language's decimal separator, rather than by a template filter per
     cell: a page of 50 units × 8 areas made the heatmap half of the page's rendering time."""
-    return [(row, [_heat_cell(_area_index(row, code), row["heat"].get(code), separator) for code, _title in areas])
+    return [(row, [_heat_cell(_area_index(row, code), row["heat"].get(code), separator, scale)
+                   for code, _title in areas])
             for row in rows]
 
 
@@ -216,8 +225,8 @@ def area_rank_rows(rows, areas):
             for row in rows]
 
 
-def _heat_cell(index_text, level, separator):
-    return printed(index_text, separator), "" if level is None else level
+def _heat_cell(index_text, level, separator, scale=PERCENT):
+    return printed(index_text, separator, scale), "" if level is None else level
 
 
 def _area_index(row, code):
@@ -276,6 +285,24 @@ def ranked_chart(table, total, page_rows, precision) -> dict:
         units = [{"code": row["unit_code"], "name": row["unit_name"], "index": row["index"], "grade": row["grade"],
                   "rank": row["rank"]} for row in page_rows]
     return {"whole": whole, "units": units}
+
+
+def charts_on_scale(charts, scale) -> dict:
+    """The charts' data (the view's dict) with every index value on the index's scale: only 0-1 differs from the
+    stored percent, and the axis tops at 1 ("max"). Values stay text, so nothing is rounded on the way."""
+    if scale != RATIO:
+        return charts
+
+    def ratio(text):
+        return None if text is None else f"{scaled(text, RATIO):f}"
+
+    ranked, trend = charts["ranked"], charts["trend"]
+    return {**charts, "max": 1,
+            "bands": [{**band, "min_index": ratio(band["min_index"])} for band in charts["bands"]],
+            "ranked": {**ranked, "units": [{**unit, "index": ratio(unit["index"])} for unit in ranked["units"]]},
+            "trend": {**trend, "average": [ratio(value) for value in trend["average"]],
+                      "units": [{**unit, "values": [ratio(value) for value in unit["values"]]}
+                                for unit in trend["units"]]}}
 
 
 def dashboard_trend(results, block, group, codes, years) -> dict:
@@ -395,33 +422,40 @@ def published_years(publications) -> list[dict]:
     return list(latest.values())
 
 
-def public_publications(publications, year) -> list[Publication]:
-    """The latest version published of each block's year (rule 14: a block's year is published on its own), in
-    block order; a publication from before publication went per block stands for every block it holds."""
+def public_publications(publications, year, index_code=None) -> list[Publication]:
+    """The latest version published of each block's year in each index (rule 14: a block's year is published on
+    its own, and each index on its own), PAR first, then in block order; a publication from before publication
+    went per block stands for every block it holds. index_code: that index's alone."""
+    scope = publications.filter(year=year)
+    if index_code:
+        scope = scope.filter(index_code=index_code)
     latest = {}
-    for publication in publications.filter(year=year).select_related("block").order_by("-published_at", "-pk"):
-        latest.setdefault(publication.block_id, publication)
-    if None in latest:  # an old whole-year publication: blocks published since replace theirs
-        whole = latest.pop(None)
-        published = {publication.block.code for publication in latest.values()}
+    for publication in scope.select_related("block").order_by("-published_at", "-pk"):
+        latest.setdefault((publication.index_code, publication.block_id), publication)
+    for code in sorted({code for code, block in latest if block is None}):
+        whole = latest.pop((code, None))  # an old whole-year publication: blocks published since replace theirs
+        published = {p.block.code for (other, _block), p in latest.items() if other == code}
         if not published or any(block["code"] not in published for block in whole.content["blocks"]):
-            latest[None] = whole
-    return sorted(latest.values(), key=lambda p: (p.block.position, p.block.code) if p.block else (-1, ""))
+            latest[(code, None)] = whole
+    return sorted(latest.values(), key=lambda p: (
+        p.index_code != PAR, p.index_code, *((p.block.position, p.block.code) if p.block else (-1, ""))))
 
 
-def public_publication(publications, year, block_code=None) -> Publication | None:
-    """The latest version published of the block's year (the first block's, without one), or None."""
-    found = public_publications(publications, year)
+def public_publication(publications, year, block_code=None, index_code=PAR) -> Publication | None:
+    """The latest version published of the block's year in an index (the first block's, without one), or None."""
+    found = public_publications(publications, year, index_code)
     return next((p for p in found if block_code is None or (p.block and p.block.code == block_code)), None)
 
 
-def public_tables(publication) -> list[dict]:
+def public_tables(publication, scale=PERCENT) -> list[dict]:
     """The publication's ranking tables, from the stored snapshot alone (never the live results), each row with
-    its grade's colour tone (the snapshot lists the grades best first)."""
+    its grade's colour tone (the snapshot lists the grades best first), each table with the scale its index is
+    shown on (index_scale.py)."""
     tables = publication_tables(publication.content)
     for table in tables:
         tones = _tones([grade["code"] for grade in table["grades"]])
         table["rows"] = [{**row, "tone": tones.get(row["grade"])} for row in table["rows"]]
+        table["scale"] = scale
     return tables
 
 

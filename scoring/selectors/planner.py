@@ -14,6 +14,7 @@ from .. import planning
 from ..computation import APPRAISED, BONUS, PENALTY, SURVEY, ZERO, LeafInput, RankEntry, ScoringRules
 from ..computation import GradeTier as TierRule
 from ..models import Cycle, LeafScore, Scenario, UnitResult
+from ..models.indices import PAR
 from ..rules import quantize_points
 
 POINTS_FIELD = DecimalField(max_digits=12, decimal_places=3)
@@ -74,6 +75,11 @@ class UnitPlan:
     def ranked(self):
         return self.stored.ranked
 
+    @property
+    def scale(self):
+        """The scale its index is shown on (index_scale.py): the index of the framework it was computed on."""
+        return self.stored.framework.index.scale
+
     def what_if(self, changes) -> planning.WhatIf:
         return planning.what_if(self.leaves, changes, self.rules, peers=self.peers, key=self.unit.pk,
                                 group=self.stored.group, ranked=self.stored.ranked)
@@ -82,18 +88,20 @@ class UnitPlan:
 # --- One unit ---------------------------------------------------------------------------------------------------
 
 
-def unit_plan_years(unit):
-    """The years the unit has a result, newest first."""
-    return list(UnitResult.objects.filter(unit=unit).order_by("-year").values_list("year", flat=True))
+def unit_plan_years(unit, index_code=PAR):
+    """The years the unit has a result in the index, newest first."""
+    return list(UnitResult.objects.filter(unit=unit, index_code=index_code).order_by("-year")
+                .values_list("year", flat=True))
 
 
-def unit_plan(unit, year, *, places=5) -> UnitPlan | None:
-    """The unit's plan for `year`, from its result row; None when the engine has not computed that year."""
-    stored = UnitResult.objects.select_related("framework").filter(unit=unit, year=year).first()
+def unit_plan(unit, year, *, places=5, index_code=PAR) -> UnitPlan | None:
+    """The unit's plan for `year` in an index, from its result row; None when the engine has not computed it."""
+    stored = (UnitResult.objects.select_related("framework__index")
+              .filter(unit=unit, year=year, index_code=index_code).first())
     if stored is None:
         return None
     framework = stored.framework
-    cycle = Cycle.objects.filter(year=year, block=stored.block_id).first()
+    cycle = Cycle.objects.filter(year=year, block=stored.block_id, index_code=index_code).first()
     tiers = list(framework.grades.order_by("position").values_list(
         "code", "label", "min_index", "min_area_index", "min_survey_index", "max_penalty"))
     rules = ScoringRules(precision=framework.precision, bonus_cap=framework.bonus_cap,
@@ -154,7 +162,8 @@ def _own_scores(cycle, unit):
 
 def _block_peers(stored):
     """The block's other results of the year as rank entries, and their units' names."""
-    rows = (UnitResult.objects.filter(year=stored.year, block=stored.block_id).exclude(unit=stored.unit_id)
+    rows = (UnitResult.objects.filter(year=stored.year, block=stored.block_id, index_code=stored.index_code)
+            .exclude(unit=stored.unit_id)
             .values_list("unit_id", "index", "ranked", "group", "unit__name"))
     peers, names = [], {}
     for unit_id, index, ranked, group, name in rows:
@@ -204,28 +213,33 @@ def _peer_figures(method, row):
 # --- Scenarios --------------------------------------------------------------------------------------------------
 
 
-def unit_scenarios(scenarios, unit, year):
-    """The saved scenarios of the unit and year among `scenarios` (permissions.scenarios_visible_to)."""
-    return scenarios.filter(unit=unit, year=year).select_related("created_by").order_by("-created_at", "-pk")
+def unit_scenarios(scenarios, unit, year, index_code=PAR):
+    """The saved scenarios of the unit, year and index among `scenarios` (permissions.scenarios_visible_to)."""
+    return (scenarios.filter(unit=unit, year=year, index_code=index_code).select_related("created_by")
+            .order_by("-created_at", "-pk"))
 
 
-def scenario_find(scenarios, pk, unit, year) -> Scenario | None:
-    return scenarios.filter(pk=pk, unit=unit, year=year).first() if str(pk).isdigit() else None
+def scenario_find(scenarios, pk, unit, year, index_code=PAR) -> Scenario | None:
+    if not str(pk).isdigit():
+        return None
+    return scenarios.filter(pk=pk, unit=unit, year=year, index_code=index_code).first()
 
 
 # --- The province ------------------------------------------------------------------------------------------------
 
 
-def province_years(block):
-    return list(UnitResult.objects.filter(block=block).order_by("-year").values_list("year", flat=True).distinct())
+def province_years(block, index_code=PAR):
+    return list(UnitResult.objects.filter(block=block, index_code=index_code).order_by("-year")
+                .values_list("year", flat=True).distinct())
 
 
-def province_framework(year, block):
-    """The framework the block's results of `year` were computed on (else the cycle's)."""
-    stored = UnitResult.objects.filter(year=year, block=block).select_related("framework").first()
+def province_framework(year, block, index_code=PAR):
+    """The framework the block's results of `year` in the index were computed on (else the cycle's)."""
+    stored = (UnitResult.objects.filter(year=year, block=block, index_code=index_code).select_related("framework")
+              .first())
     if stored:
         return stored.framework
-    cycle = Cycle.objects.filter(year=year, block=block).select_related("framework").first()
+    cycle = Cycle.objects.filter(year=year, block=block, index_code=index_code).select_related("framework").first()
     return cycle.framework if cycle else None
 
 
@@ -245,17 +259,19 @@ def training_needs(framework):
             .filter(units__gt=0).order_by("-units_below", "-points_lost", "position"))
 
 
-def self_gap_units(year, block):
-    """The block's results of `year` by self-assessed total minus official total, largest over-claim first."""
+def self_gap_units(year, block, index_code=PAR):
+    """The block's results of `year` in the index by self-assessed total minus official total, largest over-claim
+    first."""
     gap = ExpressionWrapper(F("self_total") - F("total"), output_field=POINTS_FIELD)
-    return (UnitResult.objects.filter(year=year, block=block, self_total__isnull=False)
+    return (UnitResult.objects.filter(year=year, block=block, index_code=index_code, self_total__isnull=False)
             .select_related("unit").annotate(gap=gap).order_by("-gap", "unit__code"))
 
 
-def self_gap_history(unit_ids, years):
-    """{unit id: {year: self_total − total}} over `years`, in one query."""
+def self_gap_history(unit_ids, years, index_code=PAR):
+    """{unit id: {year: self_total − total}} over `years` in the index, in one query."""
     history = {}
-    for unit_id, year, own, total in (UnitResult.objects.filter(unit__in=unit_ids, year__in=years)
+    for unit_id, year, own, total in (UnitResult.objects.filter(unit__in=unit_ids, year__in=years,
+                                                                index_code=index_code)
                                       .exclude(self_total=None).values_list("unit_id", "year", "self_total",
                                                                             "total")):
         history.setdefault(unit_id, {})[year] = own - total
@@ -280,12 +296,13 @@ def self_gap_criteria(framework):
             .filter(claimed__gt=0).order_by("-gap", "position"))
 
 
-def self_gap_criteria_history(block, codes, years):
+def self_gap_criteria_history(block, codes, years, index_code=PAR):
     """{criterion code: {year: Σ (self − official)}} of the block's files over `years`, matched by code (the
     framework of each year has its own criteria)."""
     gap = ExpressionWrapper(F("self_score") - F("final_score"), output_field=POINTS_FIELD)
     rows = (LeafScore.objects.filter(assessment__cycle__block=block, assessment__cycle__year__in=years,
-                                     criterion__code__in=codes, criterion__method__in=SELF_SCORED,
+                                     assessment__cycle__index_code=index_code, criterion__code__in=codes,
+                                     criterion__method__in=SELF_SCORED,
                                      self_score__isnull=False, final_score__isnull=False, not_applicable=False,
                                      self_not_applicable=False)
             .values("criterion__code", "assessment__cycle__year").order_by().annotate(gap=Sum(gap)))
@@ -296,14 +313,15 @@ def self_gap_criteria_history(block, codes, years):
     return history
 
 
-def appraiser_statistics(year, block):
+def appraiser_statistics(year, block, index_code=PAR):
     """Per appraiser (None: scores brought by a file import, no appraiser recorded), over the year's self-scored
     leaves with both scores: leaves decided, leaves changed, average change (official − self) over the changed
     ones, points cut and points added."""
     change = ExpressionWrapper(F("final_score") - F("self_score"), output_field=POINTS_FIELD)
     changed = ~Q(final_score=F("self_score"))
     return (LeafScore.objects.filter(assessment__cycle__year=year, assessment__cycle__block=block,
-                                     criterion__method__in=SELF_SCORED, self_score__isnull=False,
+                                     assessment__cycle__index_code=index_code, criterion__method__in=SELF_SCORED,
+                                     self_score__isnull=False,
                                      final_score__isnull=False)
             .values("appraised_by", "appraised_by__username", "appraised_by__first_name",
                     "appraised_by__last_name", "appraised_by__agency__name")

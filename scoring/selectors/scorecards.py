@@ -20,6 +20,7 @@ from ..computation import APPRAISED, BONUS, PENALTY, SURVEY
 from ..framework_spec import plain_decimal
 from ..models import Criterion, Cycle, GradeTier, LeafScore, Method, Pillar, UnitResult
 from ..permissions import evidence_visible_to, leaf_scores_visible_to, results_visible_to
+from ..models.indices import PAR
 from .status import ResultsStatus, latest_publication, results_status
 
 # Grades read from the best tier (green) down to the lowest (red), however many tiers a framework has: the tones
@@ -103,6 +104,22 @@ class Scorecard:
     # Recomputed since publication to other figures: the unit's row as published ({"version", "index", "rank",
     # "grade_label", ...}), which leaders read until the correction is published as a new version (rule 14).
     published: dict | None = None
+    index: object = None  # the Index of the result (PAR, DTI...): its scale is how index values are printed
+
+    @property
+    def scale(self) -> str:
+        return self.index.scale if self.index is not None else "percent"
+
+    @property
+    def title(self) -> str:
+        """The PDF's and workbook's title: PAR's as it always read, another index named."""
+        if self.index is None or self.index.code == PAR:
+            return _("PHIẾU ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": self.year}
+        return _("PHIẾU ĐIỂM %(index)s NĂM %(year)s") % {"index": self.index.name.upper(), "year": self.year}
+
+    def index_label(self, label) -> str:
+        """A label saying "(%)" as PAR's always did, without it for an index on another scale."""
+        return str(label) if self.scale == "percent" else str(label).replace(" (%)", "")
 
     @property
     def awaiting_survey(self) -> bool:
@@ -149,18 +166,21 @@ def grade_colour(position: int, count: int) -> str:
 # --- The scorecard ---------------------------------------------------------------------------------------------
 
 
-def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
-    """The scorecard of `unit` for `year` as `user` may read it, or None when no result exists.
+def scorecard(user, unit, year, *, with_evidence=True, index_code=PAR) -> Scorecard | None:
+    """The scorecard of `unit` for `year` in an index (PAR, DTI...) as `user` may read it, or None when no result
+    exists.
 
     `user` None is a background job started by a manager: it reads every unit, and no evidence."""
     results = UnitResult.objects.select_related("unit", "framework") if user is None else results_visible_to(user)
-    result = results.select_related("block").filter(unit=unit, year=year).first()
+    result = (results.select_related("block", "framework__index")
+              .filter(unit=unit, year=year, index_code=index_code).first())
     if result is None:
         return None
     framework = result.framework
     grades = framework_grades(framework)
     ranked_count, overall, by_area = block_figures(result)
-    held = Cycle.objects.filter(year=year, block=result.block_id).values_list("survey_held", flat=True).first()
+    held = (Cycle.objects.filter(year=year, block=result.block_id, index_code=index_code)
+            .values_list("survey_held", flat=True).first())
     rows = _criterion_lines(user, result, with_evidence=with_evidence and user is not None,
                             survey_held=held is not False)
     return Scorecard(
@@ -169,14 +189,14 @@ def scorecard(user, unit, year, *, with_evidence=True) -> Scorecard | None:
         ranked_count=ranked_count, block_index_average=overall,
         areas=_area_lines(result, rows, by_area), rows=rows,
         survey_rows=tuple(row for row in rows if row.is_leaf and row.method == SURVEY), pillars=pillar_lines(result),
-        status=(status := results_status(year, result.block_id)), survey_held=held is not False,
-        published=published_row(year, result) if status.corrected else None,
+        status=(status := results_status(year, result.block_id, index_code)), survey_held=held is not False,
+        published=published_row(year, result) if status.corrected else None, index=framework.index,
     )
 
 
 def published_row(year, result) -> dict | None:
     """The unit's row in the latest publication of its block's year (the stored snapshot), or None."""
-    publication = latest_publication(year, result.block_id)
+    publication = latest_publication(year, result.block_id, result.index_code)
     if publication is None:
         return None
     for block in publication.content["blocks"]:
@@ -187,14 +207,16 @@ def published_row(year, result) -> dict | None:
     return None
 
 
-def scorecard_years(user, unit) -> list[int]:
-    """The years `unit` has a result that `user` may read, newest first (the page's year links)."""
-    return list(results_visible_to(user).filter(unit=unit).order_by("-year").values_list("year", flat=True))
+def scorecard_years(user, unit, index_code=PAR) -> list[int]:
+    """The years `unit` has a result in the index that `user` may read, newest first (the page's year links)."""
+    return list(results_visible_to(user).filter(unit=unit, index_code=index_code).order_by("-year")
+                .values_list("year", flat=True))
 
 
-def scorecard_units(year, block):
-    """The units of `block` with a result for `year`, by code: the bulk job's list."""
-    units = UnitResult.objects.filter(year=year, block=block).select_related("unit").order_by("unit__code")
+def scorecard_units(year, block, index_code=PAR):
+    """The units of `block` with a result for `year` in the index, by code: the bulk job's list."""
+    units = (UnitResult.objects.filter(year=year, block=block, index_code=index_code).select_related("unit")
+             .order_by("unit__code"))
     return [result.unit for result in units]
 
 
@@ -211,7 +233,7 @@ AVERAGES_SECONDS = 24 * 3600
 AREA_AVERAGES = """
 SELECT area.code, AVG(area.index)
 FROM scoring_unitresult result CROSS JOIN LATERAL jsonb_to_recordset(result.areas) AS area(code text, index numeric)
-WHERE result.year = %s AND result.block_id = %s AND area.index IS NOT NULL
+WHERE result.year = %s AND result.block_id = %s AND result.index_code = %s AND area.index IS NOT NULL
 GROUP BY 1
 """
 
@@ -224,41 +246,45 @@ def block_figures(result) -> tuple[int, Decimal | None, dict]:
     averages and the ranked count of every group) are cached under a stamp of the block's results: their number
     and latest computed_at, which every results run and refresh moves, read from the index result_block_year_stamp
     alone (counting the ranked units of a group read every wide row: the page's slowest query)."""
-    stamp = UnitResult.objects.filter(year=result.year, block=result.block_id).order_by().aggregate(
-        units=Count("pk"), computed=Max("computed_at"))
+    index_code = result.index_code
+    stamp = UnitResult.objects.filter(year=result.year, block=result.block_id, index_code=index_code).order_by(
+    ).aggregate(units=Count("pk"), computed=Max("computed_at"))
     precision = result.framework.precision
-    key = (f"scorecards:block-figures:{result.year}:{result.block_id}:{precision}:{stamp['units']}:"
+    # PAR's key as before indices became data; another index's names it (two indices may share a stamp).
+    scope = f"{result.year}:{result.block_id}" + ("" if index_code == PAR else f":{index_code}")
+    key = (f"scorecards:block-figures:{scope}:{precision}:{stamp['units']}:"
            f"{stamp['computed'].isoformat() if stamp['computed'] else ''}")
     figures = cache.get(key)
     if figures is None:
-        figures = _block_figures(result.year, result.block_id, precision)
+        figures = _block_figures(result.year, result.block_id, precision, index_code)
         cache.set(key, figures, AVERAGES_SECONDS)
     overall, by_area, ranked = figures
     return (ranked.get(result.group, 0) if result.rank is not None else 0), overall, by_area
 
 
-def _block_figures(year, block_id, precision) -> tuple[Decimal | None, dict, dict]:
+def _block_figures(year, block_id, precision, index_code=PAR) -> tuple[Decimal | None, dict, dict]:
     """block_averages's (average index, {area: average}) and {group: units ranked} (ranks are per group; "" is no
     group), the overall average from the same grouped query as the ranked counts: one query for both."""
-    groups = list(UnitResult.objects.filter(year=year, block=block_id).order_by().values_list("group")
+    groups = list(UnitResult.objects.filter(year=year, block=block_id, index_code=index_code).order_by()
+                  .values_list("group")
                   .annotate(ranked=Count("rank"), total=Sum("index"), indexed=Count("index")))
     indexed = sum(n for _group, _ranked, _total, n in groups)
     total = sum((value for _group, _ranked, value, _n in groups if value is not None), Decimal(0))
     overall = _round(total / indexed, precision) if indexed else None
-    return overall, block_averages(year, block_id, precision, areas_only=True)[1], {
+    return overall, block_averages(year, block_id, precision, areas_only=True, index_code=index_code)[1], {
         group: ranked for group, ranked, _total, _n in groups}
 
 
-def block_averages(year, block_id, precision, *, areas_only=False) -> tuple[Decimal | None, dict]:
+def block_averages(year, block_id, precision, *, areas_only=False, index_code=PAR) -> tuple[Decimal | None, dict]:
     """(average index, {area code: average area index}) over the block's results of the year, rounded half up to
     the framework's precision; a unit whose area has no index (all its leaves N/A) is left out of that area.
     areas_only: the caller has the average index already (None in its place)."""
-    results = UnitResult.objects.filter(year=year, block=block_id).order_by()
+    results = UnitResult.objects.filter(year=year, block=block_id, index_code=index_code).order_by()
     if connection.vendor == "postgresql":
         # numeric averages in SQL: exact, and no area JSON leaves the database.
         overall = None if areas_only else results.aggregate(average=Avg("index"))["average"]
         with connection.cursor() as cursor:
-            cursor.execute(AREA_AVERAGES, [year, block_id])
+            cursor.execute(AREA_AVERAGES, [year, block_id, index_code])
             by_area = dict(cursor.fetchall())
     else:  # SQLite averages decimals as floats: average the exact values here instead
         overall, by_area = _averages_in_python(results.values_list("index", "areas"))

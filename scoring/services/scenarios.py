@@ -6,14 +6,17 @@ from decimal import Decimal
 from django.db import transaction
 
 from ..models import Scenario
+from ..models.indices import PAR
 
 
 @transaction.atomic
-def scenario_save(*, unit, year: int, name: str, changes: dict[str, Decimal], user) -> Scenario:
-    """A new scenario of the unit and year; the changes as {criterion code: points as text}, nothing lost."""
+def scenario_save(*, unit, year: int, name: str, changes: dict[str, Decimal], user,
+                  index_code: str = PAR) -> Scenario:
+    """A new scenario of the unit, year and index; the changes as {criterion code: points as text}, nothing
+    lost."""
     if not changes:
         raise ValueError("a scenario needs at least one changed leaf")
-    return Scenario.objects.create(unit=unit, year=year, name=name.strip(), created_by=user,
+    return Scenario.objects.create(unit=unit, year=year, index_code=index_code, name=name.strip(), created_by=user,
                                    changes={code: _text(points) for code, points in sorted(changes.items())})
 
 

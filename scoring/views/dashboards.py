@@ -20,6 +20,8 @@ from ..permissions import (assessments_visible_to, is_manager, leaf_scores_visib
                            results_visible_to, units_visible_to)
 from ..selectors import dashboards
 from ..selectors.status import latest_publication, published_status, results_status
+from ..index_scale import heading
+from .index_choice import index_asked, index_context
 
 MARGIN = Decimal(1)
 SORT_CHOICES = [(key, key) for key in dashboards.SORTS]
@@ -71,6 +73,8 @@ class Choice:
     legend: object = None
     bands: list = field(default_factory=list)
     stamps: dict = field(default_factory=dict)  # {year: (results, latest computed_at)}: the cache keys
+    index: object = None  # the Index shown (?index=, PAR by default): `results` hold its rows alone
+    index_tabs: list | None = None
 
     @property
     def grades(self):
@@ -81,20 +85,35 @@ class Choice:
         return self.legend.precision if self.legend else 2
 
     @property
+    def scale(self):
+        return self.index.scale if self.index else "percent"
+
+    @property
+    def index_code(self):
+        return self.index.code if self.index else "PAR"
+
+    @property
     def tones(self):
         return {band.code: band.tone for band in self.bands}
 
 
-def _choice(request, results):
+def _results(request):
+    """The results the user may read of the index asked for (?index=, PAR by default; unknown: 404)."""
+    index = index_asked(request.GET)
+    return results_visible_to(request.user).filter(index_code=index.code), index
+
+
+def _choice(request, results, index):
     form = DashboardForm(request.GET)
     years, blocks = dashboards.dashboard_years(), dashboards.dashboard_blocks()
     year = form.value("year") or dashboards.newest_year_with_results(results, years) or timezone.localdate().year
     code = form.value("block")
     block = next((block for block in blocks if block.code == code), blocks[0] if blocks else None)
-    choice = Choice(year, block, years, blocks, form)
+    choice = Choice(year, block, years, blocks, form, index=index)
+    choice.index_tabs = index_context(request, year, block, index)["index_tabs"]
     if block is not None:
         choice.stamps = dashboards.results_stamps(results, years, block)
-        summary = dashboards.block_summary(results, year, block, choice.stamps.get(year))
+        summary = dashboards.block_summary(results, year, block, choice.stamps.get(year), index.code)
         choice.legend, choice.bands, choice.groups = summary["legend"], summary["bands"], summary["groups"]
         choice.group = form.value("group") if form.value("group") in choice.groups else ""
     return choice
@@ -111,11 +130,11 @@ def unit_link(unit_id, year):
 @login_required
 def dashboard(request):
     require_dashboard_reader(request.user)
-    results = results_visible_to(request.user)
-    choice = _choice(request, results)
+    results, index = _results(request)
+    choice = _choice(request, results, index)
     if choice.block is None:
         return render(request, "scoring/dashboard.html", {"choice": choice, "page": None})
-    status = results_status(choice.year, choice.block)
+    status = results_status(choice.year, choice.block, index.code)
     if status.corrected:  # recomputed since publication: the published version unless a manager asks otherwise
         published = _published_view(request, choice, status)
         if published is not None:
@@ -129,18 +148,20 @@ def dashboard(request):
         "bands": [band.__dict__ for band in choice.bands], "ranked": ranked, "trend": figures["trend"],
         "distribution": [{"code": band.code, "label": band.label, "tone": band.tone, "count": count}
                          for band, count in figures["headline"]["distribution"]],
-        "text": {"index": _("Chỉ số (%)"), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
+        "text": {"index": heading(choice.scale), "average": _("Trung bình khối"), "units": _("Số đơn vị")},
     }
     trend_label = _("Vẽ xu hướng của")  # + the unit's name: one translation, not one per row
     return render(request, "scoring/dashboard.html", {
         **ranking, **figures, "choice": choice, "charts": charts, "status": status,
+        "chart_data": dashboards.charts_on_scale(charts, choice.scale),  # what the browser draws
         "published_switch": status.corrected and is_manager(request.user),
         "figures": PROVISIONAL_FIGURES if status.corrected and is_manager(request.user) else "",
         "ranking_html": _ranking_rows(ranking["rows"], figures["trend_codes"], trend_label),
         "heatmap": [(row, _heat_cells(cells))
-                    for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator)],
+                    for row, cells in dashboards.heatmap_rows(ranking["rows"], choice.legend.areas, separator,
+                                                              choice.scale)],
         "area_ranks": dashboards.area_rank_rows(ranking["rows"], choice.legend.areas),
-        "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator))
+        "ranked_table": [(unit["rank"], unit["name"], dashboards.printed(unit["index"], separator, choice.scale))
                          for unit in ranked["units"]] if ranked["whole"] else None,
         "trend_label": trend_label,
     })
@@ -154,8 +175,9 @@ def _published_view(request, choice, status):
     published as a new version; a manager may switch to the recomputed (provisional) figures. None: show those."""
     if is_manager(request.user) and request.GET.get("figures") == PROVISIONAL_FIGURES:
         return None
-    publication = latest_publication(choice.year, choice.block)
-    tables = [table for table in dashboards.public_tables(publication) if table["code"] == choice.block.code]
+    publication = latest_publication(choice.year, choice.block, choice.index_code)
+    tables = [table for table in dashboards.public_tables(publication, choice.scale)
+              if table["code"] == choice.block.code]
     return render(request, "scoring/dashboard.html", {
         "choice": choice, "published_tables": tables, "status": published_status(publication),
         "published_switch": is_manager(request.user), "correction_version": status.version})
@@ -172,9 +194,10 @@ def _ranking(request, choice, results, separator):
         paginator.count = choice.stamps[choice.year][0]  # the whole block: counted by the stamps' query already
     page = paginator.get_page(request.GET.get("page"))
     link = _scorecard_links(choice.year)
-    rows = [{**(row := dashboards.dashboard_row(result, choice.grades, choice.tones, separator)),
+    rows = [{**(row := dashboards.dashboard_row(result, choice.grades, choice.tones, separator, choice.scale)),
              "url": link(row["unit_id"])} for result in page]
-    return {"scope": scope, "table": table, "page": page, "rows": rows, "sort": sort, "columns": _columns(sort),
+    return {"scope": scope, "table": table, "page": page, "rows": rows, "sort": sort,
+            "columns": _columns(sort, choice.scale),
             "filters": filters, "filtered": any(filters.values()), "page_codes": {row["unit_code"] for row in rows}}
 
 
@@ -182,7 +205,8 @@ def _figures(request, choice, results, scope):
     """The headline figures and the trend, cached by the results' stamps; their units named as they are now."""
     codes = _trend_codes(request)
     headline = _headline(choice, scope)
-    trend = dashboards.cached("trend", (choice.block.pk, choice.group, codes, sorted(choice.stamps.items())),
+    trend = dashboards.cached("trend", (choice.index_code, choice.block.pk, choice.group, codes,
+                                        sorted(choice.stamps.items())),
                               lambda: dashboards.dashboard_trend(results, choice.block, choice.group, codes,
                                                                  choice.years))
     labels = dashboards.unit_labels(units_visible_to(request.user), [
@@ -200,7 +224,7 @@ def _headline(choice, scope):
     stamp = choice.stamps.get(choice.year)
     if not stamp:
         return dashboards.dashboard_headline(scope, choice.precision, choice.bands)
-    return dashboards.cached("headline", (choice.year, choice.block.pk, choice.group, stamp),
+    return dashboards.cached("headline", (choice.index_code, choice.year, choice.block.pk, choice.group, stamp),
                              lambda: dashboards.dashboard_headline(scope, choice.precision, choice.bands))
 
 
@@ -272,10 +296,11 @@ def _trend_codes(request):
     return list(dict.fromkeys(codes))[:dashboards.TREND_UNITS]
 
 
-def _columns(sort):
+def _columns(sort, scale="percent"):
     """The sortable headers: each links to its first direction, or to the reverse when it is the current sort."""
     columns = []
     for key, label, first in COLUMNS:
+        label = heading(scale) if key == "index" else label
         current = sort.lstrip("-") == key
         reverse_sort = sort[1:] if sort.startswith("-") else f"-{sort}"
         descending = sort.startswith("-")
@@ -290,8 +315,8 @@ def _columns(sort):
 @login_required
 def dashboard_changes(request):
     require_dashboard_reader(request.user)
-    results = results_visible_to(request.user)
-    choice = _choice(request, results)
+    results, index = _results(request)
+    choice = _choice(request, results, index)
     context = {"choice": choice, "margin": choice.form.value("margin", MARGIN),
                "margin_errors": choice.form.errors.get("margin") if request.GET.get("margin") else None}
     if choice.block is None:
@@ -302,9 +327,11 @@ def dashboard_changes(request):
     context.update({
         "movers": [(name, MOVER_TITLES[name], [_linked(row, year) for row in rows])
                    for name, rows in dashboards.biggest_movers(scope, choice.grades).items()],
-        "losing": dashboards.criteria_losing_points(leaf_scores_visible_to(request.user), year, block, group),
-        "assessed": dashboards.assessed_units(assessments, year, block, group),
-        "waiting": dashboards.explanations_waiting(assessments, year, block, group),
+        "losing": dashboards.criteria_losing_points(leaf_scores_visible_to(request.user).filter(
+            assessment__cycle__index_code=index.code), year, block, group),
+        "assessed": dashboards.assessed_units(assessments.filter(cycle__index_code=index.code), year, block, group),
+        "waiting": dashboards.explanations_waiting(assessments.filter(cycle__index_code=index.code), year, block,
+                                                   group),
         "near": [_linked(row, year) for row in dashboards.near_grade_boundary(
             scope, choice.bands, context["margin"], choice.grades, choice.precision)],
         "has_results": scope.exists(),

@@ -23,9 +23,11 @@ from ..permissions import (
     get_scenario_for_user, get_scorecard_unit_for_user, is_manager, may_see_dashboards, require_dashboard_reader,
     results_visible_to, scenarios_visible_to, units_visible_to,
 )
+from ..models.indices import PAR
 from ..rules import format_decimal_vi
 from ..selectors import planner as plans
 from ..services.scenarios import scenario_delete, scenario_save
+from .index_choice import index_asked, index_context
 
 PLACES, MAX_PLACES = 5, 100  # the province's target: "raise the index by 5-7 places"
 LEAF_FIELD = "leaf-"
@@ -43,7 +45,8 @@ def planner_home(request):
         years = plans.unit_plan_years(unit)
         return redirect("scoring:planner", pk=unit.pk, year=years[0] if years else timezone.localdate().year)
     require_dashboard_reader(user)
-    year = results_visible_to(user).aggregate(year=Max("year"))["year"] or timezone.localdate().year
+    year = (results_visible_to(user).filter(index_code=PAR).aggregate(year=Max("year"))["year"]
+            or timezone.localdate().year)
     return redirect("scoring:planner_province", year=year)
 
 
@@ -54,17 +57,30 @@ def planner_home(request):
 def unit_planner(request, pk, year):
     """GET shows the plan (or a saved scenario, ?scenario=); POST is the what-if without JavaScript."""
     unit = get_scorecard_unit_for_user(request.user, pk)
+    index = _index(request)
     places, places_error = _places(request.POST.get("places") or request.GET.get("places"))
-    plan = plans.unit_plan(unit, year, places=places)
+    plan = plans.unit_plan(unit, year, places=places, index_code=index.code)
     values, scenario = {}, None
     if plan is not None and request.method == "POST":
         values = _posted_values(request.POST)
     elif plan is not None and request.GET.get("scenario"):
-        scenario = plans.scenario_find(scenarios_visible_to(request.user), request.GET["scenario"], unit, year)
+        scenario = plans.scenario_find(scenarios_visible_to(request.user), request.GET["scenario"], unit, year,
+                                       index.code)
         if scenario is None:
             raise Http404(_("Không có kịch bản này."))
         values = {code: format_decimal_vi(Decimal(points)) for code, points in scenario.changes.items()}
     return _render_planner(request, unit, year, plan, values, places_error=places_error, scenario=scenario)
+
+
+def _index(request):
+    """The index planned (?index=, or the form's hidden field on a POST; PAR by default)."""
+    return index_asked(request.POST if request.method == "POST" and "index" in request.POST else request.GET)
+
+
+def _index_query(index, **params):
+    """A query string of `params` with the index (none for PAR, as before indices became data)."""
+    query = urlencode({**params, **({} if index.code == PAR else {"index": index.code})})
+    return f"?{query}" if query else ""
 
 
 @login_required
@@ -72,7 +88,7 @@ def unit_planner(request, pk, year):
 def planner_what_if(request, pk, year):
     """The what-if as JSON for planner.js: the result box re-rendered, or the errors by leaf code."""
     unit = get_scorecard_unit_for_user(request.user, pk)
-    plan = plans.unit_plan(unit, year, places=_places(request.POST.get("places"))[0])
+    plan = plans.unit_plan(unit, year, places=_places(request.POST.get("places"))[0], index_code=_index(request).code)
     if plan is None:
         return JsonResponse({"ok": False, "errors": {"": _("Chưa có kết quả năm %(year)s.") % {"year": year}}},
                             status=404)
@@ -90,8 +106,8 @@ def planner_what_if(request, pk, year):
 @login_required
 @require_POST
 def planner_scenario_save(request, pk, year):
-    unit = get_scorecard_unit_for_user(request.user, pk)
-    plan = plans.unit_plan(unit, year, places=_places(request.POST.get("places"))[0])
+    unit, index = get_scorecard_unit_for_user(request.user, pk), _index(request)
+    plan = plans.unit_plan(unit, year, places=_places(request.POST.get("places"))[0], index_code=index.code)
     if plan is None:
         raise Http404(_("Chưa có kết quả năm %(year)s.") % {"year": year})
     values = _posted_values(request.POST)
@@ -107,9 +123,10 @@ def planner_scenario_save(request, pk, year):
         errors["name"] = _("Chưa thay đổi điểm tiêu chí nào: nhập điểm giả định trước khi lưu.")
     if errors:
         return _render_planner(request, unit, year, plan, values, errors=errors, name=name)
-    scenario = scenario_save(unit=unit, year=year, name=name, changes=changes, user=request.user)
+    scenario = scenario_save(unit=unit, year=year, name=name, changes=changes, user=request.user,
+                             index_code=index.code)
     messages.success(request, _("Đã lưu kịch bản “%(name)s”.") % {"name": scenario.name})
-    return redirect(f"{reverse('scoring:planner', args=[unit.pk, year])}?{urlencode({'scenario': scenario.pk})}")
+    return redirect(f"{reverse('scoring:planner', args=[unit.pk, year])}{_index_query(index, scenario=scenario.pk)}")
 
 
 @login_required
@@ -117,9 +134,10 @@ def planner_scenario_save(request, pk, year):
 def planner_scenario_delete(request, pk):
     scenario = get_scenario_for_user(request.user, pk, write=True)
     unit_pk, year, name = scenario.unit_id, scenario.year, scenario.name
+    index = index_asked({"index": scenario.index_code})
     scenario_delete(scenario=scenario)
     messages.success(request, _("Đã xóa kịch bản “%(name)s”.") % {"name": name})
-    return redirect("scoring:planner", pk=unit_pk, year=year)
+    return redirect(f"{reverse('scoring:planner', args=[unit_pk, year])}{_index_query(index)}")
 
 
 def _render_planner(request, unit, year, plan, values, *, errors=None, places_error="", scenario=None, name=""):
@@ -129,10 +147,12 @@ def _render_planner(request, unit, year, plan, values, *, errors=None, places_er
         changes, value_errors = _changes(plan, values)
         errors = {**value_errors, **errors}
     what_if = plan.what_if(changes) if plan is not None and changes and not errors else None
-    scenarios = plans.unit_scenarios(scenarios_visible_to(request.user), unit, year)
+    index = _index(request)
+    scenarios = plans.unit_scenarios(scenarios_visible_to(request.user), unit, year, index.code)
     page = Paginator(scenarios, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scoring/planner.html", {
-        "unit": unit, "year": year, "plan": plan, "years": plans.unit_plan_years(unit),
+        "unit": unit, "year": year, "plan": plan, "years": plans.unit_plan_years(unit, index.code),
+        **index_context(request, year, unit.block_id, index),
         "rows": _rows(plan, values, changes, errors) if plan else [], "errors": errors, "places_error": places_error,
         "scenario": scenario, "scenarios": page, "scenario_name": name or (scenario.name if scenario else ""),
         "pager": _pager(request, page, "page"), "show_peer_names": may_see_dashboards(request.user),
@@ -289,25 +309,29 @@ def _places(text):
 @login_required
 def province_planner(request, year):
     require_dashboard_reader(request.user)
+    index = index_asked(request.GET)
     blocks = list(selectors.blocks_of(units_visible_to(request.user)))
     block = next((b for b in blocks if b.code == request.GET.get("block")), blocks[0] if blocks else None)
-    years = plans.province_years(block) if block else []
-    framework = plans.province_framework(year, block) if block else None
+    years = plans.province_years(block, index.code) if block else []
+    framework = plans.province_framework(year, block, index.code) if block else None
     context = {"year": year, "blocks": blocks, "current_block": block, "years": years, "framework": framework,
-               "precision": framework.precision if framework else 2}
+               "precision": framework.precision if framework else 2, **index_context(request, year, block, index)}
     if framework is not None:
-        context.update(_province_sections(request, year, block, framework, plans.history_years(years, year)))
+        context.update(_province_sections(request, year, block, framework, plans.history_years(years, year),
+                                          index.code))
     return render(request, "scoring/planner_province.html", context)
 
 
-def _province_sections(request, year, block, framework, history):
+def _province_sections(request, year, block, framework, history, index_code=PAR):
     needs = Paginator(plans.training_needs(framework), PAGE_SIZE).get_page(request.GET.get("page_needs"))
-    units = Paginator(plans.self_gap_units(year, block), PAGE_SIZE).get_page(request.GET.get("page_units"))
+    units = Paginator(plans.self_gap_units(year, block, index_code), PAGE_SIZE).get_page(
+        request.GET.get("page_units"))
     criteria = Paginator(plans.self_gap_criteria(framework), PAGE_SIZE).get_page(request.GET.get("page_criteria"))
-    appraisers = Paginator(plans.appraiser_statistics(year, block), PAGE_SIZE).get_page(
+    appraisers = Paginator(plans.appraiser_statistics(year, block, index_code), PAGE_SIZE).get_page(
         request.GET.get("page_appraisers"))
-    unit_history = plans.self_gap_history([result.unit_id for result in units], history)
-    criteria_history = plans.self_gap_criteria_history(block, [criterion.code for criterion in criteria], history)
+    unit_history = plans.self_gap_history([result.unit_id for result in units], history, index_code)
+    criteria_history = plans.self_gap_criteria_history(block, [criterion.code for criterion in criteria], history,
+                                                       index_code)
     return {
         "history": history,
         "needs": needs, "need_rows": plans.criteria_lost_rows(needs), "needs_pager": _pager(request, needs,

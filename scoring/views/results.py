@@ -17,6 +17,7 @@ from parindex.confirmation import confirmation_page, is_confirmed, rehearse
 from .. import selectors
 from ..excel.results import write_results_workbook
 from ..models import JobStatus
+from ..models.indices import PAR
 from ..permissions import (
     get_job_for_user, get_publication_for_user, is_manager, publications_visible_to, require_results_manager,
     results_visible_to,
@@ -26,6 +27,8 @@ from ..services import publications as publication_service
 from ..services.jobs import jobs_sweep
 from ..services.results import COMPUTE_KIND, results_run_start
 from ..services.upload_parse import PARSE_KIND
+from ..selectors.index_scope import index_find
+from .index_choice import index_asked, index_context
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,16 +52,18 @@ class ResultsScopeForm(forms.Form):
 def results_page(request):
     results = results_visible_to(request.user)
     years, blocks = selectors.results_choices(request.user)
+    index = index_asked(request.GET)
     year, block = _chosen(ResultsScopeForm(request.GET).scope(), years, blocks)
-    legend = selectors.results_legend(year, block) if block else None
-    found = selectors.results_table(results, year, block.code) if block else results.none()
+    legend = selectors.results_legend(year, block, index.code) if block else None
+    found = selectors.results_table(results, year, block.code, index.code) if block else results.none()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     grades = legend.grades if legend else {}
     return render(request, "scoring/results_list.html", {
         "year": year, "current_block": block, "years": years, "blocks": blocks, "legend": legend, "page": page,
         "rows": [selectors.result_display(selectors.result_row(result), grades) for result in page],
-        "can_manage": is_manager(request.user), "query": _query(year, block),
-        "publication": selectors.publication_latest(publications_visible_to(request.user), year, block),
+        "can_manage": is_manager(request.user), "query": _query(year, block, index.code),
+        "publication": selectors.publication_latest(publications_visible_to(request.user), year, block, index.code),
+        **index_context(request, year, block, index),
     })
 
 
@@ -70,8 +75,10 @@ def _chosen(scope, years, blocks):
     return year, block
 
 
-def _query(year, block):
-    return urlencode({"year": year, "block": block.code}) if block else urlencode({"year": year})
+def _query(year, block, index_code=PAR):
+    """The page's scope as a query string: PAR names no index, as before indices became data."""
+    index = {} if index_code == PAR else {"index": index_code}
+    return urlencode({"year": year, "block": block.code, **index}) if block else urlencode({"year": year, **index})
 
 
 @login_required
@@ -80,13 +87,14 @@ def results_export(request):
     year, code = ResultsScopeForm(request.GET).scope()
     if not (year and code):
         return HttpResponseBadRequest(_("Cần chọn năm và khối, ví dụ ?year=2025&block=SO."))
-    block = selectors.block_find(code)
+    block, index = selectors.block_find(code), index_asked(request.GET)
     if block is None:
         raise Http404(_("Không có khối này."))
-    rows = [selectors.result_row(result) for result in selectors.results_table(results, year, block.code)]
-    content = write_results_workbook(rows, selectors.results_legend(year, block))
+    rows = [selectors.result_row(result) for result in selectors.results_table(results, year, block.code, index.code)]
+    content = write_results_workbook(rows, selectors.results_legend(year, block, index.code), index)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"ket-qua-{year}-{block.code}.xlsx")
+    code = "" if index.code == PAR else f"{index.code}-"
+    response["Content-Disposition"] = content_disposition_header(True, f"ket-qua-{code}{year}-{block.code}.xlsx")
     return response
 
 
@@ -101,7 +109,9 @@ def results_run(request):
     if not year:
         messages.error(request, _("Chọn năm cần tính kết quả."))
         return redirect("scoring:results")
-    job = results_run_start(year=year, block_code=block, user=request.user)
+    # The index of the page's switcher; none (a year of PAR alone) runs every index of the year, as before.
+    index_code = index_asked(request.POST).code if request.POST.get("index") else None
+    job = results_run_start(year=year, block_code=block, index_code=index_code, user=request.user)
     return redirect("scoring:job_detail", pk=job.pk)
 
 
@@ -139,7 +149,8 @@ def _job_next_url(job, user):
         return job.params.get("preview_url") if job.status == JobStatus.DONE and job.created_by_id == user.pk else None
     if job.kind != COMPUTE_KIND or job.status != JobStatus.DONE:
         return None
-    query = {"year": job.params.get("year"), **({"block": job.params["block"]} if job.params.get("block") else {})}
+    query = {"year": job.params.get("year"), **({"block": job.params["block"]} if job.params.get("block") else {}),
+             **({"index": job.params["index"]} if job.params.get("index") not in (None, PAR) else {})}
     return f"{reverse('scoring:results')}?{urlencode(query)}"
 
 
@@ -150,35 +161,43 @@ def _job_next_url(job, user):
 @require_POST
 def publication_create(request):
     require_results_manager(request.user)
-    form = ResultsScopeForm(request.POST)
+    form, index = ResultsScopeForm(request.POST), index_asked(request.POST)
     year, block = form.scope()
+    back = _back(year, block, index.code)
 
     def publish():
-        return publication_service.publication_create(year=year, block_code=block, user=request.user,
-                                                      note=form.cleaned_data.get("note", ""))
+        return publication_service.publication_create(year=year, block_code=block, index_code=index.code,
+                                                      user=request.user, note=form.cleaned_data.get("note", ""))
 
     try:
         if not is_confirmed(request):
-            back = f"{reverse('scoring:results')}?{urlencode({'year': year or '', 'block': block or ''})}"
+            title = _("Công bố kết quả năm %(year)s của khối %(block)s?") if index.code == PAR else _(
+                "Công bố kết quả %(index)s năm %(year)s của khối %(block)s?")
             return confirmation_page(
-                request, title=_("Công bố kết quả năm %(year)s của khối %(block)s?") % {"year": year, "block": block},
+                request, title=title % {"year": year, "block": block, "index": index.code},
                 summary=publication_summary(rehearse(publish)),
                 note=_("Bản công bố là bản chụp bất biến: không sửa được, chỉ có thể công bố lần sau để đính chính."),
                 button=_("Công bố"), cancel_url=back)
         publication = publish()
     except publication_service.PublicationRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect(f"{reverse('scoring:results')}?{urlencode({'year': year or '', 'block': block or ''})}")
+        return redirect(back)
     messages.success(request, _("Đã công bố kết quả năm %(year)s của %(block)s, lần %(version)s.") % {
         "year": year, "block": publication.block, "version": publication.version})
     return redirect("scoring:publication_detail", pk=publication.pk)
+
+
+def _back(year, block, index_code):
+    index = {} if index_code == PAR else {"index": index_code}
+    return f"{reverse('scoring:results')}?{urlencode({'year': year or '', 'block': block or '', **index})}"
 
 
 @login_required
 def publication_list(request):
     publications = publications_visible_to(request.user)
     return render(request, "scoring/results_publication_list.html", {
-        "publications": publications.defer("content").order_by("-year", "-version"),
+        "publications": publications.defer("content").order_by("-year", "index_code", "-version"),
+        "several_indices": publications.exclude(index_code=PAR).exists(),
     })
 
 
@@ -186,7 +205,8 @@ def publication_list(request):
 def publication_detail(request, pk):
     publication = get_publication_for_user(request.user, pk)
     return render(request, "scoring/results_publication_detail.html", {
-        "publication": publication, "tables": selectors.publication_tables(publication.content),
+        "publication": publication, "index": index_find(publication.index_code) or index_find(PAR),
+        "tables": selectors.publication_tables(publication.content),
         "changes": selectors.publication_change_rows(publication.changes),
     })
 
@@ -197,6 +217,7 @@ def publication_content(request, pk):
     publication = get_publication_for_user(request.user, pk)
     response = HttpResponse(publication_service.canonical_bytes(publication.content),
                             content_type="application/json; charset=utf-8")
-    filename = f"cong-bo-ket-qua-{publication.year}-lan-{publication.version}.json"
+    index = "" if publication.index_code == PAR else f"{publication.index_code}-"
+    filename = f"cong-bo-ket-qua-{index}{publication.year}-lan-{publication.version}.json"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

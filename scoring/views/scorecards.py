@@ -22,6 +22,7 @@ from ..reports.ranking import ranking_filename, ranking_pdf
 from ..reports.scorecard import scorecard_filename, scorecard_pdf
 from ..selectors import scorecards
 from ..services.reports import scorecards_zip_file, scorecards_zip_start
+from .index_choice import index_asked, index_context
 from .results import XLSX, ResultsScopeForm
 
 PDF = "application/pdf"
@@ -40,9 +41,11 @@ class BlockYearForm(forms.Form):
 @login_required
 def scorecard_page(request, pk, year):
     unit = get_scorecard_unit_for_user(request.user, pk)
-    card = scorecards.scorecard(request.user, unit, _year(year))
+    index = index_asked(request.GET)
+    card = scorecards.scorecard(request.user, unit, _year(year), index_code=index.code)
     return render(request, "scoring/scorecard.html", {
-        "unit": unit, "year": year, "card": card, "years": scorecards.scorecard_years(request.user, unit),
+        "unit": unit, "year": year, "card": card, **index_context(request, year, unit.block_id, index),
+        "years": scorecards.scorecard_years(request.user, unit, index.code),
         "chart": _chart(card) if card else None, "can_manage": is_manager(request.user),
         "criteria_rows": _criteria_rows(card.rows) if card else (),
     })
@@ -62,7 +65,8 @@ def scorecard_xlsx_download(request, pk, year):
 
 def _card(request, pk, year, *, with_evidence):
     unit = get_scorecard_unit_for_user(request.user, pk)
-    card = scorecards.scorecard(request.user, unit, _year(year), with_evidence=with_evidence)
+    card = scorecards.scorecard(request.user, unit, _year(year), with_evidence=with_evidence,
+                                index_code=index_asked(request.GET).code)
     if card is None:
         raise Http404(_("Đơn vị chưa có kết quả năm này."))
     return card
@@ -143,12 +147,12 @@ def results_export_pdf(request):
     year, code = ResultsScopeForm(request.GET).scope()
     if not (year and code):
         return HttpResponseBadRequest(_("Cần chọn năm và khối, ví dụ ?year=2025&block=SO."))
-    block = selectors.block_find(code)
+    block, index = selectors.block_find(code), index_asked(request.GET)
     if block is None:
         raise Http404(_("Không có khối này."))
-    legend = selectors.results_legend(year, block)
-    content = ranking_pdf(selectors.results_rows(year, block.code, request.user), legend)
-    return _attachment(content, PDF, ranking_filename(legend))
+    legend = selectors.results_legend(year, block, index.code)
+    content = ranking_pdf(selectors.results_rows(year, block.code, request.user, index.code), legend, index)
+    return _attachment(content, PDF, ranking_filename(legend, index))
 
 
 # --- Scorecards of a block in bulk -----------------------------------------------------------------------------
@@ -158,13 +162,13 @@ def results_export_pdf(request):
 @require_POST
 def scorecards_zip_request(request):
     require_manager(request.user)
-    form = BlockYearForm(request.POST)
+    form, index = BlockYearForm(request.POST), index_asked(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn năm và khối cần in phiếu điểm."))
         return redirect("scoring:results")
     try:
         job = scorecards_zip_start(year=form.cleaned_data["year"], block_code=form.cleaned_data["block"],
-                                   user=request.user)
+                                   index_code=index.code, user=request.user)
     except ValueError as refusal:
         messages.error(request, str(refusal))
         return redirect("scoring:results")

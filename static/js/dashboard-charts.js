@@ -47,7 +47,8 @@
   };
 
   function percentAxis() {
-    return { beginAtZero: true, suggestedMax: 100, title: { display: true, text: data.text.index },
+    // data.max: the top of the index's scale (100 for percent and points, 1 for an index shown on 0-1).
+    return { beginAtZero: true, suggestedMax: data.max || 100, title: { display: true, text: data.text.index },
              ticks: { callback: function (value) { return vi(value); } } };
   }
 

@@ -97,3 +97,27 @@ def test_the_browsable_api_renders_the_results_for_a_person_in_a_browser(client,
     response = client.get(URL, {"year": 2025, "block": "SO"}, HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200 and "SNV" in response.content.decode()
+
+
+# --- Per index (issue 14) ----------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_par_by_default_without_naming_it_and_dti_when_asked(client, coordinator):
+    from .two_indices_data import make_two_indices
+
+    make_two_indices()
+
+    par = get(client, coordinator, year=2025, block="SO").json()
+    dti = get(client, coordinator, year=2025, block="SO", index="DTI").json()
+
+    assert "index" not in par and [row["unit_code"] for row in par["results"]] == ["SNV", "STP", "STC"]
+    assert dti["index"] == "DTI" and dti["status"] == "provisional"
+    assert [(row["unit_code"], row["index"]) for row in dti["results"]] == [
+        ("STC", "81.50"), ("STP", "70.24"), ("SNV", "55.00")]
+
+
+def test_an_unknown_index_is_refused_with_a_message(client, coordinator, results):
+    response = get(client, coordinator, year=2025, block="SO", index="KHONG")
+
+    assert response.status_code == 400
+    assert "Không có chỉ số «KHONG»." in response.content.decode()

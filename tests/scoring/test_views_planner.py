@@ -300,9 +300,9 @@ def test_the_province_lists_paginate_each_on_its_own_parameter(client, leader, u
 
 def test_the_province_page_costs_a_fixed_number_of_queries(client, leader, units, django_assert_max_num_queries):
     client = signed_in(client, leader)
-    # Session and user, blocks, years, framework, a count and a page for each of the four lists, two histories
-    # and the session's save: none per row.
-    with django_assert_max_num_queries(18):
+    # Session and user, blocks, years, framework, a count and a page for each of the four lists, two histories,
+    # the indices the year holds (the switcher) and the session's save: none per row.
+    with django_assert_max_num_queries(19):
         client.get(reverse("scoring:planner_province", args=[2025]), {"block": "SO"})
 
 

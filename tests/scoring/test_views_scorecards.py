@@ -125,7 +125,7 @@ def test_the_page_costs_the_same_queries_with_more_evidence(client, leader, bloc
         make_evidence(own_unit, code, title=f"Tài liệu {code}")
     client = signed_in(client, leader)
 
-    with django_assert_max_num_queries(18):  # +2: provisional or published, and whether the survey is held
+    with django_assert_max_num_queries(19):  # +2: provisional or published, whether the survey is held; +1 indices
         client.get(scorecard_url(own_unit))
 
 

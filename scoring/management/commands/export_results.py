@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from scoring.excel.results import write_results_workbook
 from scoring.selectors import block_find, results_legend, results_rows
+from scoring.selectors.index_scope import index_find
 from scoring.selectors.status import results_status
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             self._write_json(year, found.code, status, rows, output)
         else:
             name = f"ket-qua-{year}-{found.code}.xlsx" if index == "PAR" else f"ket-qua-{index}-{year}-{found.code}.xlsx"
-            self._write_xlsx(rows, results_legend(year, found, index), output or name)
+            # The workbook writes the index on its scale (a DTI on 0-1), as the results page's export does.
+            self._write_xlsx(rows, results_legend(year, found, index), output or name, index_find(index))
 
     def _write_json(self, year, block, status, rows, output):
         # "status": "provisional" until the block's year is published, then "published" with version and SHA-256.
@@ -41,6 +43,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text)
 
-    def _write_xlsx(self, rows, legend, output):
-        Path(output).write_bytes(write_results_workbook(rows, legend))
+    def _write_xlsx(self, rows, legend, output, index=None):
+        Path(output).write_bytes(write_results_workbook(rows, legend, index))
         self.stdout.write(self.style.SUCCESS(f"Đã xuất {len(rows)} đơn vị vào {output}"))
