@@ -143,9 +143,9 @@ def with_progress(assessments):
 
 
 def latest_frameworks_without_cycle():
-    """The current revision of each (year, block) that has no cycle yet: what a coordinator may open."""
-    taken = Cycle.objects.filter(year=OuterRef("year"), block=OuterRef("block"))
-    return (Framework.objects.latest_revisions().filter(~Exists(taken)).select_related("block")
+    """The current revision of each (index, year, block) that has no cycle yet: what a coordinator may open."""
+    taken = Cycle.objects.filter(year=OuterRef("year"), block=OuterRef("block"), index_code=OuterRef("index__code"))
+    return (Framework.objects.latest_revisions().filter(~Exists(taken)).select_related("block", "index")
             .annotate(leaf_count=Count("criteria", filter=~Q(criteria__method="")))
             .order_by("-year", "block__position", "block__code"))
 
@@ -341,7 +341,8 @@ def cycle_roster(cycle) -> dict:
     deadline = cycle.self_assessment_deadline
     return {"rows": rows, "late": late, "others": list(others), "deadline_passed":
             deadline is None or timezone.localdate() > deadline,
-            "published": Publication.objects.filter(year=cycle.year, block=cycle.block_id).exists()}
+            "published": Publication.objects.filter(year=cycle.year, block=cycle.block_id,
+                                                    index_code=cycle.index_code).exists()}
 def notices_of(user):
     """The user's notices (services/notices.py), newest first."""
     return Notice.objects.filter(user=user).order_by("-created_at", "-id")

@@ -122,7 +122,7 @@ def _required(reason):
 
 def _lock_unpublished(cycle):
     Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
-    if Publication.objects.filter(year=cycle.year, block=cycle.block_id).exists():
+    if Publication.objects.filter(year=cycle.year, block=cycle.block_id, index_code=cycle.index_code).exists():
         raise RosterError(_("Kết quả năm %(year)s của %(block)s đã công bố: không thay đổi được danh sách đơn vị.")
                           % {"year": cycle.year, "block": cycle.block})
 
