@@ -67,11 +67,11 @@ def _shares(share):
             if method in ("appraised", "survey")}
 
 
-def import_scores(year, block_code, scores):
+def import_scores(year, block_code, scores, index_code="PAR"):
     """scores: {unit code: {leaf code: final | (self, final) | "NA"}}, through the import service."""
     rows = [ScoreRow(number, unit, leaf, *_cells(value))
             for number, (unit, leaf, value) in enumerate(_flat(scores), start=2)]
-    return scores_import(year=year, block_code=block_code, rows=rows)
+    return scores_import(year=year, block_code=block_code, rows=rows, index_code=index_code)
 
 
 def _flat(scores):
