@@ -25,7 +25,7 @@ MAX_POINTS = Decimal("999999.999")  # Criterion.max_points: 9 digits, 3 decimals
 THOUSANDTH = Decimal("0.001")
 HUNDRED = Decimal(100)
 # Column lengths of the models, checked here so PostgreSQL never refuses a row half-way through an import.
-LENGTHS = {"framework": {"code": 50, "name": 300, "version": 50},
+LENGTHS = {"framework": {"code": 50, "name": 300, "version": 50, "index": 20},
            "criterion": {"code": 40, "rule": 500, "appraiser": 30}, "grade": {"code": 20, "label": 100}}
 HEADER_LABELS = {"code": "mã bộ chỉ số", "name": "tên bộ chỉ số", "year": "năm", "block": "khối",
                  "version": "phiên bản phương pháp"}
@@ -103,7 +103,8 @@ class FrameworkSpec:
     clamp_total: bool = True
     criteria: tuple[CriterionSpec, ...] = ()
     grades: tuple[GradeSpec, ...] = ()
-    rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row of the framework sheet
+    rows: dict[str, int] = field(default_factory=dict, compare=False)
+    index: str = ""  # an Index code (PAR, DTI...); blank: PAR  # key -> row of the framework sheet
 
     @property
     def max_total(self) -> Decimal:

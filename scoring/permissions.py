@@ -61,7 +61,7 @@ def frameworks_visible_to(user):
     """Frameworks are the published rules: every signed-in role reads them."""
     if not user.is_authenticated:
         return Framework.objects.none()
-    return Framework.objects.select_related("block")
+    return Framework.objects.select_related("block", "index")
 
 
 def get_framework_for_user(user, pk, *, write=False):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 import zipfile
 from decimal import Decimal
 from io import BytesIO
@@ -364,3 +365,20 @@ def test_names_and_titles_that_a_spreadsheet_could_take_for_formulas_are_written
     assert formula_count(content) == 0
     again, _issues = read(content)
     assert (again.name, again.criteria[0].title) == (" ".join(value.split()),) * 2
+
+
+# --- The index of a framework ------------------------------------------------------------------------------------
+
+
+def test_the_index_is_read_upper_cased_and_left_blank_for_par():
+    spec, issues = read(framework_xlsx(header={"index": "dti"}))
+    assert issues == [] and spec.index == "DTI"
+    assert read(framework_xlsx())[0].index == ""  # a workbook without the key is PAR's
+
+
+def test_the_index_is_written_and_read_back():
+    spec = replace(sample_spec(), index="DTI")
+
+    again, issues = read(write_framework_workbook(spec))
+
+    assert issues == [] and again == spec
