@@ -26,6 +26,15 @@ def may_grant_role(actor, role):
     return actor.role == Role.COORDINATOR and role != Role.ADMIN
 
 
+def is_admin(user):
+    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def require_admin(user):
+    if not is_admin(user):
+        raise PermissionDenied
+
+
 def require_account_manager(user):
     """Accounts, agencies, blocks and the setup checklist: administrators and coordinators."""
     require_manager(user)

@@ -56,3 +56,48 @@ def test_a_manager_closes_a_ddci_collection_from_the_list(managed, db):
     framework = CompetitivenessFramework.objects.get(pk=framework.pk)
     assert framework.edition.state == EditionState.COMPUTED
     assert IndexResult.objects.filter(edition=framework.edition, rated=True).count() == 2
+
+
+# --- The indices themselves ---------------------------------------------------------------------------------------
+
+INDICES = reverse("scoring:index_list")
+
+
+def test_an_administrator_adds_a_province_index_audited(client, personas):
+    from scoring.models import AuditEntry, Index, Role
+    client.force_login(personas[Role.ADMIN])
+
+    response = client.post(INDICES, {"code": "sipas", "name": "Chỉ số hài lòng SIPAS", "scale": "percent",
+                                     "position": 4})
+
+    assert response.status_code == 302
+    index = Index.objects.get(code="SIPAS")
+    assert (index.name, index.scale, index.position) == ("Chỉ số hài lòng SIPAS", "percent", 4)
+    entry = AuditEntry.objects.get(entity="index", entity_id=index.pk)
+    assert entry.actor == personas[Role.ADMIN] and "SIPAS" in entry.new_value
+    assert "SIPAS" in client.get(INDICES).content.decode()
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"code": "PAR", "name": "Trùng", "scale": "percent", "position": 1}, "Đã có chỉ số mã «PAR»."),
+    ({"code": "Chỉ số", "name": "Có dấu", "scale": "percent", "position": 1}, "Mã chỉ gồm chữ cái không dấu"),
+    ({"code": "DGI", "name": "", "scale": "percent", "position": 1}, "Nhập tên chỉ số."),
+    ({"code": "DGI", "name": "Chỉ số DGI", "scale": "stars", "position": 1}, "stars"),
+])
+def test_a_bad_index_is_refused_with_its_reason_and_nothing_saved(client, personas, data, message):
+    from scoring.models import Index, Role
+    Index.objects.standard("PAR")
+    client.force_login(personas[Role.ADMIN])
+    before = Index.objects.count()
+
+    response = client.post(INDICES, data)
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert Index.objects.count() == before
+
+
+def test_a_coordinator_reads_the_indices_but_may_not_add_one(managed):
+    from scoring.models import Index
+    assert managed.get(INDICES).context["form"] is None
+    assert managed.post(INDICES, {"code": "DGI", "name": "DGI", "scale": "points", "position": 5}).status_code == 403
+    assert not Index.objects.filter(code="DGI").exists()
