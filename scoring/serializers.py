@@ -47,6 +47,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     """`progress` comes from the context ({assessment id: Progress}), computed for a whole page in one query."""
 
     year = serializers.IntegerField(source="cycle.year")
+    index = serializers.CharField(source="cycle.index_code", help_text=_("mã chỉ số của kỳ, ví dụ PAR, DTI"))
     unit_code = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.name")
     status_label = serializers.CharField(source="get_status_display")
@@ -54,7 +55,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "cycle", "year", "unit", "unit_code", "unit_name", "status", "status_label", "submitted_at",
+        fields = ["id", "cycle", "year", "index", "unit", "unit_code", "unit_name", "status", "status_label", "submitted_at",
                   "explanation_round", "finalized_at", "progress"]
 
     def get_progress(self, assessment) -> ProgressSerializer:

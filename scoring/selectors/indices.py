@@ -11,7 +11,7 @@ from decimal import Decimal
 from ..models import (
     EditionState, GradeTier, Index, IndexEdition, IndexResult, Scale, SubIndexResult, Unit, UnitResult,
 )
-from ..models.indices import PAR
+from ..models.indices import STANDARD
 from ..rules import divide_half_up
 from .status import results_status
 
@@ -95,7 +95,8 @@ def _figures_of(year, block, code):
 def _result_figures(year, block, code):
     results = list(UnitResult.objects.filter(year=year, block=block, index_code=code).select_related("framework"))
     framework = results[0].framework
-    index = Index.objects.filter(code=code).first() or Index.objects.standard(PAR)
+    index = Index.objects.filter(code=code).first() or (Index.objects.standard(code) if code in STANDARD
+                                                         else Index(code=code, name=code))
     # The engine's index is a percentage; an index published on 0-1 (DTI: 0,7024) is read on its own scale, so it
     # compares with its imported years and prints as published.
     shift = 2 if index.scale == Scale.RATIO else 0
