@@ -312,3 +312,27 @@ def test_the_upload_limit_follows_the_setting_on_the_page_and_in_the_refusal(cli
     response = upload(client, b"PK" + b"\0" * (1024 * 1024 + 1))
 
     assert "tối đa 1 MB" in page and "Tệp lớn hơn 1 MB." in response.content.decode()
+
+
+def test_a_dti_workbook_is_previewed_with_its_index_and_saved_as_a_dti_framework(client, coordinator, media_root):
+    make_block("SO")
+    client.force_login(coordinator)
+
+    url = upload(client, framework_xlsx(header={"index": "DTI"}))["Location"]
+    assert "Bộ chỉ số thử nghiệm · DTI ·" in client.get(url).content.decode()
+    client.post(url, {"confirm": "1"})
+
+    framework = Framework.objects.get()
+    assert (framework.index_code, framework.revision) == ("DTI", 1)
+    listing = client.get(reverse("scoring:framework_list")).content.decode()
+    assert "<td>DTI</td>" in listing
+
+
+def test_a_workbook_naming_an_unknown_index_is_refused_at_its_cell(client, coordinator):
+    make_block("SO")
+    client.force_login(coordinator)
+
+    page = client.get(upload(client, framework_xlsx(header={"index": "ABC"}))["Location"]).content.decode()
+
+    assert "Sheet `framework`, dòng 11, cột value: Chỉ số «ABC» không có trong danh mục" in page
+    assert "Xác nhận nhập" not in page
