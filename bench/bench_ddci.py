@@ -212,10 +212,18 @@ def floor_query():
         return cursor.fetchall()
 
 
+# The grades the demo publishes DDCI with, lowest index of each: every rated unit gets one (one UPDATE per tier).
+GRADES = [{"code": code, "label": label, "min_index": minimum}
+          for code, label, minimum in (("RT", "Rất tốt", "70"), ("TOT", "Tốt", "60"), ("KHA", "Khá", "50"),
+                                       ("TB", "Trung bình", "0"))]
+
+
 def framework():
     from surveys.models import CompetitivenessFramework
 
-    return CompetitivenessFramework.objects.select_related("edition").get(survey__code=SURVEY_CODE)
+    frameworks = CompetitivenessFramework.objects.filter(survey__code=SURVEY_CODE)
+    frameworks.exclude(grades=GRADES).update(grades=GRADES)  # data generated before grades existed
+    return frameworks.select_related("edition").get()
 
 
 def compute():
@@ -237,6 +245,7 @@ def check():
     assert results.count() == int(os.environ.get("UNITS", "12000")), "one result per unit"
     assert Decimal(10) <= span["low"] <= span["high"] <= Decimal(100), span
     assert span["top"] == 1 and span["bottom"] <= rated.count(), span
+    assert not rated.filter(grade="").exists(), "every rated unit graded"
     print(f"check: {results.count()} results, {rated.count()} rated, values {span['low']}-{span['high']}, "
           f"ranks {span['top']}-{span['bottom']}")
 

@@ -119,6 +119,15 @@ def index_value(sub_indices: Mapping[str, Decimal], specs: Sequence[SubIndexSpec
     return divide_half_up(weighted, Decimal(10), precision)
 
 
+def grade_of(value: Decimal | None, tiers: Iterable[tuple[str, Decimal]]) -> str:
+    """The code of the highest tier (code, minimum index) the value reaches; "" for a unit not rated or below
+    every tier."""
+    if value is None:
+        return ""
+    reached = [(minimum, code) for code, minimum in tiers if value >= minimum]
+    return max(reached)[1] if reached else ""
+
+
 def change(value: Decimal | None, rank: int | None, previous_value: Decimal | None,
            previous_rank: int | None) -> Change:
     """Rule 10: no change without last year's figure, never a change from zero."""

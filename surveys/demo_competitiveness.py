@@ -9,11 +9,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from scoring.models import Block, EditionSource, Index, IndexEdition, Unit
+from scoring.models import AuditSource, Block, Index, IndexEdition, Unit
 from scoring.services.indices import edition_publish
 
-from .models import CompetitivenessFramework, Indicator, Option, Question, RespondentGroup, Source, SubIndex, Survey
+from .competitiveness_workbook import CompetitivenessSpec, GradeLine, IndicatorLine, SubIndexLine
+from .models import Source
 from .services.competitiveness import competitiveness_close
+from .services.competitiveness_setup import competitiveness_import
+from .services.design import GroupSpec, OptionSpec, QuestionSpec, SurveySpec, survey_import
 from .services.responses import ResponseRow, responses_import
 
 YEARS = (2024, 2025)
@@ -36,6 +39,8 @@ SUB_INDICES = (
     ("HOTRO", "Hỗ trợ doanh nghiệp", 10, ("Chương trình hỗ trợ doanh nghiệp hiệu quả",)),
     ("THIETCHE", "Thiết chế pháp lý", 10, ("Khiếu nại, phản ánh được giải quyết thỏa đáng",)),
 )
+# The grades provinces publish DDCI with (code, label, lowest index).
+GRADES = (("RT", "Rất tốt", 70), ("TOT", "Tốt", 60), ("KHA", "Khá", 50), ("TB", "Trung bình", 0))
 
 
 def seed_competitiveness() -> dict[str, int]:
@@ -63,28 +68,38 @@ def _seed_edition(ddci, year, block):
 
 
 def _framework(ddci, year, block):
-    survey = Survey.objects.create(code=f"DDCI-{year}-{block.code}", year=year,
-                                   name=f"Khảo sát doanh nghiệp đánh giá DDCI năm {year} ({block.name})")
-    survey.blocks.add(block)
-    group = RespondentGroup.objects.create(survey=survey, code="DN", name="Doanh nghiệp", position=1)
-    edition = IndexEdition.objects.create(index=ddci, year=year, block=block, source=EditionSource.SURVEY,
-                                          version="DDCI-2024", precision=2)
-    framework = CompetitivenessFramework.objects.create(edition=edition, survey=survey,
-                                                        minimum_answers=MINIMUM_ANSWERS, bounds_years=1)
-    number = 0
-    for position, (code, name, weight, texts) in enumerate(SUB_INDICES):
-        sub = SubIndex.objects.create(framework=framework, code=code, name=name, weight=Decimal(weight),
-                                      position=position)
-        for place, text in enumerate(texts):
+    """The firms' survey and the DDCI framework, brought in as a province brings its own: through the imports of
+    the survey design and of the framework workbook."""
+    survey_import(spec=ddci_survey_spec(year, block.code, block.name), source=AuditSource.SYSTEM)
+    return competitiveness_import(spec=ddci_framework_spec(ddci.code, year, block.code),
+                                  source=AuditSource.SYSTEM).framework
+
+
+def ddci_survey_spec(year, block_code, block_name) -> SurveySpec:
+    """The questionnaire: one question per indicator, answered by firms (group DN) on the five-point scale."""
+    options = tuple(OptionSpec(label, None if weight is None else Decimal(weight)) for label, weight in SCALE)
+    texts = [text for _code, _name, _weight, questions in SUB_INDICES for text in questions]
+    return SurveySpec(
+        code=f"DDCI-{year}-{block_code}", name=f"Khảo sát doanh nghiệp đánh giá DDCI năm {year} ({block_name})",
+        year=year, blocks=(block_code,), groups=(GroupSpec("DN", "Doanh nghiệp"),),
+        questions=tuple(QuestionSpec(f"C{number}", "DN", text, options)
+                        for number, text in enumerate(texts, start=1)))
+
+
+def ddci_framework_spec(index, year, block_code) -> CompetitivenessSpec:
+    """The DDCI framework: the sub-indices and weights of SUB_INDICES, one indicator per question."""
+    subs, indicators, number = [], [], 0
+    for row, (code, name, weight, texts) in enumerate(SUB_INDICES, start=2):
+        subs.append(SubIndexLine(row, code, name, Decimal(weight)))
+        for place, text in enumerate(texts, start=1):
             number += 1
-            question = Question.objects.create(survey=survey, group=group, code=f"C{number}", text=text,
-                                               position=number)
-            Option.objects.bulk_create(Option(question=question, label=label, weight=weight, position=n)
-                                       for n, (label, weight) in enumerate(SCALE))
-            indicator = Indicator.objects.create(sub_index=sub, code=f"{code}.{place + 1}", name=text,
-                                                 position=place)
-            indicator.questions.add(question)
-    return framework
+            indicators.append(IndicatorLine(number + 1, code, f"{code}.{place}", text, (f"C{number}",)))
+    return CompetitivenessSpec(
+        index=index, year=year, block=block_code, survey=f"DDCI-{year}-{block_code}", version="DDCI-2024",
+        precision=2, minimum_answers=MINIMUM_ANSWERS, bounds_years=1, sub_indices=tuple(subs),
+        indicators=tuple(indicators),
+        grades=tuple(GradeLine(row, code, label, Decimal(minimum))
+                     for row, (code, label, minimum) in enumerate(GRADES, start=2)))
 
 
 def _responses(framework, units, year, rng):

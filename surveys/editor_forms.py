@@ -175,3 +175,10 @@ class DesignUploadForm(FrameworkUploadForm):
 
     file = forms.FileField(label=gettext_lazy("Tệp bảng hỏi (.xlsx, tối đa %(mb)s MB)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
+class CompetitivenessUploadForm(FrameworkUploadForm):
+    """The framework upload's checks, with the wording of a competitiveness index's framework (DDCI)."""
+
+    file = forms.FileField(label=gettext_lazy("Tệp bộ chỉ số năng lực cạnh tranh (.xlsx, tối đa %(mb)s MB)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

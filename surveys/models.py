@@ -216,6 +216,8 @@ class CompetitivenessFramework(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="competitiveness_frameworks")
     minimum_answers = models.PositiveIntegerField(_("số phiếu hợp lệ tối thiểu"), default=30)
     bounds_years = models.PositiveSmallIntegerField(_("số năm lấy giá trị lớn nhất, nhỏ nhất"), default=1)
+    # [{"code", "label", "min_index"}], highest first; min_index as text (a Decimal): none, no grade.
+    grades = models.JSONField(_("xếp loại"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("bộ chỉ số năng lực cạnh tranh")

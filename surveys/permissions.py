@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from scoring.models import Role, Unit
 from scoring.permissions import is_manager, require_manager
 
-from .models import Invitation, Question, RespondentGroup, Survey
+from .models import CompetitivenessFramework, Invitation, Question, RespondentGroup, Survey
 from .tokens import token_hash
 
 
@@ -78,3 +78,12 @@ def get_survey_for_manager(user, pk):
 def get_question_for_user(user, survey_pk, question_pk, *, write=False):
     survey = get_survey_for_user(user, survey_pk, write=write)
     return get_object_or_404(Question.objects.select_related("survey", "group"), survey=survey, pk=question_pk)
+
+
+def get_competitiveness_for_user(user, pk, *, write=False):
+    """A competitiveness index's framework (DDCI) and its edition: readers of surveys may look, managers act."""
+    require_survey_reader(user)
+    if write:
+        require_manager(user)
+    return get_object_or_404(CompetitivenessFramework.objects.select_related("edition__index", "edition__block",
+                                                                              "survey"), pk=pk)

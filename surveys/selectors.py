@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
+from scoring.framework_spec import plain_decimal
 from scoring.models import Criterion, LeafScore, Method, Unit
 
 from .aggregation import AnswerCount, SipasResult, WeightCount, answer_distribution, sample_size, sipas
-from .models import Answer, Content, Option, Question, Response, Survey
+from .competitiveness_workbook import CompetitivenessSpec, GradeLine, IndicatorLine, SubIndexLine
+from .models import Answer, CompetitivenessFramework, Content, Indicator, Option, Question, Response, Survey
 from .services.design import GroupSpec, OptionSpec, QuestionSpec, SurveySpec, year_frameworks
 
 EXPORT_CHUNK = 2000  # responses per answers query of the raw export: bounded memory whatever the survey's size
@@ -210,3 +212,64 @@ def _with_answers(responses):
         labels[response][question] = label
     for response_id, *fields in responses:
         yield AnswerRow(str(response_id), *fields, labels=labels[response_id])
+
+
+# --- Competitiveness frameworks (DDCI) ------------------------------------------------------------------------
+
+
+def competitiveness_spec(framework: CompetitivenessFramework) -> CompetitivenessSpec:
+    """The framework as its workbook writes it (an export imports unchanged)."""
+    edition = framework.edition
+    subs = list(framework.sub_indices.order_by("position", "code"))
+    indicators = (Indicator.objects.filter(sub_index__framework=framework).select_related("sub_index")
+                  .prefetch_related("questions").order_by("sub_index__position", "position", "code"))
+    return CompetitivenessSpec(
+        index=edition.index.code, year=edition.year, block=edition.block.code, survey=framework.survey.code,
+        version=edition.version, precision=edition.precision, minimum_answers=framework.minimum_answers,
+        bounds_years=framework.bounds_years,
+        sub_indices=tuple(SubIndexLine(number, sub.code, sub.name, plain_decimal(sub.weight))
+                          for number, sub in enumerate(subs, start=2)),
+        indicators=tuple(IndicatorLine(number, line.sub_index.code, line.code, line.name,
+                                       tuple(sorted(question.code for question in line.questions.all())))
+                         for number, line in enumerate(indicators, start=2)),
+        grades=tuple(GradeLine(number, grade["code"], grade["label"], plain_decimal(Decimal(grade["min_index"])))
+                     for number, grade in enumerate(framework.grades, start=2)))
+
+
+@dataclass(frozen=True)
+class CompetitivenessUnitRow:
+    unit: Unit
+    answers: int  # valid answers as the engine counts them: the fewest on any one mapped question
+    enough: bool
+    result: object | None  # the edition's IndexResult once computed
+    grade_label: str = ""
+
+
+def competitiveness_units(framework: CompetitivenessFramework) -> list[CompetitivenessUnitRow]:
+    """Each active unit of the edition's block (and any unit with answers) with its valid answers so far and, once
+    computed, its result: what the coordinator looks at before closing collection. One GROUP BY over the answers."""
+    edition = framework.edition
+    mapped = set(Question.objects.filter(indicators__sub_index__framework=framework).values_list("pk", flat=True))
+    counts = defaultdict(dict)
+    for unit_id, question_id, answers in (
+            Answer.objects.filter(response__survey=framework.survey_id, response__unit__block=edition.block_id,
+                                  option__weight__isnull=False, question__in=mapped)
+            .values_list("response__unit", "question").annotate(answers=Count("pk")).order_by()):
+        counts[unit_id][question_id] = answers
+    results = {result.unit_id: result for result in edition.results.prefetch_related("sub_indices")}
+    units = Unit.objects.filter(Q(active=True) | Q(pk__in=counts) | Q(pk__in=results), block=edition.block_id)
+    labels = {grade["code"]: grade["label"] for grade in framework.grades}
+    rows = []
+    for unit in units.order_by("code"):
+        per_question = counts.get(unit.pk, {})
+        answers = min(per_question.values()) if mapped and len(per_question) == len(mapped) else 0
+        result = results.get(unit.pk)
+        rows.append(CompetitivenessUnitRow(unit, answers, answers >= framework.minimum_answers, result,
+                                           labels.get(result.grade, result.grade) if result else ""))
+    return rows
+
+
+def competitiveness_bounds(framework: CompetitivenessFramework) -> list:
+    """The bounds each indicator was scaled with (stored with the results, rule 15), in framework order."""
+    return list(framework.bounds.select_related("indicator__sub_index")
+                .order_by("indicator__sub_index__position", "indicator__position", "indicator__code"))

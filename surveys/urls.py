@@ -13,6 +13,12 @@ urlpatterns = [
     path("surveys/<int:pk>/public-links/", surveys.public_links, name="public_links"),
     path("surveys/<int:pk>/paper/", paper.paper_entry_view, name="paper_entry"),
     path("surveys/<int:pk>/sample/", sampling.sample_plan_view, name="sample_plan"),
+    # Competitiveness indices (DDCI): the framework workbook, the edition's page, closing collection
+    path("competitiveness/import/", competitiveness.competitiveness_import_upload, name="competitiveness_import"),
+    path("competitiveness/import/<str:token>/", competitiveness.competitiveness_import_confirm,
+         name="competitiveness_import_confirm"),
+    path("competitiveness/<int:pk>/", competitiveness.competitiveness_detail, name="competitiveness_detail"),
+    path("competitiveness/<int:pk>/export/", competitiveness.competitiveness_export, name="competitiveness_export"),
     path("competitiveness/<int:pk>/close/", competitiveness.competitiveness_close_view, name="competitiveness_close"),
     path(f"{GROUP}/", invitations.invitation_list, name="invitation_list"),
     path(f"{GROUP}/issue/", invitations.invitation_issue_view, name="invitation_issue"),

@@ -1,6 +1,6 @@
 """Access-matrix lines of one capability (format: top of tests/access_matrix.py): every index of a unit, and the
 conference report (issue 14)."""
-from .access_matrix import LOGIN, OWN_UNIT_ONLY, RESULTS_OF_SO_2024, Redirect, access
+from .access_matrix import CONFIRMED, LOGIN, OWN_UNIT_ONLY, RESULTS_OF_SO_2024, SURVEY_READERS, Redirect, access
 
 
 def objects(own_unit, other_unit):
@@ -31,6 +31,7 @@ def _competitiveness(block):
 
 
 UNIT_YEAR = {"pk": "unit", "year": "indices_year"}
+COMPETITIVENESS = {"pk": "competitiveness"}
 DASHBOARD_READERS = {"anonymous": LOGIN, "signed_in": 200, "unit_users": 403}
 
 MATRIX = {
@@ -52,6 +53,14 @@ MATRIX = {
                                              kwargs={"token": "unknown_token"}),
     "scoring:edition_publish": access(anonymous=LOGIN, managers=Redirect("scoring:edition_list"), others=403,
                                       method="post", kwargs={"pk": "edition"}),
-    "surveys:competitiveness_close": access(anonymous=LOGIN, managers=Redirect("scoring:edition_list"), others=403,
-                                            method="post", kwargs={"pk": "competitiveness"}),
+    # A DDCI edition's framework workbook and page: the readers of surveys (managers and leaders). Closing its
+    # collection, after the confirmation step: managers'.
+    "surveys:competitiveness_import": access(anonymous=LOGIN, managers=200, others=403),
+    "surveys:competitiveness_import_confirm": access(anonymous=LOGIN, managers=404, others=403,
+                                                     kwargs={"token": "unknown_token"}),
+    "surveys:competitiveness_detail": access(**SURVEY_READERS, kwargs=COMPETITIVENESS),
+    "surveys:competitiveness_export": access(**SURVEY_READERS, kwargs=COMPETITIVENESS),
+    "surveys:competitiveness_close": access(anonymous=LOGIN, managers=Redirect(
+        "surveys:competitiveness_detail", kwargs=COMPETITIVENESS), others=403, method="post", data=CONFIRMED,
+        kwargs=COMPETITIVENESS),
 }

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .indices import PAR, Index
+from .indices import par_index_id
 
 POINTS = {"max_digits": 9, "decimal_places": 3}
 
@@ -36,7 +36,7 @@ class Framework(models.Model):
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
     # Left out by a caller, PAR: what existed before indices became data is the PAR index.
     index = models.ForeignKey("scoring.Index", on_delete=models.PROTECT, related_name="frameworks",
-                              verbose_name=_("chỉ số"))
+                              verbose_name=_("chỉ số"), default=par_index_id)
     code = models.CharField(_("mã"), max_length=50)
     name = models.CharField(_("tên bộ chỉ số"), max_length=300)
     version = models.CharField(_("phiên bản phương pháp"), max_length=50,
@@ -65,11 +65,6 @@ class Framework(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year}, {self.block.code}, v{self.revision})"
-
-    def save(self, *args, **kwargs):
-        if self.index_id is None:
-            self.index = Index.objects.standard(PAR)
-        super().save(*args, **kwargs)
 
     @property
     def index_code(self):

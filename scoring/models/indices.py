@@ -57,6 +57,11 @@ class Index(models.Model):
         return self.code
 
 
+def par_index_id():
+    """The default index of a framework: what existed before indices became data is PAR."""
+    return Index.objects.standard(PAR).pk
+
+
 class EditionSource(models.TextChoices):
     SURVEY = "survey", _("Tính từ phiếu khảo sát doanh nghiệp")
     IMPORTED = "imported", _("Nhập kết quả đã tính")

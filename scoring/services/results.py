@@ -1,31 +1,32 @@
-"""The results engine (issue 4): leaf scores in, one UnitResult row per unit and year out.
+"""The results engine (issue 4): leaf scores in, one UnitResult row per unit, year and index out.
 
-One pipeline, per block: the cycle's roster (rule 13) → leaf sums → parts → index → grade → rank (the units',
-and each area's component index) → rows. The set-based back end ranks the areas inside its block statement; the
-portable one, and a one-unit refresh, rank them over the rows written (results_portable.block_area_ranks).
+One pipeline, per cycle (a block's year of one index, PAR or DTI...): the cycle's roster (rule 13) → leaf sums →
+parts → index → grade → rank (the units', and each area's component index) → rows.
 
-Two back ends give the same rows. On PostgreSQL a run is set-based (results_sql.py): per block, one statement computes
-every unit's sums, totals, indices, area indices and yearly changes, Python grades and ranks the units through
-scoring.computation, one upsert writes them; a year-wide run computes blocks ahead on two more connections.
-Elsewhere (SQLite), and for the one-unit refresh on every database, the portable path (results_portable.py) sums
-the leaves per block in SQL and does the arithmetic in scoring.computation. Memory grows with the units of a
-block, never with leaves.
+This module holds what the two back ends share: the services, the scheduling of runs and refreshes, the scope
+(which cycles) and the locks. Each back end runs the whole pipeline for a run's cycles with one call,
+`blocks_compute(cycles, scope, report)`, and gives the same rows:
+- results_sql (PostgreSQL): per block, one statement computes every unit's sums, totals, indices, area indices and
+  ranks and yearly changes, Python grades and ranks the units through scoring.computation, one upsert writes them;
+  a year-wide run computes blocks ahead on two more connections;
+- results_portable (elsewhere, SQLite): per block, the leaves are summed per area in SQL and the arithmetic is
+  scoring.computation's; the areas are ranked over the rows written.
+A one-unit refresh (results_refresh_units) takes the portable path on every database
+(results_portable.block_refresh) and re-ranks the block's areas with the back end's block_area_ranks. Memory grows
+with the units of a block, never with leaves.
 
 A run replaces its scope in one transaction, so a crash leaves the previous results whole. Every writer takes a
-PostgreSQL advisory lock per (year, block) in block-code order before reading: runs over the same or over
+PostgreSQL advisory lock per (year, block, index) in block-code order before reading: runs over the same or over
 overlapping scopes (a year and one of its blocks, a refresh) queue behind each other and can't deadlock.
 """
-from contextlib import closing
 from itertools import groupby
 from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..computation import RankEntry
 from ..models import Cycle, Job, JobStatus, RosterEntry, Unit, UnitResult
 from ..models.indices import PAR
 from . import results_portable as portable
@@ -33,7 +34,6 @@ from . import results_sql
 from .jobs import job_enqueue, job_progress, job_runner, jobs_sweep
 
 COMPUTE_KIND, REFRESH_KIND = "compute_results", "refresh_results"
-BATCH = 500
 # Namespace of this module's advisory locks (two-key form), so they can't collide with other locks.
 LOCK_NAMESPACE = 4004
 # The databases that compute a full run themselves (results_sql); the others take the portable path.
@@ -65,10 +65,9 @@ def results_compute(*, year: int, block_code: str | None = None, index_code: str
         _tune_for_aggregates()
         for cycle in cycles:  # every block's lock, in block-code order, before any score is read
             _block_lock(cycle)
-        if set_based:
-            written = _compute_set_based(cycles, year, (block_ids, index_code), report, read_ahead)
-        else:
-            written = _compute_block_by_block(cycles, year, (block_ids, index_code), report)
+        scope = (year, block_ids, index_code)
+        written = (results_sql.blocks_compute(cycles, scope, report, read_ahead=read_ahead) if set_based
+                   else portable.blocks_compute(cycles, scope, report))
     report(100, _("Xong: %(units)s đơn vị") % {"units": written})
     return {"units": written, "blocks": [cycle.block.code for cycle in cycles]}
 
@@ -92,9 +91,13 @@ def results_refresh_units(*, year: int, unit_ids) -> None:
 
     Blocks without results that year are left alone: they need a full run, not a partial one."""
     unit_ids = set(unit_ids)
+    # Every unit's component ranks may move: re-ranked in one statement where the database can.
+    area_ranks = (results_sql.block_area_ranks if connection.vendor in SET_BASED_VENDORS
+                  else portable.block_area_ranks)
     with transaction.atomic():
         for cycle in _cycles_of_units(year, unit_ids):
-            _block_refresh(cycle, unit_ids)
+            _block_lock(cycle)
+            portable.block_refresh(cycle, unit_ids, area_ranks)
 
 
 def results_refresh_later(*, year: int, unit_ids) -> None:
@@ -178,86 +181,6 @@ def _cycles_of_units(year, unit_ids):
                 .select_related("block", "framework").order_by("block__code", "index_code"))
 
 
-def _members(cycles, unit_ids=None):
-    """{cycle id: {unit id: (group, ranked)}}: the cycle's roster (rule 13), and nothing else; a member without a
-    file shows as incomplete."""
-    members = {cycle.pk: {} for cycle in cycles}
-    roster = RosterEntry.objects.filter(cycle__in=members)
-    if unit_ids is not None:
-        roster = roster.filter(unit__in=unit_ids)
-    for cycle_id, pk, group, ranked in roster.order_by().values_list("cycle_id", "unit_id", "unit__group",
-                                                                     "unit__ranked"):
-        members[cycle_id][pk] = (group, ranked)
-    return members
-
-
-def _compute_set_based(cycles, year, scope, report, read_ahead):
-    """A run on PostgreSQL: per block, the database computes the units (results_sql) and Python grades and ranks
-    them; returns the number of rows written."""
-    tiers = portable.grade_tiers({cycle.framework_id for cycle in cycles})
-    results_sql.run_table_create()
-    with closing(results_sql.blocks_read_ahead(cycles) if read_ahead else _blocks_here(cycles)) as blocks:
-        for number, (cycle, rows) in enumerate(blocks):
-            report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
-            # A block computed ahead is loaded; otherwise it is computed on this connection now.
-            units = (results_sql.block_compute(cycle=cycle) if rows is None
-                     else results_sql.block_load(cycle=cycle, rows=rows))
-            unit_ids, grades, ranks = results_sql.block_grades_and_ranks(units, tiers[cycle.framework_id])
-            results_sql.block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
-    written = results_sql.stale_delete(year=year, block_ids=scope[0], index_code=scope[1])
-    results_sql.run_table_drop()
-    return written
-
-
-def _blocks_here(cycles):
-    yield from ((cycle, None) for cycle in cycles)  # nothing computed ahead
-
-
-def _compute_block_by_block(cycles, year, scope, report):
-    """A run elsewhere: the portable path, one block at a time; returns the number of rows written."""
-    members, shapes = _members(cycles), portable.framework_shapes(cycles)
-    # Last year's results of the units in scope, read once per index: a year-wide run reads the whole year.
-    previous = {code: portable.previous_results(year - 1, code, None if scope[0] is None else
-                                                {pk for cycle in cycles for pk in members[cycle.pk]})
-                for code in {cycle.index_code for cycle in cycles}}
-    written = set()
-    for number, cycle in enumerate(cycles):
-        report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
-        shape = shapes[cycle.pk]
-        units = portable.unit_results(cycle, shape)
-        rows, _ranks = portable.block_rows(cycle, shape, members[cycle.pk], units, previous[cycle.index_code])
-        portable.rows_upsert(rows)
-        written.update((cycle.block_id, cycle.index_code, unit_id) for unit_id in members[cycle.pk])
-    _stale_delete(year, scope, written)
-    for cycle in cycles:
-        portable.block_area_ranks(cycle)
-    return len(written)
-
-
-def _block_refresh(cycle, unit_ids):
-    _block_lock(cycle)
-    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id, index_code=cycle.index_code)
-    if not stored.exists():
-        return
-    members = _members([cycle], unit_ids)[cycle.pk]
-    stored.filter(unit__in=unit_ids).exclude(unit__in=members).delete()  # units taken off the roster
-    others = list(stored.exclude(unit__in=unit_ids).order_by().values_list(
-        "pk", "unit_id", "index", "ranked", "group", "rank", "previous_rank", "rank_change"))
-    # The other units are ranked on their stored index: their scores did not change.
-    fixed = [RankEntry(unit_id, index, ranked, group) for _pk, unit_id, index, ranked, group, *_rest in others]
-    shape = portable.framework_shape(cycle)
-    results = portable.unit_results(cycle, shape, sorted(members)) if members else {}
-    rows, ranks = portable.block_rows(cycle, shape, members, results,
-                                      portable.previous_results(cycle.year - 1, cycle.index_code, members), fixed)
-    portable.rows_upsert(rows)
-    _update_ranks(others, ranks)
-    # Every unit's component ranks may move: re-ranked in one statement where the database can.
-    if connection.vendor in SET_BASED_VENDORS:
-        results_sql.block_area_ranks(cycle=cycle)
-    else:
-        portable.block_area_ranks(cycle)
-
-
 def _every_few_percent(progress, step=5):
     """`progress` called at 0, then only once the percent moved by `step` or more: a job's progress is written on
     a connection of its own (jobs.job_progress), too dear to open for each of 60 blocks."""
@@ -270,31 +193,6 @@ def _every_few_percent(progress, step=5):
             progress(percent, message)
 
     return report
-
-
-def _stale_delete(year, scope, written):
-    """Drops the rows of the scope (the year, or these blocks; every index, or one) that the run did not write."""
-    block_ids, index_code = scope
-    stored = UnitResult.objects.filter(year=year)
-    if block_ids is not None:
-        stored = stored.filter(block__in=block_ids)
-    if index_code:
-        stored = stored.filter(index_code=index_code)
-    stale = [pk for pk, *key in stored.order_by().values_list("pk", "block_id", "index_code", "unit_id")
-             if tuple(key) not in written]
-    for start in range(0, len(stale), BATCH):
-        UnitResult.objects.filter(pk__in=stale[start:start + BATCH]).delete()
-
-
-def _update_ranks(others, ranks):
-    """Other units of the block keep their row; only a rank that moved is written."""
-    now, changed = timezone.now(), []
-    for pk, unit_id, _index, _ranked, _group, rank, previous_rank, rank_change in others:
-        new_rank = ranks[unit_id]
-        new_change = None if new_rank is None or previous_rank is None else previous_rank - new_rank
-        if (new_rank, new_change) != (rank, rank_change):
-            changed.append(UnitResult(pk=pk, rank=new_rank, rank_change=new_change, computed_at=now))
-    UnitResult.objects.bulk_update(changed, ["rank", "rank_change", "computed_at"], batch_size=BATCH)
 
 
 def _tune_for_aggregates():

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import computation
 from ..computation import APPRAISED, BONUS, PENALTY, SCORED_METHODS, SURVEY, ZERO, RankEntry, ScoringRules
@@ -33,6 +34,92 @@ WRITE_COLUMNS = (
     ("index_change", "numeric"), ("rank_change", "integer"), ("comparable", "boolean"),
     ("incomplete", "boolean"), ("areas", "jsonb"), ("computed_at", "timestamptz"),
 )
+
+
+# --- The pipeline, block by block ------------------------------------------------------------------------------
+
+
+def roster_members(cycles, unit_ids=None):
+    """{cycle id: {unit id: (group, ranked)}}: the cycle's roster (rule 13), and nothing else; a member without a
+    file shows as incomplete."""
+    members = {cycle.pk: {} for cycle in cycles}
+    roster = RosterEntry.objects.filter(cycle__in=members)
+    if unit_ids is not None:
+        roster = roster.filter(unit__in=unit_ids)
+    for cycle_id, pk, group, ranked in roster.order_by().values_list("cycle_id", "unit_id", "unit__group",
+                                                                     "unit__ranked"):
+        members[cycle_id][pk] = (group, ranked)
+    return members
+
+
+def blocks_compute(cycles, scope, report):
+    """The pipeline elsewhere (SQLite), for the cycles of a run (scope: year, block ids or None, index code or
+    None), one block at a time: roster, leaf sums per area (SQL), parts, index, grade, rank (Python), rows, then
+    the areas' ranks; returns the number of rows written."""
+    members, shapes = roster_members(cycles), framework_shapes(cycles)
+    year, block_ids, _index_code = scope
+    # Last year's results of the units in scope, read once per index: a year-wide run reads the whole year.
+    previous = {code: previous_results(year - 1, code, None if block_ids is None else
+                                                {pk for cycle in cycles for pk in members[cycle.pk]})
+                for code in {cycle.index_code for cycle in cycles}}
+    written = set()
+    for number, cycle in enumerate(cycles):
+        report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
+        shape = shapes[cycle.pk]
+        units = unit_results(cycle, shape)
+        rows, _ranks = block_rows(cycle, shape, members[cycle.pk], units, previous[cycle.index_code])
+        rows_upsert(rows)
+        written.update((cycle.block_id, cycle.index_code, unit_id) for unit_id in members[cycle.pk])
+    _stale_delete(scope, written)
+    for cycle in cycles:
+        block_area_ranks(cycle=cycle)
+    return len(written)
+
+
+def block_refresh(cycle, unit_ids, area_ranks):
+    """Recomputes these units' rows of the cycle on every database and re-ranks the block: the others keep their
+    stored index; `area_ranks` re-ranks the components (results_sql's in one statement where it can run)."""
+    stored = UnitResult.objects.filter(year=cycle.year, block=cycle.block_id, index_code=cycle.index_code)
+    if not stored.exists():
+        return
+    members = roster_members([cycle], unit_ids)[cycle.pk]
+    stored.filter(unit__in=unit_ids).exclude(unit__in=members).delete()  # units taken off the roster
+    others = list(stored.exclude(unit__in=unit_ids).order_by().values_list(
+        "pk", "unit_id", "index", "ranked", "group", "rank", "previous_rank", "rank_change"))
+    # The other units are ranked on their stored index: their scores did not change.
+    fixed = [RankEntry(unit_id, index, ranked, group) for _pk, unit_id, index, ranked, group, *_rest in others]
+    shape = framework_shape(cycle)
+    results = unit_results(cycle, shape, sorted(members)) if members else {}
+    rows, ranks = block_rows(cycle, shape, members, results,
+                             previous_results(cycle.year - 1, cycle.index_code, members), fixed)
+    rows_upsert(rows)
+    _update_ranks(others, ranks)
+    area_ranks(cycle=cycle)
+
+
+def _stale_delete(scope, written):
+    """Drops the rows of the scope (the year, or these blocks; every index, or one) that the run did not write."""
+    year, block_ids, index_code = scope
+    stored = UnitResult.objects.filter(year=year)
+    if block_ids is not None:
+        stored = stored.filter(block__in=block_ids)
+    if index_code:
+        stored = stored.filter(index_code=index_code)
+    stale = [pk for pk, *key in stored.order_by().values_list("pk", "block_id", "index_code", "unit_id")
+             if tuple(key) not in written]
+    for start in range(0, len(stale), BATCH):
+        UnitResult.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+
+
+def _update_ranks(others, ranks):
+    """Other units of the block keep their row; only a rank that moved is written."""
+    now, changed = timezone.now(), []
+    for pk, unit_id, _index, _ranked, _group, rank, previous_rank, rank_change in others:
+        new_rank = ranks[unit_id]
+        new_change = None if new_rank is None or previous_rank is None else previous_rank - new_rank
+        if (new_rank, new_change) != (rank, rank_change):
+            changed.append(UnitResult(pk=pk, rank=new_rank, rank_change=new_change, computed_at=now))
+    UnitResult.objects.bulk_update(changed, ["rank", "rank_change", "computed_at"], batch_size=BATCH)
 
 
 # --- Framework shapes ------------------------------------------------------------------------------------------

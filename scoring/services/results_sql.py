@@ -17,14 +17,16 @@ import io
 import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from itertools import islice
 
 from django import db
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import computation
+from . import results_portable as portable
 
 RUN_TABLE = "results_run"
 # Connections computing blocks ahead of the run's own (the floor's parallel query has two workers too), and how
@@ -281,6 +283,32 @@ ON CONFLICT (year, unit_id, index_code) DO UPDATE SET {updates}
         "block_id", "framework_id", '"group"', "ranked", "appraised", "survey", "bonus", "penalty", "total",
         "max_total", "index", "survey_index", "self_total", "self_index", "grade", "rank", "previous_index",
         "previous_rank", "index_change", "rank_change", "comparable", "incomplete", "areas", "computed_at")))
+
+
+def blocks_compute(cycles, scope, report, *, read_ahead):
+    """The pipeline on PostgreSQL, for the cycles of a run (scope: year, block ids or None, index code or None):
+    per block, the database computes the units (BLOCK_UNITS: roster, leaf sums, parts, indices, area ranks) and
+    Python grades and ranks them; returns the number of rows written. With `read_ahead`, blocks are computed
+    ahead on connections of their own (blocks_read_ahead)."""
+    tiers = portable.grade_tiers({cycle.framework_id for cycle in cycles})
+    run_table_create()
+    with closing(blocks_read_ahead(cycles) if read_ahead else _blocks_here(cycles)) as blocks:
+        for number, (cycle, rows) in enumerate(blocks):
+            report(number * 100 // len(cycles), _("Khối %(block)s: đang tính") % {"block": cycle.block.code})
+            # A block computed ahead is loaded; otherwise it is computed on this connection now.
+            units = block_compute(cycle=cycle) if rows is None else block_load(cycle=cycle, rows=rows)
+            unit_ids, grades, ranks = block_grades_and_ranks(units, tiers[cycle.framework_id])
+            block_write(cycle=cycle, unit_ids=unit_ids, grades=grades, ranks=ranks)
+    year, block_ids, index_code = scope
+    written = stale_delete(year=year, block_ids=block_ids, index_code=index_code)
+    run_table_drop()
+    return written
+
+
+def _blocks_here(cycles):
+    yield from ((cycle, None) for cycle in cycles)  # nothing computed ahead
+
+
 
 
 def run_table_create():

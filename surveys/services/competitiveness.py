@@ -46,9 +46,21 @@ def competitiveness_compute(*, framework: CompetitivenessFramework, edition: Ind
     SubIndexResult.objects.filter(result__edition=edition).delete()
     IndexResult.objects.filter(edition=edition).delete()
     IndicatorBound.objects.filter(framework=framework).delete()
-    if connection.vendor == "postgresql":
-        return _compute_sql(framework, edition)
-    return _compute_portable(framework, edition)
+    counts = _compute_sql(framework, edition) if connection.vendor == "postgresql" else _compute_portable(
+        framework, edition)
+    _grade(framework, edition)
+    return counts
+
+
+def framework_tiers(framework) -> list[tuple[str, Decimal]]:
+    return [(grade["code"], Decimal(grade["min_index"])) for grade in framework.grades]
+
+
+def _grade(framework, edition):
+    """Each rated unit's grade (competitiveness.grade_of), one UPDATE per tier from the lowest up, so a unit ends
+    with the highest tier it reaches."""
+    for code, minimum in sorted(framework_tiers(framework), key=lambda tier: tier[1]):
+        IndexResult.objects.filter(edition=edition, rated=True, value__gte=minimum).update(grade=code)
 
 
 def earlier_frameworks(framework: CompetitivenessFramework, edition: IndexEdition):

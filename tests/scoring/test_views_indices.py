@@ -47,12 +47,17 @@ def test_a_workbook_with_errors_is_shown_with_them_and_nothing_is_saved(managed,
     assert not IndexResult.objects.exists()
 
 
-def test_a_manager_closes_a_ddci_collection_from_the_list(managed, db):
+def test_a_manager_closes_a_ddci_collection_from_its_page_after_a_confirmation(managed, db):
     framework = make_ddci()
     answer_ddci(framework, [("SNV", "AAA"), ("SNV", "AAA"), ("STC", "DDD"), ("STC", "DDD")])
     page = managed.get(reverse("scoring:edition_list")).content.decode()
-    assert reverse("surveys:competitiveness_close", args=[framework.pk]) in page
-    managed.post(reverse("surveys:competitiveness_close", args=[framework.pk]))
+    assert reverse("surveys:competitiveness_detail", args=[framework.pk]) in page
+    detail = managed.get(reverse("surveys:competitiveness_detail", args=[framework.pk])).content.decode()
+    assert reverse("surveys:competitiveness_close", args=[framework.pk]) in detail
+    step = managed.post(reverse("surveys:competitiveness_close", args=[framework.pk]))
+    assert step.status_code == 200 and "Đóng và tính" in step.content.decode()
+    assert CompetitivenessFramework.objects.get(pk=framework.pk).edition.state == EditionState.COLLECTING
+    managed.post(reverse("surveys:competitiveness_close", args=[framework.pk]), {"confirmed": "1"})
     framework = CompetitivenessFramework.objects.get(pk=framework.pk)
     assert framework.edition.state == EditionState.COMPUTED
     assert IndexResult.objects.filter(edition=framework.edition, rated=True).count() == 2

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from surveys.competitiveness import (
+    grade_of,
     Bounds, Change, SubIndexSpec, UnitInput, bounds_over, change, check_weights, index_value, raw_value, scale,
     score_block, sub_index,
 )
@@ -169,3 +170,21 @@ def test_changes_follow_rule_10():
     assert change(D("60.02"), 6, D("53.76"), 11) == Change(D("6.26"), 5)
     assert change(D("60.02"), 6, None, None).value_change is None
     assert change(D("60.02"), None, D("50"), 3).rank_change is None
+
+
+TIER_MINIMUMS = st.lists(st.decimals(min_value=0, max_value=100, places=1), min_size=1, max_size=5, unique=True)
+
+
+@given(TIER_MINIMUMS, st.decimals(min_value=0, max_value=100, places=2))
+def test_a_grade_is_the_highest_tier_the_value_reaches(minimums, value):
+    tiers = [(f"G{n}", minimum) for n, minimum in enumerate(minimums)]
+    code = grade_of(value, tiers)
+    reached = [minimum for minimum in minimums if value >= minimum]
+    if not reached:
+        assert code == ""
+    else:
+        assert dict(tiers)[code] == max(reached)
+
+
+def test_a_unit_not_rated_has_no_grade():
+    assert grade_of(None, [("TB", Decimal(0))]) == ""
