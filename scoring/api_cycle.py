@@ -29,26 +29,29 @@ MANAGER_REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer}
 class CycleList(CycleErrors, generics.ListAPIView):
     serializer_class = CycleSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("year", int)], operation_id="cycles_list",
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("index", str)],
+                   operation_id="cycles_list",
                    description=_("Các kỳ đánh giá người dùng được xem (đơn vị: kỳ của khối mình)."))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         cycles = cycles_visible_to(self.request.user).order_by("-year", "block__position")
-        year = self.request.query_params.get("year", "")
+        year, index = self.request.query_params.get("year", ""), self.request.query_params.get("index", "")
+        cycles = cycles.filter(index_code=index.strip().upper()[:20]) if index.strip() else cycles
         return cycles.filter(year=year) if year.isdigit() else cycles
 
     @extend_schema(request=CycleOpenSerializer, responses={201: CycleSerializer, **MANAGER_REFUSALS},
                    operation_id="cycles_open",
                    description=_("Sở Nội vụ mở kỳ đánh giá của một khối trong một năm, trên lần sửa đổi mới nhất của "
                                  "bộ chỉ số năm đó: mỗi đơn vị đang hoạt động có một hồ sơ, bộ chỉ số được khóa. "
-                                 "Các hạn phải theo đúng thứ tự."))
+                                 "Các hạn phải theo đúng thứ tự. Chỉ số mặc định là PAR; DTI hoặc chỉ số khác cần "
+                                 "bộ chỉ số của năm và khối đó."))
     def post(self, request):
         require_manager(request.user)
         data = _valid(CycleOpenSerializer, request)
         cycle = cycle_open(year=data["year"], block=data["block"], user=request.user, source=AuditSource.API,
-                           deadlines={field: data.get(field) for field in DEADLINE_FIELDS})
+                           deadlines={field: data.get(field) for field in DEADLINE_FIELDS}, index_code=data["index"])
         return Response(CycleSerializer(get_cycle_for_user(request.user, cycle.pk)).data, status=201)
 
 

@@ -87,6 +87,7 @@ ACCOUNTS = [
     DemoAccount("dieuphoi", Role.COORDINATOR, "Trần Thị Thu Hà", unit="SNV"),
     DemoAccount("thamdinh.stp", Role.APPRAISER, "Lê Minh Tuấn", agency="STP"),
     DemoAccount("thamdinh.snv", Role.APPRAISER, "Phạm Thị Lan", agency="SNV"),
+    DemoAccount("thamdinh.stttt", Role.APPRAISER, "Trịnh Văn Khoa", agency="STTTT"),  # appraises DTI
     DemoAccount("canbo.snv", Role.UNIT_OFFICER, "Hoàng Văn Nam", unit="SNV"),
     DemoAccount("thutruong.snv", Role.UNIT_HEAD, "Vũ Đức Thắng", unit="SNV"),
     DemoAccount("canbo.anlac", Role.UNIT_OFFICER, "Đặng Thị Mai", unit="HUYEN-03"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from .demo_frameworks import demo_spec
 from .models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore, Method, ReasonTemplate, Unit,
                      User)
+from .models.indices import PAR
 from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule
 from .services.appraisal import (assessment_accept_untouched, assessment_finalize, leaf_score_adjust,
                                  leaf_score_request_explanation)
@@ -68,7 +69,7 @@ QUESTIONS = [
 @transaction.atomic
 def seed_cycle() -> int:
     """Opens the 2026 cycles of blocks SO and HUYEN and walks their units to their demo states; 0 if done before."""
-    if Cycle.objects.filter(year=YEAR).exists():
+    if Cycle.objects.filter(year=YEAR, index_code=PAR).exists():
         return 0
     _seed_reason_templates()
     today = timezone.localdate()
@@ -90,7 +91,7 @@ def seed_cycle() -> int:
         cycle = cycle_open(year=YEAR, block=block, user=coordinator, deadlines=deadlines, source=AuditSource.SYSTEM)
         files = list(cycle.assessments.select_related("unit").order_by("unit__code"))
         for assessment in files:  # the units' side and round 1, whose questions are collected
-            _walk(assessment, states.get(assessment.unit.code, "draft"), coordinator)
+            walk_file(assessment, states.get(assessment.unit.code, "draft"), coordinator)
         _finish_round_one(cycle, coordinator)  # the explanation round opens: the questions go to the units
         for assessment in files:
             _walk_on(assessment, states.get(assessment.unit.code, "draft"), coordinator)
@@ -107,12 +108,12 @@ def _seed_reason_templates():
 
 
 def _framework(block, user):
-    if not Framework.objects.filter(year=YEAR, block=block).exists():
+    if not Framework.objects.filter(year=YEAR, block=block, index__code=PAR).exists():
         framework_import(spec=demo_spec(year=YEAR, block=block.code), user=user, source=AuditSource.SYSTEM)
 
 
 @transaction.atomic
-def _walk(assessment, state, coordinator):
+def walk_file(assessment, state, coordinator):
     rng = random.Random(f"{SEED}-{assessment.unit.code}")
     scores = list(LeafScore.objects.filter(assessment=assessment)
                   .select_related("criterion", "assessment__cycle__framework").order_by("criterion__position"))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .framework_spec import APPRAISED, BONUS, PENALTY, SURVEY, CriterionSpec, FrameworkSpec, GradeSpec
 from .models import Agency, AuditSource, Block, Framework
+from .models.indices import PAR
 from .services.frameworks import framework_import
 
 A, S, B, P = APPRAISED, SURVEY, BONUS, PENALTY
@@ -270,7 +271,7 @@ def seed_frameworks(*, user=None) -> int:
     created = 0
     for block in Block.objects.order_by("position", "code"):
         for year in (2024, 2025):
-            if not Framework.objects.filter(year=year, block=block).exists():
+            if not Framework.objects.filter(year=year, block=block, index__code=PAR).exists():
                 framework_import(spec=demo_spec(year=year, block=block.code), user=user, source=AuditSource.SYSTEM)
                 created += 1
     return created

@@ -1,7 +1,7 @@
 """The demo province's digital transformation index (DTI) for 2024 and 2025, as the province receives it from the
 evaluating department: a workbook per year and block with each unit's pillars and total on DTI's 0-1 scale
 (0,7024) and its rank as published, brought in through the same import as any consultant's results. 2024 is
-published; 2025 is left computed (provisional).
+published; 2025 is left computed (provisional). The departments' 2025 is appraised instead (demo_dti_years.py).
 
 Skipped for a year and block whose edition exists, so running it again changes nothing."""
 import random
@@ -15,6 +15,8 @@ from .services.indices import edition_import, edition_publish
 YEARS = (2024, 2025)
 BLOCKS = ("SO", "HUYEN")
 PUBLISHED = (2024,)
+# The departments' DTI of 2025 is appraised like PAR (scoring/demo_dti_years.py): not imported.
+APPRAISED = {(2025, "SO")}
 SEED = 1414
 PLACES = Decimal("0.0001")
 PILLARS = ("Chuyển đổi nhận thức", "Thể chế số", "Hạ tầng và nền tảng số", "Nhân lực số", "An toàn thông tin mạng",
@@ -26,7 +28,8 @@ def seed_indices() -> dict[str, int]:
     created = 0
     for year in YEARS:
         for block in Block.objects.filter(code__in=BLOCKS).order_by("position"):
-            if IndexEdition.objects.filter(index=dti, year=year, block=block).exists():
+            if (year, block.code) in APPRAISED or IndexEdition.objects.filter(index=dti, year=year,
+                                                                             block=block).exists():
                 continue
             units = list(Unit.objects.active().filter(block=block).order_by("code"))
             edition = edition_import(index=dti, year=year, block=block, rows=dti_rows(units, year), version="DTI-2022",

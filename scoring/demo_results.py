@@ -13,6 +13,7 @@ from .computation import BONUS, PENALTY, SURVEY
 from .demo_planner import seed_planner
 from .excel.scores import ScoreCell, ScoreRow
 from .models import Assessment, Block, Cycle, Framework, Publication, Unit, UnitResult, User
+from .models.indices import PAR
 from .rules import ChoiceRule, DeductRule, ManualRule, RatioRule, parse_rule, quantize_points
 from .services.publications import publication_create
 from .services.results import results_compute
@@ -24,6 +25,7 @@ PUBLISHED = 2025
 # Files still under appraisal (some leaves without a final score: the result shows as incomplete). None: 2025 is
 # closed and published (issue 11); 2026, open, shows the incomplete files (demo_cycle).
 INCOMPLETE = {}
+INDEX_WORDS = {PAR: "CCHC", "DTI": "chuyển đổi số (DTI)"}
 NA = ScoreCell(not_applicable=True)
 EMPTY = ScoreCell()
 
@@ -34,7 +36,8 @@ def seed_results() -> dict:
     Returns {year: units scored now}; a year whose cycles already have assessments is left alone (0)."""
     seeded = {}
     for year in YEARS:
-        seeded[year] = 0 if Assessment.objects.filter(cycle__year=year).exists() else _seed_year(year)
+        seeded[year] = (0 if Assessment.objects.filter(cycle__year=year, cycle__index_code=PAR).exists()
+                        else _seed_year(year))
         # After the scores' commit: results computed inside it would make the import schedule needless refreshes.
         if seeded[year] or not UnitResult.objects.filter(year=year).exists():
             _compute(year)
@@ -49,10 +52,12 @@ def publish_demo_year(year=PUBLISHED) -> int:
         results_compute(year=year)  # the survey's points may have arrived by refreshes still waiting
     published = 0
     coordinator = User.objects.filter(username="dieuphoi").first()
-    for block in Cycle.objects.filter(year=year).order_by("block__position").values_list("block__code", flat=True):
-        if not Publication.objects.filter(year=year, block__code=block).exists():
-            publication_create(year=year, block_code=block, user=coordinator,
-                               note=f"Quyết định phê duyệt kết quả chỉ số CCHC năm {year} (mẫu)")
+    cycles = Cycle.objects.filter(year=year).order_by("block__position", "index_code")
+    for block, index in cycles.values_list("block__code", "index_code"):
+        if not Publication.objects.filter(year=year, block__code=block, index_code=index).exists():
+            publication_create(year=year, block_code=block, index_code=index, user=coordinator,
+                               note=f"Quyết định phê duyệt kết quả chỉ số {INDEX_WORDS.get(index, index)} năm "
+                                    f"{year} (mẫu)")
             published += 1
     return published
 
@@ -61,7 +66,7 @@ def publish_demo_year(year=PUBLISHED) -> int:
 def _seed_year(year):
     scored = 0
     for block in Block.objects.order_by("position", "code"):
-        framework = Framework.objects.filter(year=year, block=block).order_by("-revision").first()
+        framework = Framework.objects.filter(year=year, block=block, index__code=PAR).order_by("-revision").first()
         units = list(Unit.objects.active().filter(block=block).order_by("code").values_list("code", flat=True))
         if framework and units:
             scores_import(year=year, block_code=block.code, rows=demo_score_rows(framework, units))

@@ -102,3 +102,24 @@ class IndexResultsUploadForm(FrameworkUploadForm):
         self.fields["index"].queryset = Index.objects.all()
         self.fields["block"].queryset = Block.objects.order_by("position", "code")
         self.order_fields(["index", "year", "block", "precision", "version", "file"])
+
+
+class IndexForm(forms.Form):
+    """A province's own index: a short code (capitals, digits, - and _), its name, its scale and its place."""
+
+    code = forms.RegexField(label=_("Mã chỉ số"), max_length=20, regex=r"^[A-Za-z][A-Za-z0-9_-]*$",
+                            help_text=_("Ví dụ SIPAS, DGI; chữ cái không dấu, chữ số, - và _, tối đa 20 ký tự."),
+                            error_messages={"invalid": _("Mã chỉ gồm chữ cái không dấu, chữ số, - và _, bắt đầu "
+                                                         "bằng chữ cái."),
+                                            "required": _("Nhập mã chỉ số.")})
+    name = forms.CharField(label=_("Tên chỉ số"), max_length=200,
+                           error_messages={"required": _("Nhập tên chỉ số.")})
+    scale = forms.ChoiceField(label=_("Thang hiển thị"), choices=(), initial="percent")
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=999, initial=10)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Scale
+
+        super().__init__(*args, **kwargs)
+        self.fields["scale"].choices = Scale.choices
+

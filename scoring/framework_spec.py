@@ -25,7 +25,7 @@ MAX_POINTS = Decimal("999999.999")  # Criterion.max_points: 9 digits, 3 decimals
 THOUSANDTH = Decimal("0.001")
 HUNDRED = Decimal(100)
 # Column lengths of the models, checked here so PostgreSQL never refuses a row half-way through an import.
-LENGTHS = {"framework": {"code": 50, "name": 300, "version": 50},
+LENGTHS = {"framework": {"code": 50, "name": 300, "version": 50, "index": 20},
            "criterion": {"code": 40, "rule": 500, "appraiser": 30}, "grade": {"code": 20, "label": 100},
            "pillar": {"code": 40, "name": 200}}
 HEADER_LABELS = {"code": "mã bộ chỉ số", "name": "tên bộ chỉ số", "year": "năm", "block": "khối",
@@ -116,6 +116,7 @@ class FrameworkSpec:
     grades: tuple[GradeSpec, ...] = ()
     pillars: tuple[PillarSpec, ...] = ()
     rows: dict[str, int] = field(default_factory=dict, compare=False)  # key -> row of the framework sheet
+    index: str = ""  # an Index code (PAR, DTI...); blank: PAR
 
     @property
     def max_total(self) -> Decimal:

@@ -26,6 +26,15 @@ def may_grant_role(actor, role):
     return actor.role == Role.COORDINATOR and role != Role.ADMIN
 
 
+def is_admin(user):
+    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def require_admin(user):
+    if not is_admin(user):
+        raise PermissionDenied
+
+
 def require_account_manager(user):
     """Accounts, agencies, blocks and the setup checklist: administrators and coordinators."""
     require_manager(user)
@@ -61,7 +70,7 @@ def frameworks_visible_to(user):
     """Frameworks are the published rules: every signed-in role reads them."""
     if not user.is_authenticated:
         return Framework.objects.none()
-    return Framework.objects.select_related("block")
+    return Framework.objects.select_related("block", "index")
 
 
 def get_framework_for_user(user, pk, *, write=False):

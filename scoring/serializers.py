@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .framework_display import describe_rule
-from .models import Assessment, AssessmentStatus, Cycle, Evidence, LeafScore, ReasonTemplate
+from .models import Assessment, AssessmentStatus, Cycle, Evidence, Index, LeafScore, ReasonTemplate
+from .models.indices import PAR
 from .selectors import block_find
 from .selectors.evidence import evidence_flags
 
@@ -17,11 +18,12 @@ TEXT_TOO_LONG = {"max_length": _("Tối đa {max_length} ký tự.")}
 
 class CycleSerializer(serializers.ModelSerializer):
     block = serializers.CharField(source="block.code")
+    index = serializers.CharField(source="index_code", help_text=_("mã chỉ số, ví dụ PAR, DTI"))
     framework_name = serializers.CharField(source="framework.name")
 
     class Meta:
         model = Cycle
-        fields = ["id", "year", "block", "framework", "framework_name", "self_assessment_deadline",
+        fields = ["id", "index", "year", "block", "framework", "framework_name", "self_assessment_deadline",
                   "appraisal_deadline", "explanation_deadline", "final_appraisal_deadline", "is_open"]
 
 
@@ -45,6 +47,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     """`progress` comes from the context ({assessment id: Progress}), computed for a whole page in one query."""
 
     year = serializers.IntegerField(source="cycle.year")
+    index = serializers.CharField(source="cycle.index_code", help_text=_("mã chỉ số của kỳ, ví dụ PAR, DTI"))
     unit_code = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.name")
     status_label = serializers.CharField(source="get_status_display")
@@ -52,7 +55,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "cycle", "year", "unit", "unit_code", "unit_name", "status", "status_label", "submitted_at",
+        fields = ["id", "cycle", "year", "index", "unit", "unit_code", "unit_name", "status", "status_label", "submitted_at",
                   "explanation_round", "finalized_at", "progress"]
 
     def get_progress(self, assessment) -> ProgressSerializer:
@@ -246,11 +249,20 @@ class CycleOpenSerializer(DeadlinesSerializer):
     block = serializers.CharField(help_text=_("mã khối, ví dụ SO"), error_messages={
         "required": _("Cần mã khối, ví dụ SO."), "blank": _("Cần mã khối, ví dụ SO.")})
 
+    index = serializers.CharField(required=False, default=PAR, max_length=20,
+                                  help_text=_("mã chỉ số, ví dụ PAR (mặc định) hoặc DTI"))
+
     def validate_block(self, value):
         block = block_find(value)
         if block is None:
             raise serializers.ValidationError(_("Không có khối «%(block)s».") % {"block": value})
         return block
+
+    def validate_index(self, value):
+        code = value.strip().upper()
+        if code != PAR and not Index.objects.filter(code=code).exists():
+            raise serializers.ValidationError(_("Không có chỉ số «%(index)s».") % {"index": value})
+        return code
 
 
 class CycleDeadlinesSerializer(DeadlinesSerializer):

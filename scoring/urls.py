@@ -96,6 +96,7 @@ urlpatterns = [
     path("reports/conference/", indices.conference_report_page, name="conference_report"),
     path("reports/conference.pdf", indices.conference_report_pdf, name="conference_report_pdf"),
     path("reports/conference.xlsx", indices.conference_report_xlsx, name="conference_report_xlsx"),
+    path("indices/", indices.index_list, name="index_list"),
     path("editions/", indices.edition_list, name="edition_list"),
     path("editions/import/", indices.edition_import_upload, name="edition_import"),
     path("editions/import/<str:token>/", indices.edition_import_confirm, name="edition_import_confirm"),

@@ -44,6 +44,8 @@ MATRIX = {
     "scoring:conference_report": access(**DASHBOARD_READERS, data=RESULTS_OF_SO_2024),
     "scoring:conference_report_pdf": access(**DASHBOARD_READERS, data=RESULTS_OF_SO_2024),
     "scoring:conference_report_xlsx": access(**DASHBOARD_READERS, data=RESULTS_OF_SO_2024),
+    # The indices: managers read them; only an administrator adds one (a coordinator's POST is refused).
+    "scoring:index_list": access(anonymous=LOGIN, managers=200, others=403),
     # The editions of the other indices, their import and publication, and closing a DDCI collection: managers'.
     "scoring:edition_list": access(anonymous=LOGIN, managers=200, others=403),
     "scoring:edition_import": access(anonymous=LOGIN, managers=200, others=403),

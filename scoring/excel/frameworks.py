@@ -17,7 +17,9 @@ from .cells import workbook_bytes
 from .sheets import SheetIssue, decimal, limit_issues, open_workbook, read_table, text, yes_no
 
 INSTRUCTIONS = "huong_dan"
-HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total")
+# "index" last: a workbook written before indices became data reads the same rows (blank or missing: PAR).
+HEADER_KEYS = ("code", "name", "year", "block", "version", "precision", "bonus_cap", "penalty_cap", "clamp_total",
+               "index")
 CRITERIA_COLUMNS = ("code", "title", "max_points", "method", "rule", "evidence_required", "appraiser", "guidance",
                     "evidence_from_months_before", "pillar")
 CRITERIA_REQUIRED = ("code", "title", "max_points", "method")
@@ -175,7 +177,7 @@ def _header_values(cells: dict[str, _Cells]) -> dict:
         "block": value("block").text("value"), "version": value("version").text("value"),
         "year": value("year").integer("value"), "precision": value("precision").integer("value", 2),
         "bonus_cap": value("bonus_cap").decimal("value"), "penalty_cap": value("penalty_cap").decimal("value"),
-        "clamp_total": value("clamp_total").flag("value", True),
+        "clamp_total": value("clamp_total").flag("value", True), "index": value("index").text("value").upper(),
     }
 
 
@@ -239,7 +241,8 @@ def _header_rows(spec):
     descriptions = _header_descriptions()
     values = {"code": spec.code, "name": spec.name, "year": spec.year, "block": spec.block, "version": spec.version,
               "precision": spec.precision, "bonus_cap": _number(spec.bonus_cap),
-              "penalty_cap": _number(spec.penalty_cap), "clamp_total": _yes_no(spec.clamp_total)}
+              "penalty_cap": _number(spec.penalty_cap), "clamp_total": _yes_no(spec.clamp_total),
+              "index": spec.index}
     return [[key, values[key], descriptions[key]] for key in HEADER_KEYS]
 
 
@@ -313,6 +316,7 @@ def _header_descriptions():
         "bonus_cap": _("Trần điểm thưởng; để trống là không giới hạn"),
         "penalty_cap": _("Trần điểm trừ; để trống là không giới hạn"),
         "clamp_total": _("Giới hạn tổng điểm trong [0, điểm tối đa]: yes/no (có/không); để trống là yes"),
+        "index": _("Mã chỉ số: PAR, DTI hoặc chỉ số tỉnh đặt; để trống là PAR"),
     }
 
 
@@ -331,7 +335,8 @@ def _instructions():
         _("Tệp gồm 3 sheet: framework (thông tin chung), criteria (cây tiêu chí), grades (xếp loại). Tên cột "
           "không phân biệt hoa thường, thứ tự cột tùy ý, dòng trống được bỏ qua."),
         _("Sheet framework: cột key và value. Bắt buộc: code, name, year, block, version. Tùy chọn: precision "
-          "(mặc định 2), bonus_cap, penalty_cap (để trống = không giới hạn), clamp_total (mặc định yes)."),
+          "(mặc định 2), bonus_cap, penalty_cap (để trống = không giới hạn), clamp_total (mặc định yes), index (mã "
+          "chỉ số, mặc định PAR)."),
         _("Sheet criteria: mỗi dòng một lĩnh vực, tiêu chí hoặc tiêu chí thành phần. Mã dạng số phân cấp: 1 là "
           "lĩnh vực, 1.2 là tiêu chí của lĩnh vực 1, 1.2.3 là tiêu chí thành phần của 1.2. Tiêu chí cha phải đứng "
           "trước tiêu chí con."),

@@ -47,6 +47,11 @@ class Cycle(models.Model):
             self.index_code = self.framework.index_code
         super().save(*args, **kwargs)
 
+    @property
+    def year_label(self):
+        """The year as pages name the cycle: "2025" for PAR, "2025 (DTI)" for another index."""
+        return str(self.year) if self.index_code == PAR else f"{self.year} ({self.index_code})"
+
 
 class AgencyRound(models.Model):
     """An appraising agency has finished round 1 of a cycle on its own leaves (its questions are collected)."""

@@ -12,7 +12,7 @@ from ..framework_display import TreeRow, tree_rows
 from ..framework_spec import (CriterionSpec, FrameworkSpec, GradeSpec, ImportIssue, PillarSpec, header_issue,
                               plain_decimal)
 from ..models import Agency, Block, Criterion, Cycle, Framework, Index, Method, Unit, UnitResult
-from ..models.indices import PAR
+from ..models.indices import PAR, STANDARD
 from ..permissions import frameworks_visible_to, is_manager, results_visible_to, units_visible_to
 from .status import ResultsStatus, results_status
 
@@ -140,9 +140,10 @@ def framework_blocks(frameworks):
     return Block.objects.filter(pk__in=frameworks.values("block")).order_by("position", "code")
 
 
-def framework_find(*, year: int, block: str, revision: int | None = None) -> Framework | None:
-    """A revision of one year and block (the latest by default), for the export command."""
-    frameworks = Framework.objects.select_related("block").filter(year=year, block__code__iexact=block)
+def framework_find(*, year: int, block: str, revision: int | None = None, index_code: str = PAR) -> Framework | None:
+    """A revision of one index, year and block (the latest by default), for the export command."""
+    frameworks = Framework.objects.select_related("block").filter(year=year, block__code__iexact=block,
+                                                                  index__code=index_code or PAR)
     if revision is not None:
         frameworks = frameworks.filter(revision=revision)
     return frameworks.order_by("-revision").first()
@@ -150,16 +151,22 @@ def framework_find(*, year: int, block: str, revision: int | None = None) -> Fra
 
 def framework_import_target(spec: FrameworkSpec) -> Framework | None:
     """The revision an import of `spec` would replace, or the locked one it would follow."""
-    return framework_find(year=spec.year, block=spec.block) if spec.year and spec.block else None
+    return (framework_find(year=spec.year, block=spec.block, index_code=spec.index)
+            if spec.year and spec.block else None)
 
 
 def framework_block_issues(spec: FrameworkSpec) -> list[ImportIssue]:
-    """What only the database knows about a framework spec: whether its block exists."""
-    if not spec.block or Block.objects.filter(code__iexact=spec.block).exists():
-        return []
-    known = ", ".join(Block.objects.order_by("position", "code").values_list("code", flat=True)) or "—"
-    message = _("Khối «%(block)s» không có trong danh mục; các khối hiện có: %(known)s")
-    return [header_issue(spec, "block", message % {"block": spec.block, "known": known})]
+    """What only the database knows about a framework spec: whether its block and its index exist."""
+    issues = []
+    if spec.block and not Block.objects.filter(code__iexact=spec.block).exists():
+        known = ", ".join(Block.objects.order_by("position", "code").values_list("code", flat=True)) or "—"
+        message = _("Khối «%(block)s» không có trong danh mục; các khối hiện có: %(known)s")
+        issues.append(header_issue(spec, "block", message % {"block": spec.block, "known": known}))
+    if spec.index and spec.index not in STANDARD and not Index.objects.filter(code=spec.index).exists():
+        known = ", ".join(dict.fromkeys([*STANDARD, *Index.objects.values_list("code", flat=True)]))
+        message = _("Chỉ số «%(index)s» không có trong danh mục; các chỉ số hiện có: %(known)s")
+        issues.append(header_issue(spec, "index", message % {"index": spec.index, "known": known}))
+    return issues
 
 
 def framework_spec(framework: Framework) -> FrameworkSpec:
@@ -167,6 +174,7 @@ def framework_spec(framework: Framework) -> FrameworkSpec:
     criteria = framework.criteria.select_related("agency", "pillar").order_by("position")
     return FrameworkSpec(
         code=framework.code, name=framework.name, year=framework.year, block=framework.block.code,
+        index=framework.index_code,
         version=framework.version, precision=framework.precision, bonus_cap=plain_decimal(framework.bonus_cap),
         penalty_cap=plain_decimal(framework.penalty_cap), clamp_total=framework.clamp_total,
         criteria=tuple(_criterion_spec(criterion) for criterion in criteria),

@@ -304,8 +304,9 @@ def evidence_url(pk):
 
 
 def previous_scores(cycle, codes, unit_ids) -> dict:
-    """(unit id, criterion code) -> last year's official score of the same block, in one query."""
+    """(unit id, criterion code) -> last year's official score of the same block and index, in one query."""
     rows = (LeafScore.objects.filter(assessment__cycle__year=cycle.year - 1, assessment__cycle__block=cycle.block_id,
+                                     assessment__cycle__index_code=cycle.index_code,
                                      criterion__code__in=codes, assessment__unit__in=unit_ids)
             .values("assessment__unit_id", "criterion__code", "final_score", "not_applicable"))
     return {(row["assessment__unit_id"], row["criterion__code"]): row for row in rows}

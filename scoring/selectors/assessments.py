@@ -143,9 +143,9 @@ def with_progress(assessments):
 
 
 def latest_frameworks_without_cycle():
-    """The current revision of each (year, block) that has no cycle yet: what a coordinator may open."""
-    taken = Cycle.objects.filter(year=OuterRef("year"), block=OuterRef("block"))
-    return (Framework.objects.latest_revisions().filter(~Exists(taken)).select_related("block")
+    """The current revision of each (index, year, block) that has no cycle yet: what a coordinator may open."""
+    taken = Cycle.objects.filter(year=OuterRef("year"), block=OuterRef("block"), index_code=OuterRef("index__code"))
+    return (Framework.objects.latest_revisions().filter(~Exists(taken)).select_related("block", "index")
             .annotate(leaf_count=Count("criteria", filter=~Q(criteria__method="")))
             .order_by("-year", "block__position", "block__code"))
 

@@ -1,16 +1,17 @@
 """Every index of a unit's year, and the conference report of a year and block (issue 14).
 
-PAR comes from the engine's UnitResult rows (its areas are its sub-indices, ranked here inside the block by rule
-9); every other index from its edition's IndexResult rows (computed from a firms' survey or imported). Changes
+An index of criteria (PAR, DTI...) comes from the engine's UnitResult rows of its cycle (its areas are its
+sub-indices, ranked inside the block by rule 9); every other index from its edition's IndexResult rows (computed
+from a firms' survey or imported). Changes
 follow rule 10: against the same index's previous year, none without it, flagged when the versions differ."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..models import (
-    EditionState, GradeTier, Index, IndexEdition, IndexResult, SubIndexResult, Unit, UnitResult,
+    EditionState, GradeTier, Index, IndexEdition, IndexResult, Scale, SubIndexResult, Unit, UnitResult,
 )
-from ..models.indices import PAR
+from ..models.indices import STANDARD
 from ..rules import divide_half_up
 from .scorecards import pillar_lines_of
 from .status import results_status
@@ -67,29 +68,51 @@ class _Figures:
 
 
 def index_figures(year: int, block) -> list[_Figures]:
-    """Every index the block has results of in the year: PAR first, then the editions in the indices' order."""
-    figures = [found for found in [_par_figures(year, block)] if found]
-    editions = IndexEdition.objects.filter(year=year, block=block).exclude(state=EditionState.COLLECTING)
-    for edition in editions.select_related("index").order_by("index__position", "index__code"):
-        figures.append(_edition_figures(edition))
-    return figures
+    """Every index the block has results of in the year, in the indices' order: those of criteria (PAR, DTI...)
+    from the engine's rows of their cycle, the others from their edition (computed from firms' answers or
+    imported). An index both appraised and imported the same year reads the engine's rows."""
+    figures = {code: _result_figures(year, block, code) for code in _result_indices(year, block)}
+    for edition in _editions(year, block).exclude(index__code__in=figures):
+        figures[edition.index.code] = _edition_figures(edition)
+    return sorted(figures.values(), key=lambda found: (found.index.position, found.index.code))
 
 
-def _par_figures(year, block):
-    results = list(UnitResult.objects.filter(year=year, block=block).select_related("framework__index"))
-    if not results:
-        return None
+def _result_indices(year, block):
+    return set(UnitResult.objects.filter(year=year, block=block).values_list("index_code", flat=True).distinct())
+
+
+def _editions(year, block):
+    return (IndexEdition.objects.filter(year=year, block=block).exclude(state=EditionState.COLLECTING)
+            .select_related("index"))
+
+
+def _figures_of(year, block, code):
+    """One index's figures of a year: the engine's rows where it was appraised, else its edition, else None (an
+    index may be imported one year and appraised the next: both read the same index code)."""
+    if UnitResult.objects.filter(year=year, block=block, index_code=code).exists():
+        return _result_figures(year, block, code)
+    edition = _editions(year, block).filter(index__code=code).first()
+    return _edition_figures(edition) if edition else None
+
+
+def _result_figures(year, block, code):
+    results = list(UnitResult.objects.filter(year=year, block=block, index_code=code).select_related("framework"))
     framework = results[0].framework
-    index = framework.index or Index.objects.standard(PAR)
+    index = Index.objects.filter(code=code).first() or (Index.objects.standard(code) if code in STANDARD
+                                                         else Index(code=code, name=code))
+    # The engine's index is a percentage; an index published on 0-1 (DTI: 0,7024) is read on its own scale, so it
+    # compares with its imported years and prints as published.
+    shift = 2 if index.scale == Scale.RATIO else 0
+    scaled = (lambda value: value if value is None or not shift else value.scaleb(-shift))
     # The results run ranks each area's component index in the block (rule 9) and stores it with the area.
     titles = dict(framework.criteria.filter(depth=0).values_list("code", "title"))
-    subs = {result.unit_id: {area["code"]: (titles.get(area["code"], area["code"]), Decimal(area["index"]),
-                                            area.get("rank"))
+    subs = {result.unit_id: {area["code"]: (titles.get(area["code"], area["code"]),
+                                            scaled(Decimal(area["index"])), area.get("rank"))
                              for area in result.areas if area.get("index") is not None} for result in results}
     tiers = tuple(GradeTier.objects.filter(framework=framework).values_list("code", "label"))
-    return _Figures(index, framework.precision, framework.version,
-                    not results_status(year, block).published,
-                    {r.unit_id: r.index for r in results}, {r.unit_id: r.rank for r in results},
+    return _Figures(index, framework.precision + shift, framework.version,
+                    not results_status(year, block, index_code=code).published,
+                    {r.unit_id: scaled(r.index) for r in results}, {r.unit_id: r.rank for r in results},
                     {r.unit_id: r.grade for r in results}, subs, tiers,
                     frozenset(r.unit_id for r in results if r.incomplete),
                     pillar_lines_of(results) if any(r.pillars for r in results) else {})
@@ -108,10 +131,7 @@ def _edition_figures(edition):
 
 def _previous(year, block, code):
     """The same index's figures a year earlier, for the block's units wherever they then stood."""
-    for figures in index_figures(year - 1, block):
-        if figures.index.code == code:
-            return figures
-    return None
+    return _figures_of(year - 1, block, code)
 
 
 # --- A unit's year -----------------------------------------------------------------------------------------------
@@ -215,7 +235,7 @@ class ConferenceReport:
 
 def conference_report(year: int, block) -> ConferenceReport:
     current = index_figures(year, block)
-    previous = {figures.index.code: figures for figures in index_figures(year - 1, block)}
+    previous = {figures.index.code: _previous(year, block, figures.index.code) for figures in current}
     unit_ids = sorted({unit for figures in current for unit in figures.values})
     units = Unit.objects.in_bulk(unit_ids)
     rows = [ReportRow(units[unit], {figures.index.code: _cell(unit, figures, previous.get(figures.index.code))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Agency, Block, Cycle, Framework, Role, Unit, User
+from ..models.indices import PAR
 
 SHOWN = 8  # missing things named on the page; the rest are counted
 
@@ -104,7 +105,7 @@ def _blocks_with_units():
 
 def _frameworks(year):
     blocks = list(_blocks_with_units())
-    covered = set(Framework.objects.filter(year=year).values_list("block_id", flat=True))
+    covered = set(Framework.objects.filter(year=year, index__code=PAR).values_list("block_id", flat=True))
     missing = [block.code for block in blocks if block.pk not in covered]
     summary = (_("Khối chưa có bộ chỉ số năm %(year)d: %(codes)s") % {"year": year, "codes": ", ".join(missing)}
                if missing else _("Mọi khối đều có bộ chỉ số năm %(year)d.") % {"year": year})
@@ -114,8 +115,12 @@ def _frameworks(year):
 
 def _cycles(year):
     blocks = list(_blocks_with_units())
-    covered = set(Cycle.objects.filter(year=year).values_list("block_id", flat=True))
-    missing = [block.code for block in blocks if block.pk not in covered]
+    # Every block runs PAR; another index (DTI...) is expected where the year has a framework of it.
+    covered = set(Cycle.objects.filter(year=year).values_list("block_id", "index_code"))
+    missing = [block.code for block in blocks if (block.pk, PAR) not in covered]
+    others = (Framework.objects.filter(year=year, block__in=blocks).exclude(index__code=PAR)
+              .values_list("block_id", "block__code", "index__code").distinct().order_by("block__code", "index__code"))
+    missing += [f"{code} ({index})" for block_id, code, index in others if (block_id, index) not in covered]
     summary = (_("Khối chưa mở kỳ đánh giá năm %(year)d: %(codes)s") % {"year": year, "codes": ", ".join(missing)}
                if missing else _("Mọi khối đều có kỳ đánh giá năm %(year)d.") % {"year": year})
     return ChecklistItem("cycles", _("Kỳ đánh giá năm %(year)d") % {"year": year}, bool(blocks) and not missing,

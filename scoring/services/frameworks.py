@@ -6,7 +6,8 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from ..framework_spec import FrameworkSpec, ImportIssue, canonical_rule, merge_issues, validate_framework
-from ..models import Agency, AuditSource, Block, Criterion, Framework, GradeTier, Pillar
+from ..models import Agency, AuditSource, Block, Criterion, Framework, GradeTier, Index, Pillar
+from ..models.indices import PAR, STANDARD
 from ..selectors import framework_block_issues
 from .audit import audit_entry, audit_write
 
@@ -45,14 +46,21 @@ def framework_import(*, spec: FrameworkSpec, user=None, source=AuditSource.IMPOR
 
 def _target(spec: FrameworkSpec, user) -> tuple[Framework, bool]:
     block = Block.objects.get(code__iexact=spec.block)
-    # Locked for the transaction, so two imports of one year and block can't both replace it.
-    latest = (Framework.objects.select_for_update().filter(year=spec.year, block=block)
+    index = _index(spec.index)
+    # Locked for the transaction, so two imports of one index, year and block can't both replace it. Revisions
+    # are counted per index: DTI's first framework of a year is revision 1 beside PAR's.
+    latest = (Framework.objects.select_for_update().filter(year=spec.year, block=block, index=index)
               .order_by("-revision").first())
     if latest is None or latest.is_locked:
         revision = latest.revision + 1 if latest else 1
-        return Framework(year=spec.year, block=block, revision=revision, created_by=user), False
+        return Framework(index=index, year=spec.year, block=block, revision=revision, created_by=user), False
     _clear(latest)
     return latest, True
+
+
+def _index(code) -> Index:
+    code = code or PAR
+    return Index.objects.standard(code) if code in STANDARD else Index.objects.get(code=code)
 
 
 def _clear(framework: Framework) -> None:

@@ -26,6 +26,24 @@ class EditionPublished(Exception):
     pass
 
 
+class IndexRefused(ValueError):
+    pass
+
+
+def index_create(*, code: str, name: str, scale: str, position: int, user=None,
+                 source=AuditSource.UI) -> Index:
+    """A province's own index (code, name, the scale it is shown on), audited; refused if the code is taken
+    (codes compare in capitals: frameworks and workbooks name an index by its code)."""
+    code = code.strip().upper()
+    with transaction.atomic():
+        if Index.objects.select_for_update().filter(code__iexact=code).exists():
+            raise IndexRefused(_("Đã có chỉ số mã «%(code)s».") % {"code": code})
+        index = Index.objects.create(code=code, name=name.strip(), scale=scale, position=position)
+        audit_write([audit_entry(entity="index", entity_id=index.pk, field="create", old="",
+                                 new=f"{code} · {index.name} · {scale} · {position}", actor=user, source=source)])
+    return index
+
+
 def sub_index_code(name: str) -> str:
     """A stable code from a sub-index's name, so two years' columns match ("Chi phí thời gian" → chi-phi-thoi-gian)."""
     plain = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import AssessmentStatus as S, Notice, NoticeKind, Role, User
 from ..models.accounts import UNIT_ROLES
+from ..models.indices import PAR
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def board_people(assessment):
 
 
 def _file_words(assessment):
-    return {"unit": assessment.unit.name, "year": assessment.cycle.year}
+    return {"unit": assessment.unit.name, "year": assessment.cycle.year_label}
 
 
 def notify_explanation_requested(assessment, criterion_code):
@@ -104,10 +105,13 @@ def notify_file_finalized(assessment):
                    link=reverse("scoring:assessment_detail", args=[assessment.pk]))
 
 
-def notify_year_published(year, version, block):
+def notify_year_published(year, version, block, index_code=PAR):
+    message = (_("Kết quả chỉ số CCHC năm %(year)s của %(block)s đã được công bố (lần %(version)s).")
+               if index_code == PAR else
+               _("Kết quả chỉ số %(index)s năm %(year)s của %(block)s đã được công bố (lần %(version)s)."))
     notices_create(users=User.objects.filter(is_active=True), kind=NoticeKind.YEAR_PUBLISHED,
-                   message=_("Kết quả chỉ số CCHC năm %(year)s của %(block)s đã được công bố (lần %(version)s).")
-                   % {"year": year, "block": block, "version": version}, link=reverse("scoring:publication_list"))
+                   message=message % {"year": year, "block": block, "version": version, "index": index_code},
+                   link=reverse("scoring:publication_list"))
 
 
 def cycle_remind_unsubmitted(*, cycle, user) -> int:

@@ -57,7 +57,7 @@ def _publish(year, block_code, index_code, user, note):
         sha256=sha256, note=note, changes=publication_changes(previous.content, content) if previous else [],
         published_by=user)
     _audit(publication, previous, user)
-    notices.notify_year_published(year, publication.version, block)
+    notices.notify_year_published(year, publication.version, block, index_code)
     return publication
 
 

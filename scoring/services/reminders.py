@@ -74,7 +74,7 @@ def concerned_users(cycle, kind):
 def reminder_message(cycle, kind, due, days_left) -> str:
     left = ngettext("còn %(n)s ngày", "còn %(n)s ngày", days_left) % {"n": days_left} if days_left else _("hôm nay")
     return _("%(deadline)s kỳ đánh giá %(block)s năm %(year)s là ngày %(date)s (%(left)s).") % {
-        "deadline": DeadlineKind(kind).label, "block": cycle.block.name, "year": cycle.year,
+        "deadline": DeadlineKind(kind).label, "block": cycle.block.name, "year": cycle.year_label,
         "date": vn_date(due), "left": left}
 
 

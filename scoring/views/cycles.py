@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 from parindex.confirmation import confirmation_page, is_confirmed
 
 from ..selectors import SEARCH_MAX
-from ..models import AssessmentStatus, Block, Cycle
+from ..models import AssessmentStatus, Block, Cycle, Index
+from ..models.indices import PAR
 from ..permissions import get_cycle_for_user, get_unit_for_user, is_board_member, is_manager, require_manager
 from ..selectors import assessments as selectors
 from ..selectors.confirmations import cycle_close_summary
@@ -56,10 +58,20 @@ class DeadlinesForm(forms.Form):
 
 
 class CycleOpenForm(DeadlinesForm):
+    # The indices that have a framework (and PAR, the default); the service refuses one without a framework for
+    # the year and block chosen. Left empty (no index row yet), PAR.
+    index = forms.ModelChoiceField(
+        label=gettext_lazy("Chỉ số"), to_field_name="code", required=False, empty_label=None,
+        queryset=Index.objects.filter(Q(code=PAR) | Q(frameworks__isnull=False)).distinct().order_by("position", "code"),
+        help_text=gettext_lazy("Chỉ những chỉ số đã có bộ chỉ số của năm và khối đó."))
     year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
     block = forms.ModelChoiceField(label=gettext_lazy("Khối"), queryset=Block.objects.order_by("position", "code"),
                                    empty_label=None)
-    field_order = ["year", "block"]
+    field_order = ["index", "year", "block"]
+
+    def index_code(self):
+        index = self.cleaned_data.get("index")
+        return index.code if index else PAR
 
 
 class DeadlinesEditForm(DeadlinesForm):
@@ -78,11 +90,11 @@ def cycle_list(request):
 @login_required
 def cycle_create(request):
     require_manager(request.user)
-    form = CycleOpenForm(request.POST or None, initial={"year": timezone.localdate().year})
+    form = CycleOpenForm(request.POST or None, initial={"year": timezone.localdate().year, "index": PAR})
     if form.is_valid():
         try:
             cycle = services.cycle_open(year=form.cleaned_data["year"], block=form.cleaned_data["block"],
-                                        user=request.user, deadlines=form.deadlines())
+                                        user=request.user, deadlines=form.deadlines(), index_code=form.index_code())
         except services.CycleError as error:
             form.add_error(None, str(error))
         else:

@@ -1,6 +1,7 @@
 """Every index of a unit's year, and the conference report of a year and block (issue 14)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,12 +11,14 @@ from .. import selectors
 from ..excel.conference import write_conference_workbook
 from ..excel.indices import read_index_workbook
 from ..excel.sheets import WorkbookError
-from ..forms import IndexResultsUploadForm
+from ..forms import IndexForm, IndexResultsUploadForm
 from ..models import Block, Index, IndexEdition, UnitResult
-from ..permissions import get_scorecard_unit_for_user, require_dashboard_reader, require_manager
+from ..permissions import (
+    get_scorecard_unit_for_user, is_admin, require_admin, require_dashboard_reader, require_manager,
+)
 from ..reports.conference import conference_filename, conference_pdf, conference_title, summary_lines
 from ..selectors.indices import conference_report, unit_indices
-from ..services.indices import EditionPublished, edition_import, edition_publish
+from ..services.indices import EditionPublished, IndexRefused, edition_import, edition_publish, index_create
 from .results import XLSX, ResultsScopeForm
 from .scorecards import PDF, _attachment, _year
 from .staging import forget_staged, stage_for_session, staged_values_for_session
@@ -75,6 +78,31 @@ def _unit_years(unit):
     years = set(UnitResult.objects.filter(unit=unit).values_list("year", flat=True))
     years |= set(IndexEdition.objects.filter(results__unit=unit).values_list("year", flat=True))
     return sorted(years, reverse=True)
+
+
+# --- The indices themselves: PAR, DTI, DDCI and those a province names ----------------------------------------------
+
+
+@login_required
+def index_list(request):
+    """Managers read the indices; an administrator adds one the province names (code, name, scale, place)."""
+    require_manager(request.user)
+    form = IndexForm(request.POST or None) if is_admin(request.user) else None
+    if request.method == "POST":
+        require_admin(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                index = index_create(code=data["code"], name=data["name"], scale=data["scale"],
+                                     position=data["position"], user=request.user)
+            except IndexRefused as error:
+                form.add_error("code", str(error))
+            else:
+                messages.success(request, _("Đã thêm chỉ số %(code)s.") % {"code": index.code})
+                return redirect("scoring:index_list")
+    indices = Index.objects.annotate(framework_count=Count("frameworks", distinct=True),
+                                     edition_count=Count("editions", distinct=True)).order_by("position", "code")
+    return render(request, "scoring/index_list.html", {"indices": indices, "form": form})
 
 
 # --- Editions: results imported from a workbook, and publication ---------------------------------------------------

@@ -21,9 +21,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def test_a_leader_reads_every_index_of_a_unit_and_the_conference_report(page, live_server, response_statuses):
     call_command("seed_demo", password=PASSWORD, verbosity=0)
     unit = Unit.objects.get(code="SNV")
-    par = UnitResult.objects.get(unit=unit, year=2025)
+    par = UnitResult.objects.get(unit=unit, year=2025, index_code="PAR")
     ddci = IndexResult.objects.get(unit=unit, edition__index__code="DDCI", edition__year=2025)
-    dti = IndexResult.objects.get(unit=unit, edition__index__code="DTI", edition__year=2025)
+    dti = UnitResult.objects.get(unit=unit, year=2025, index_code="DTI")  # appraised like PAR, shown on 0-1
     page.set_viewport_size({"width": 1280, "height": 1000})
     login(page, live_server, "lanhdao")
 
@@ -35,7 +35,7 @@ def test_a_leader_reads_every_index_of_a_unit_and_the_conference_report(page, li
     expect(rows).to_have_count(3)
     expect(page.locator('[data-index="PAR"] [data-figure="value"]')).to_contain_text(number_text(par.index, 2))
     expect(page.locator('[data-index="DDCI"] [data-figure="value"]')).to_contain_text(number_text(ddci.value, 2))
-    expect(page.locator('[data-index="DTI"] [data-figure="value"]')).to_contain_text(number_text(dti.value, 4))
+    expect(page.locator('[data-index="DTI"] [data-figure="value"]')).to_contain_text(number_text(dti.index / 100, 4))
     expect(page.locator('[data-index="DDCI"] [data-figure="rank"]')).to_contain_text(f"{ddci.rank}/")
     expect(page.locator('[data-index="DDCI"]')).to_contain_text("tạm tính, chưa công bố")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from scoring.models import Criterion, Framework
+from scoring.models import Criterion, Framework, Index
+from scoring.models.indices import PAR
 from scoring.services.cycles import cycle_open
 from tests.conftest import make_block
 
@@ -23,11 +24,13 @@ LEAVES = {
 APPRAISED_LEAVES = [code for code, (method, *_rest) in LEAVES.items() if method == "appraised"]
 
 
-def make_rules_framework(*, year=2025, block=None, bonus_cap="3", penalty_cap="1.5", revision=1, leaves=None):
+def make_rules_framework(*, year=2025, block=None, bonus_cap="3", penalty_cap="1.5", revision=1, leaves=None,
+                         index_code=PAR):
     block = block or make_block()
     leaves = leaves or LEAVES
     framework = Framework.objects.create(
-        year=year, block=block, revision=revision, code=f"KHUNG-{year}", name=f"Bộ chỉ số {block.code} {year}",
+        index=Index.objects.standard(index_code), year=year, block=block, revision=revision, code=f"KHUNG-{year}",
+        name=f"Bộ chỉ số {block.code} {year}" + ("" if index_code == PAR else f" {index_code}"),
         version="876/2022", bonus_cap=Decimal(bonus_cap) if bonus_cap else None,
         penalty_cap=Decimal(penalty_cap) if penalty_cap else None)
     areas = {}
@@ -53,7 +56,8 @@ def deadlines(start=None, *, days=30):
 
 def open_rules_cycle(*, user=None, framework=None, **dates):
     framework = framework or make_rules_framework()
-    return cycle_open(year=framework.year, block=framework.block, user=user, deadlines={**deadlines(), **dates})
+    return cycle_open(year=framework.year, block=framework.block, user=user, deadlines={**deadlines(), **dates},
+                      index_code=framework.index_code)
 
 
 def score_of(cycle, unit, code):

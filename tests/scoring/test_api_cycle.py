@@ -526,3 +526,21 @@ def test_every_operation_documents_its_refusals_in_the_one_error_shape(client, p
     assert error["required"] == ["detail"] and "errors" in error["properties"]
     item = schema["components"]["schemas"]["ErrorItem"]
     assert item["properties"]["field"]["nullable"] is True
+
+
+def test_the_api_opens_a_dti_cycle_beside_par_and_lists_cycles_by_index(client, personas, assessment):
+    from scoring.models import Index
+    par = assessment.cycle
+    make_framework(year=par.year, block=par.block, index=Index.objects.standard("DTI"))
+    client.force_login(personas["coordinator"])
+    url = reverse("scoring_api:cycle_list")
+
+    response = client.post(url, {"year": par.year, "block": par.block.code, "index": "dti"},
+                           content_type="application/json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["index"] == "DTI"
+    assert [row["index"] for row in client.get(url, {"index": "DTI"}).json()["results"]] == ["DTI"]
+    refused = client.post(url, {"year": par.year, "block": par.block.code, "index": "XYZ"},
+                          content_type="application/json")
+    assert refused.status_code == 400 and "XYZ" in str(refused.json())

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from scoring.models import Agency, Criterion, Framework, GradeTier
+from scoring.excel.frameworks import read_framework_workbook
+from scoring.models import Agency, Criterion, Framework, GradeTier, Index
 
 from ..conftest import make_block
 from .framework_workbooks import (
@@ -177,3 +178,16 @@ def test_a_corrupt_file_is_refused_with_a_message(existing, tmp_path):
 
     assert errors == ["Không đọc được tệp: tệp không phải là bảng tính Excel .xlsx hợp lệ hoặc đã bị hỏng."]
     assert counts() == existing
+
+
+def test_export_takes_the_index_and_the_file_names_it(blocks, tmp_path):
+    run("import_framework", str(SAMPLE))
+    Framework.objects.update(index=Index.objects.standard("DTI"))
+    target = tmp_path / "dti.xlsx"
+
+    with pytest.raises(CommandError, match="Không có bộ chỉ số năm 2017, khối SO."):
+        run("export_framework", "--year", "2017", "--block", "SO", str(target))
+    run("export_framework", "--year", "2017", "--block", "SO", "--index", "dti", str(target))
+
+    spec, issues = read_framework_workbook(target)
+    assert issues == [] and spec.index == "DTI"

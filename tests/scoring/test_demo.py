@@ -97,15 +97,20 @@ def test_the_command_takes_the_password_from_demo_password_and_prints_the_accoun
     monkeypatch.setenv("DEMO_PASSWORD", "mat-khau-demo-rieng")
     out = seed_command()
     assert "canbo.anlac" in out and "Cán bộ đơn vị" in out and "Huyện An Lạc" in out
-    assert "mat-khau-demo-rieng" in out
+    assert "mat-khau-demo-rieng" in out and "thamdinh.stttt" in out
     # 65 active units and the two former communes merged into Xã Sơn Hải (scored in no year).
-    assert "3 khối, 5 cơ quan thẩm định, 67 đơn vị, 8 tài khoản, 6 bộ chỉ số" in out
+    assert "3 khối, 5 cơ quan thẩm định, 67 đơn vị, 9 tài khoản, 6 bộ chỉ số" in out
     # The whole province grows with each capability: two years scored, the 2026 cycle under way (19 departments and
-    # 8 districts), a completed survey, and DDCI and DTI for two years of departments and districts.
-    assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 26 hồ sơ kỳ đánh giá 2026, "
-            "1 cuộc điều tra") in out
-    assert "4 kỳ DDCI" in out and "4 kỳ DTI" in out
-    assert UnitResult.objects.filter(year=2025).count() == 65
+    # 8 districts, two of the departments merged), the departments' DTI appraised in 2025 (19) and open in 2026
+    # (18), a completed survey, DDCI for two years of departments and districts, DTI imported for the other three
+    # years and blocks.
+    assert ("65 đơn vị chấm điểm năm 2024, 65 đơn vị chấm điểm năm 2025, 19 đơn vị chấm điểm DTI năm 2025, "
+            "26 hồ sơ kỳ đánh giá 2026, 18 hồ sơ kỳ DTI 2026, 1 cuộc điều tra") in out
+    assert "4 kỳ DDCI" in out and "3 kỳ DTI" in out
+    # PAR and DTI 2025 of every block are published (the departments' DTI with the rest).
+    assert "4 khối công bố kết quả 2025" not in out
+    assert UnitResult.objects.filter(year=2025, index_code="PAR").count() == 65
+    assert UnitResult.objects.filter(year=2025, index_code="DTI").count() == 19
     assert Survey.objects.get(code="XHH-2025").responses.count() > 0
     assert User.objects.get(username="lanhdao").check_password("mat-khau-demo-rieng")
     assert "Đã tạo 0 dòng mới" in seed_command()

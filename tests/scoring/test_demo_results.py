@@ -8,7 +8,7 @@ from scoring.models import Framework, LeafScore, Publication, Unit, UnitResult
 
 @pytest.fixture
 def demo_province(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # eight demo accounts
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # nine demo accounts
     seed_demo()
 
 

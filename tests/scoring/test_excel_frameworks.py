@@ -1,3 +1,4 @@
+from dataclasses import replace
 import zipfile
 from decimal import Decimal
 from io import BytesIO
@@ -430,3 +431,20 @@ def test_a_framework_without_pillars_is_written_without_the_pillar_column_or_she
 
     assert "pillars" not in workbook.sheetnames
     assert "pillar" not in [cell.value for cell in workbook["criteria"][1]]
+
+
+# --- The index of a framework ------------------------------------------------------------------------------------
+
+
+def test_the_index_is_read_upper_cased_and_left_blank_for_par():
+    spec, issues = read(framework_xlsx(header={"index": "dti"}))
+    assert issues == [] and spec.index == "DTI"
+    assert read(framework_xlsx())[0].index == ""  # a workbook without the key is PAR's
+
+
+def test_the_index_is_written_and_read_back():
+    spec = replace(sample_spec(), index="DTI")
+
+    again, issues = read(write_framework_workbook(spec))
+
+    assert issues == [] and again == spec

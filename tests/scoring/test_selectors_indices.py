@@ -6,11 +6,17 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring.models import Publication
+from scoring.excel.indices import IndexRow
+from scoring.models import Index, Publication, UnitResult
 from scoring.reports.conference import grade_sentence
 from scoring.selectors.indices import GradeCount, conference_report, unit_indices
+from scoring.services.indices import edition_import
+from scoring.services.publications import publication_create
+from scoring.services.results import results_compute
+from tests.conftest import make_block, make_framework, make_unit
 
 from .indices_data import make_indices_province
+from .results_data import import_scores
 
 D = Decimal
 
@@ -98,3 +104,53 @@ def test_a_unit_user_reads_its_own_indices_but_not_the_report(province, client, 
     own = officer.unit
     assert client.get(reverse("scoring:unit_indices", args=[own.pk, 2024])).status_code == 200
     assert client.get(reverse("scoring:conference_report")).status_code == 403
+
+
+# --- PAR and DTI appraised in one block and year (the engine's rows), DTI imported the year before ------------
+
+
+@pytest.fixture
+def dti_province(db):
+    """SO 2025: PAR and DTI cycles, both computed by the engine; DTI 2024 imported on its 0-1 scale."""
+    block = make_block("SO")
+    units = {code: make_unit(code, block=block) for code in ("SNV", "STC", "SXD")}
+    leaves = {"1.1": ("appraised", "10"), "2.1": ("appraised", "10")}
+    make_framework(year=2025, block=block, leaves=leaves)
+    make_framework(year=2025, block=block, leaves=leaves, version="DTI-2025", index=Index.objects.standard("DTI"))
+    import_scores(2025, "SO", {"SNV": {"1.1": "9", "2.1": "9"}, "STC": {"1.1": "8", "2.1": "6"},
+                               "SXD": {"1.1": "5", "2.1": "5"}})
+    import_scores(2025, "SO", {"SNV": {"1.1": "6", "2.1": "8.048"}, "STC": {"1.1": "9", "2.1": "9"},
+                               "SXD": {"1.1": "4", "2.1": "4"}}, index_code="DTI")
+    edition_import(index=Index.objects.standard("DTI"), year=2024, block=block, version="DTI-2025", rows=[
+        IndexRow(2, "SNV", D("0.6500"), 2, ()), IndexRow(3, "STC", D("0.8000"), 1, ()),
+        IndexRow(4, "SXD", D("0.3000"), 3, ())])
+    results_compute(year=2025)
+    return block, units
+
+
+def test_a_unit_reads_par_and_dti_each_from_its_own_engine_rows(dti_province):
+    _block, units = dti_province
+    par, dti = unit_indices(units["SNV"], 2025)
+    par_row = UnitResult.objects.get(unit=units["SNV"], year=2025, index_code="PAR")
+    dti_row = UnitResult.objects.get(unit=units["SNV"], year=2025, index_code="DTI")
+    assert (par.code, par.value, par.rank, par.grade) == ("PAR", par_row.index, par_row.rank, "Loại A")
+    assert (par.value, par.rank) == (D("90.00"), 1)
+    # DTI is shown on its published 0-1 scale: the engine's 70.24 % reads 0.7024, compared with 2024's import.
+    assert (dti.code, dti.value, dti.precision, dti.scale) == ("DTI", dti_row.index / 100, 4, "ratio")
+    assert (dti.value, dti.rank, dti.ranked_count) == (D("0.7024"), 2, 3) and dti_row.rank == 2
+    assert (dti.value_change, dti.rank_change, dti.comparable) == (D("0.0524"), 0, True)
+
+
+def test_each_index_has_its_own_status(dti_province):
+    _block, units = dti_province
+    publication_create(year=2025, block_code="SO", index_code="DTI")
+    par, dti = unit_indices(units["SNV"], 2025)
+    assert (par.provisional, dti.provisional) == (True, False)
+
+
+def test_the_conference_report_has_a_column_per_index_from_the_engine(dti_province):
+    block, _units = dti_province
+    report = conference_report(2025, block)
+    assert [summary.code for summary in report.summaries] == ["PAR", "DTI"]
+    assert report.rows[0].cells["DTI"].value == D("0.7024")
+    assert report.summaries[1].average == D("0.6675")  # (0.7024 + 0.9 + 0.4) / 3, half up

@@ -307,3 +307,43 @@ def test_replacing_a_framework_with_pillars_by_one_without_drops_its_pillars(blo
                                   criteria=tuple(replace(node, pillar="") for node in dti_sample_spec().criteria)))
 
     assert not framework.pillars.exists() and framework_spec(framework).pillars == ()
+
+
+# --- Frameworks of another index (DTI) ----------------------------------------------------------------------------
+
+
+def test_a_dti_framework_is_revision_1_beside_par_and_its_reimport_replaces_only_itself(blocks):
+    par, _replaced = framework_import(spec=small_spec())
+    Framework.objects.filter(pk=par.pk).update(locked_at=timezone.now())
+
+    dti, replaced = framework_import(spec=replace(small_spec(), index="DTI", code="DTI-SO-2024"))
+    again, replaced_again = framework_import(spec=replace(small_spec(), index="DTI", code="DTI-SO-2024"))
+
+    assert (dti.index_code, dti.revision, replaced) == ("DTI", 1, False)
+    assert (again.pk, replaced_again) == (dti.pk, True)
+    assert Framework.objects.get(pk=par.pk).index_code == "PAR" and Framework.objects.count() == 2
+
+
+def test_an_unknown_index_is_refused_at_its_cell_and_nothing_is_saved(blocks):
+    spec, issues = read_framework_workbook(BytesIO(framework_xlsx(header={"index": "CCHC2"})))
+    before = counts()
+
+    with pytest.raises(FrameworkImportError) as error:
+        framework_import(spec=spec)
+
+    assert issues == [] and [str(issue) for issue in error.value.issues] == [
+        "Sheet `framework`, dòng 11, cột value: Chỉ số «CCHC2» không có trong danh mục; các chỉ số hiện có: "
+        "PAR, DTI, DDCI"]
+    assert counts() == before
+
+
+def test_a_dti_framework_exported_then_imported_keeps_its_index(blocks):
+    first, _replaced = framework_import(spec=replace(sample_spec(year=2024), index="DTI"))
+    Framework.objects.filter(pk=first.pk).update(locked_at=timezone.now())
+
+    spec, issues = read_framework_workbook(BytesIO(write_framework_workbook(framework_spec(first))))
+    second, _replaced = framework_import(spec=spec)
+
+    assert issues == [] and spec.index == "DTI"
+    assert (second.index_code, second.revision) == ("DTI", 2)
+    assert snapshot(second) == snapshot(first)

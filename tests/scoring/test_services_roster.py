@@ -166,3 +166,12 @@ def test_a_scorecard_waits_for_the_survey_only_when_it_is_held(province, db):
     card = scorecard(None, snv, 2025)
     # Not held: the survey leaf is out of the maximum and of the points lost alike (one basis, rule 6).
     assert (card.awaiting_survey, card.result.max_total, card.points_lost) == (False, D("40"), D("0"))
+
+
+def test_publishing_another_index_of_the_year_leaves_the_par_roster_open(province, coordinator):
+    cycle = Cycle.objects.get(year=2025, block__code="SO")
+    Publication.objects.create(year=2025, block=cycle.block, index_code="DTI", version=1, content={}, sha256="0" * 64)
+
+    roster_remove(cycle=cycle, unit=Unit.objects.get(code="SVH"), user=coordinator, reason="Giải thể")
+
+    assert not RosterEntry.objects.filter(cycle=cycle, unit__code="SVH").exists()

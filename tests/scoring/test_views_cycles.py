@@ -293,3 +293,42 @@ def test_closing_the_cycle_first_asks_with_its_files_and_nothing_closes(client, 
     assert 'id="confirm-step"' in text and "Hồ sơ chưa hoàn tất thẩm định" in text and "Hết năm" in text
     cycle.refresh_from_db()
     assert cycle.is_open
+
+
+# --- An index beside PAR ----------------------------------------------------------------------------------------
+
+
+def test_the_coordinator_opens_a_dti_cycle_beside_the_par_one_of_the_same_year_and_block(client, coordinator, cycle):
+    dti = make_rules_framework(index_code="DTI")
+    dates = deadlines()
+
+    response = signed_in(client, coordinator).post(CREATE, {"index": "DTI", "year": 2025, "block": dti.block_id,
+                                                            **iso(dates)})
+
+    opened = Cycle.objects.get(year=2025, block=dti.block, index_code="DTI")
+    assert response.status_code == 302 and opened.framework == dti
+    assert Cycle.objects.filter(year=2025, block=dti.block).count() == 2
+    detail = signed_in(client, coordinator).get(reverse("scoring:cycle_detail", args=[opened.pk])).content.decode()
+    assert "2025 (DTI)" in detail
+    listing = signed_in(client, coordinator).get(LIST).content.decode()
+    assert "2025 (DTI)" in listing
+
+
+def test_a_cycle_of_an_index_without_a_framework_that_year_is_refused(client, coordinator, cycle):
+    make_rules_framework(year=2024, index_code="DTI")  # DTI is offered, but has no 2025 framework
+
+    response = signed_in(client, coordinator).post(CREATE, {"index": "DTI", "year": 2025, "block": cycle.block_id,
+                                                            **iso(deadlines())})
+
+    assert response.status_code == 200
+    assert "Chưa có bộ chỉ số DTI năm 2025" in response.content.decode()
+    assert not Cycle.objects.filter(index_code="DTI").exists()
+
+
+def test_the_form_offers_par_and_the_indices_that_have_a_framework(client, coordinator, own_unit):
+    make_rules_framework(index_code="DTI")
+
+    form = signed_in(client, coordinator).get(CREATE).context["form"]
+
+    assert [index.code for index in form.fields["index"].queryset] == ["PAR", "DTI"]
+    assert [fw.index.code for fw in signed_in(client, coordinator).get(CREATE).context["frameworks"]] == ["DTI"]

@@ -340,3 +340,27 @@ def test_the_detail_of_a_framework_without_pillars_has_no_pillar_column(client, 
     page = client.get(detail(sample)).content.decode()
 
     assert 'id="pillars"' not in page and "Trụ cột" not in page
+
+
+def test_a_dti_workbook_is_previewed_with_its_index_and_saved_as_a_dti_framework(client, coordinator, media_root):
+    make_block("SO")
+    client.force_login(coordinator)
+
+    url = upload(client, framework_xlsx(header={"index": "DTI"}))["Location"]
+    assert "Bộ chỉ số thử nghiệm · DTI ·" in client.get(url).content.decode()
+    client.post(url, {"confirm": "1"})
+
+    framework = Framework.objects.get()
+    assert (framework.index_code, framework.revision) == ("DTI", 1)
+    listing = client.get(reverse("scoring:framework_list")).content.decode()
+    assert "<td>DTI</td>" in listing
+
+
+def test_a_workbook_naming_an_unknown_index_is_refused_at_its_cell(client, coordinator):
+    make_block("SO")
+    client.force_login(coordinator)
+
+    page = client.get(upload(client, framework_xlsx(header={"index": "ABC"}))["Location"]).content.decode()
+
+    assert "Sheet `framework`, dòng 11, cột value: Chỉ số «ABC» không có trong danh mục" in page
+    assert "Xác nhận nhập" not in page

@@ -80,3 +80,48 @@ def test_the_units_page_shows_each_pillars_index_rank_and_change(client, leader)
         ("Chính quyền số", Decimal("93.33"), 1, 0, Decimal("-6.67")),
         ("Kinh tế số", Decimal("55.00"), 2, -1, Decimal("-45.00"))]
     assert f'id="pillars-{line.code}"' in page and '<th scope="row">Chính quyền số</th>' in page
+
+
+# --- The indices themselves ---------------------------------------------------------------------------------------
+
+INDICES = reverse("scoring:index_list")
+
+
+def test_an_administrator_adds_a_province_index_audited(client, personas):
+    from scoring.models import AuditEntry, Index, Role
+    client.force_login(personas[Role.ADMIN])
+
+    response = client.post(INDICES, {"code": "sipas", "name": "Chỉ số hài lòng SIPAS", "scale": "percent",
+                                     "position": 4})
+
+    assert response.status_code == 302
+    index = Index.objects.get(code="SIPAS")
+    assert (index.name, index.scale, index.position) == ("Chỉ số hài lòng SIPAS", "percent", 4)
+    entry = AuditEntry.objects.get(entity="index", entity_id=index.pk)
+    assert entry.actor == personas[Role.ADMIN] and "SIPAS" in entry.new_value
+    assert "SIPAS" in client.get(INDICES).content.decode()
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"code": "PAR", "name": "Trùng", "scale": "percent", "position": 1}, "Đã có chỉ số mã «PAR»."),
+    ({"code": "Chỉ số", "name": "Có dấu", "scale": "percent", "position": 1}, "Mã chỉ gồm chữ cái không dấu"),
+    ({"code": "DGI", "name": "", "scale": "percent", "position": 1}, "Nhập tên chỉ số."),
+    ({"code": "DGI", "name": "Chỉ số DGI", "scale": "stars", "position": 1}, "stars"),
+])
+def test_a_bad_index_is_refused_with_its_reason_and_nothing_saved(client, personas, data, message):
+    from scoring.models import Index, Role
+    Index.objects.standard("PAR")
+    client.force_login(personas[Role.ADMIN])
+    before = Index.objects.count()
+
+    response = client.post(INDICES, data)
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert Index.objects.count() == before
+
+
+def test_a_coordinator_reads_the_indices_but_may_not_add_one(managed):
+    from scoring.models import Index
+    assert managed.get(INDICES).context["form"] is None
+    assert managed.post(INDICES, {"code": "DGI", "name": "DGI", "scale": "points", "position": 5}).status_code == 403
+    assert not Index.objects.filter(code="DGI").exists()

@@ -118,3 +118,19 @@ def test_only_managers_open_the_onboarding_pages(client, personas, role):
     for route in ("scoring:setup", "scoring:block_list", "scoring:agency_list", "scoring:unit_import",
                   "scoring:account_list"):
         assert client.get(reverse(route)).status_code == 403
+
+
+def test_a_block_needs_its_par_cycle_and_a_cycle_of_every_other_index_framed_that_year(db):
+    from scoring.models import Index
+    from scoring.services.cycles import cycle_open
+    block = make_block()
+    make_unit("S1", block=block)
+    make_framework(year=YEAR, block=block)
+    make_framework(year=YEAR, block=block, index=Index.objects.standard("DTI"))
+
+    cycle_open(year=YEAR, block=block, user=None, deadlines={})
+
+    assert items()["frameworks"].done
+    assert not items()["cycles"].done and f"{block.code} (DTI)" in items()["cycles"].summary
+    cycle_open(year=YEAR, block=block, user=None, deadlines={}, index_code="DTI")
+    assert items()["cycles"].done and Cycle.objects.filter(year=YEAR, block=block).count() == 2

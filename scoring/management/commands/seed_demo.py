@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from scoring.demo import DEFAULT_PASSWORD, demo_units, seed_demo
 from scoring.demo_cycle import seed_cycle
+from scoring.demo_dti_years import seed_dti_open, seed_dti_scored
 from scoring.demo_indices import seed_indices
 from scoring.demo_results import publish_demo_year, seed_results
 from scoring.excel.units import write_units_workbook
@@ -27,13 +28,15 @@ class Command(BaseCommand):
             return
         report = seed_demo(password=password)
         report.created.update({f"đơn vị chấm điểm năm {year}": n for year, n in seed_results().items()})
+        report.created.update(seed_dti_scored())  # the departments' DTI appraised like PAR (issue 14)
         report.created["hồ sơ kỳ đánh giá 2026"] = seed_cycle()
+        report.created.update(seed_dti_open())
         # Apps built on scoring (surveys) add their demo data through their AppConfig.seed_demo, so scoring
         # never imports them.
         for config in apps.get_app_configs():
             if config.name != "scoring" and hasattr(config, "seed_demo"):
                 report.created.update(config.seed_demo())
-        report.created.update(seed_indices())  # DTI as the province receives it, imported (issue 14)
+        report.created.update(seed_indices())  # DTI of 2024 and of the districts, imported (issue 14)
         report.created["khối công bố kết quả 2025"] = publish_demo_year()
         self._print_accounts(report.accounts, password)
         created = ", ".join(f"{count} {what}" for what, count in report.created.items())
