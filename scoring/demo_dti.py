@@ -65,7 +65,7 @@ GRADES = (("TOT", "Tốt", "80"), ("KHA", "Khá", "65"), ("TB", "Trung bình", "
 def dti_sample_spec(*, year=2024, block="SO") -> FrameworkSpec:
     return FrameworkSpec(
         code=f"DTI-{block}-{year}", name=f"Bộ chỉ số đánh giá chuyển đổi số (DTI) cấp sở, huyện năm {year}",
-        year=year, block=block, version="DTI-922/2022", precision=2, clamp_total=True,
+        year=year, block=block, index="DTI", version="DTI-922/2022", precision=2, clamp_total=True,
         criteria=tuple(_node(*row) for row in AREAS),
         grades=tuple(GradeSpec(code=code, label=label, min_index=Decimal(minimum)) for code, label, minimum in GRADES),
         pillars=tuple(PillarSpec(code=code, name=name) for code, name in PILLARS))

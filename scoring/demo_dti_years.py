@@ -5,7 +5,6 @@ districts' DTI stay imported editions (scoring/demo_indices.py), so the unit pag
 
 Skipped where done: a framework, cycle or publication that exists is left alone, so running it again changes
 nothing."""
-from dataclasses import replace
 
 from django.db import transaction
 
@@ -52,7 +51,7 @@ def _framework(block, year, user):
     found = Framework.objects.filter(year=year, block=block, index__code=DTI).order_by("-revision").first()
     if found:
         return found
-    spec = replace(dti_sample_spec(year=year, block=block.code), index=DTI)
+    spec = dti_sample_spec(year=year, block=block.code)
     return framework_import(spec=spec, user=user, source=AuditSource.SYSTEM)[0]
 
 
