@@ -151,7 +151,7 @@ def get_cycle_for_user(user, pk, *, write=False):
 
 
 def assessments_visible_to(user):
-    assessments = Assessment.objects.select_related("cycle__block", "cycle__framework", "unit")
+    assessments = Assessment.objects.select_related("cycle__block", "cycle__framework__index", "unit")
     if not user.is_authenticated:
         return assessments.none()
     if user.is_unit_user:

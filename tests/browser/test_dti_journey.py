@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from scoring.models import Agency, Assessment, AssessmentStatus, Criterion, Index, Role, UnitResult
+from scoring.models import Agency, Assessment, AssessmentStatus, Criterion, Index, Publication, Role, UnitResult
 from scoring.reports.pdf import number_text
 from scoring.services.cycles import cycle_open
-from scoring.services.publications import publication_create
 from tests.conftest import make_framework, make_user
 from tests.scoring.results_data import import_scores
 
@@ -82,11 +81,13 @@ def test_a_dti_leaf_goes_from_self_assessment_to_the_units_page_of_every_index(p
         row.get_by_role("button", name="Lưu điểm thẩm định").click()
     expect(page.get_by_text("Đã lưu điểm thẩm định: Sở Nội vụ, tiêu chí 1.1.")).to_be_visible()
 
-    # The coordinator computes the year (every index of the block), then DTI is published. The results page's
-    # own per-index publish button belongs to the results pages (views/results.py); here the service is called
-    # as that button does.
+    # The coordinator computes each index on its tab of the results page, then publishes DTI from its tab.
     signed_in_as(page, live_server, "dieuphoi")
     page.goto(live_server.url + reverse("scoring:results") + "?year=2025&block=SO")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tính kết quả").click()
+    expect(page.locator("[data-job-status]")).to_have_text("Hoàn thành")
+    page.goto(live_server.url + reverse("scoring:results") + "?year=2025&block=SO&index=DTI")
     with page.expect_navigation():
         page.get_by_role("button", name="Tính kết quả").click()
     expect(page.locator("[data-job-status]")).to_have_text("Hoàn thành")
@@ -94,7 +95,11 @@ def test_a_dti_leaf_goes_from_self_assessment_to_the_units_page_of_every_index(p
     dti = UnitResult.objects.get(year=2025, unit=own_unit, index_code="DTI")
     assert (par.index, par.rank, dti.index, dti.rank, dti.incomplete) == (
         Decimal("85.000"), 1, Decimal("70.240"), 2, False)
-    publication_create(year=2025, block_code="SO", index_code="DTI", user=personas[Role.COORDINATOR])
+    page.goto(live_server.url + reverse("scoring:results") + "?year=2025&block=SO&index=DTI")
+    page.get_by_role("button", name="Công bố", exact=True).click()
+    confirm_in_dialog(page)
+    assert Publication.objects.filter(year=2025, block__code="SO", index_code="DTI").exists()
+    assert not Publication.objects.filter(year=2025, block__code="SO", index_code="PAR").exists()
 
     # The leader reads every index of the unit: PAR in percent, DTI on its published 0-1 scale.
     signed_in_as(page, live_server, "lanhdao")

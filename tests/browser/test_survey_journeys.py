@@ -104,6 +104,7 @@ def test_staff_type_in_paper_forms_with_the_number_keys(page, live_server, perso
     page.get_by_label("Nhóm đối tượng").select_option(label="Người dân, tổ chức")
     page.get_by_label("Đơn vị được đánh giá").select_option(label=own_unit.name)
     page.get_by_role("button", name="Bắt đầu nhập").click()
+    page.wait_for_load_state()  # the number keys' deferred script is attached before typing starts
 
     expect(page.get_by_label("Số phiếu")).to_be_focused()
     page.keyboard.type("PG-001")
