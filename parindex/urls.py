@@ -27,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("scoring.urls")),
     path("", include("surveys.urls")),  # surveys/... for managers, khao-sat/... for respondents
-    path("api/v1/", include("scoring.api_urls")),
+    path("api/v1/", include("scoring.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file: the Content-Security-Policy allows no inline one.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -2,8 +2,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import (Agency, Assessment, Criterion, Cycle, Evidence, Framework, Job, LeafScore, Method, Publication,
-                     Role, Scenario, Unit, UnitResult, User)
+from .models import (Agency, Assessment, Criterion, Cycle, Evidence, Framework, IndexEdition, Job, LeafScore, Method,
+                     Publication, Role, Scenario, Unit, UnitResult, User)
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
 
@@ -120,6 +120,13 @@ def publications_visible_to(user):
 
 def get_publication_for_user(user, pk):
     return get_object_or_404(publications_visible_to(user), pk=pk)
+
+
+def get_edition_for_manager(user, pk):
+    """An edition of an index not scored leaf by leaf (DDCI, an imported DTI): its import and publication are the
+    managers'."""
+    require_manager(user)
+    return get_object_or_404(IndexEdition.objects.select_related("index", "block"), pk=pk)
 
 
 # --- The yearly cycle (issue 3) --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 every block, a few hundred paper responses drawn from a fixed random seed (each unit has its own standing, so the
 points differ between units), sample targets for citizens and businesses, and the survey leaves' points.
 
-Run after the units and frameworks (scoring/demo.py), and after the year's cycles if the demo opens any: the points
+Run after the units and frameworks (scoring/demo/__init__.py), and after the year's cycles if the demo opens any: the points
 are written into the cycle of each block, created closed when missing, as score imports do. Skipped entirely when
 the survey code exists, so running it again changes nothing."""
 import random

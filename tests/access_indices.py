@@ -52,7 +52,7 @@ MATRIX = {
     "scoring:edition_import_confirm": access(anonymous=LOGIN, managers=404, others=403,
                                              kwargs={"token": "unknown_token"}),
     "scoring:edition_publish": access(anonymous=LOGIN, managers=Redirect("scoring:edition_list"), others=403,
-                                      method="post", kwargs={"pk": "edition"}),
+                                      method="post", data=CONFIRMED, kwargs={"pk": "edition"}),
     # A DDCI edition's framework workbook and page: the readers of surveys (managers and leaders). Closing its
     # collection, after the confirmation step: managers'.
     "surveys:competitiveness_import": access(anonymous=LOGIN, managers=200, others=403),

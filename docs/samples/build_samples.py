@@ -8,7 +8,7 @@
 - don-vi-mau.xlsx: the demo province's units with their blocks sheet and one merge (as `seed_demo --write-sample`);
 - tai-khoan-mau.xlsx: accounts for those units and the framework's agencies, without any password;
 - khung-chi-so-dti-mau.xlsx: a digital transformation (DTI) framework for departments and districts, seven areas,
-  four pillars and 1,000 points (scoring/demo_dti.py).
+  four pillars and 1,000 points (scoring/demo/dti.py).
 
 Run from the repository root: .venv/bin/python docs/samples/build_samples.py
 """
@@ -27,7 +27,7 @@ def main():
 
     django.setup()
     from scoring.demo import demo_accounts, demo_units
-    from scoring.demo_frameworks import province_spec, sample_spec
+    from scoring.demo.frameworks import province_spec, sample_spec
     from scoring.excel.accounts import write_accounts_workbook
     from scoring.excel.frameworks import write_framework_template, write_framework_workbook
     from scoring.excel.units import write_units_workbook
@@ -48,7 +48,7 @@ def main():
     (HERE / "tai-khoan-mau.xlsx").write_bytes(write_accounts_workbook(demo_accounts()))
     print(f"Đã ghi {HERE / 'khung-chi-so-tinh-2017.xlsx'} ({len(spec.criteria)} tiêu chí, "
           f"tổng điểm tối đa {spec.max_total.normalize():f}) và {HERE / 'mau-khung-chi-so.xlsx'}")
-    from scoring.demo_dti import dti_sample_spec
+    from scoring.demo.dti import dti_sample_spec
 
     dti = dti_sample_spec()
     issues = validate_framework(dti)

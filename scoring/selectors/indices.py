@@ -123,10 +123,18 @@ def _edition_figures(edition):
     subs = defaultdict(dict)
     for sub in SubIndexResult.objects.filter(result__edition=edition).select_related("result"):
         subs[sub.result.unit_id][sub.code] = (sub.name, sub.value, sub.rank)
-    grades = sorted({r.grade for r in results if r.grade})
     return _Figures(edition.index, edition.precision, edition.version, not edition.is_published,
                     {r.unit_id: r.value for r in results}, {r.unit_id: r.rank for r in results},
-                    {r.unit_id: r.grade for r in results}, dict(subs), tuple((grade, grade) for grade in grades))
+                    {r.unit_id: r.grade for r in results}, dict(subs), _edition_grades(edition, results))
+
+
+def _edition_grades(edition, results):
+    """(code, label) of the tiers, top first: a DDCI framework's own grades (the surveys app's reverse relation),
+    else the grades an imported workbook gave, as written."""
+    framework = getattr(edition, "competitiveness", None)
+    if framework is not None and framework.grades:
+        return tuple((grade["code"], grade["label"]) for grade in framework.grades)
+    return tuple((grade, grade) for grade in sorted({result.grade for result in results if result.grade}))
 
 
 def _previous(year, block, code):

@@ -3,9 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from parindex.confirmation import confirmation_page, is_confirmed
 
 from .. import selectors
 from ..excel.conference import write_conference_workbook
@@ -14,7 +17,8 @@ from ..excel.sheets import WorkbookError
 from ..forms import IndexForm, IndexResultsUploadForm
 from ..models import Block, Index, IndexEdition, UnitResult
 from ..permissions import (
-    get_scorecard_unit_for_user, is_admin, require_admin, require_dashboard_reader, require_manager,
+    get_edition_for_manager, get_scorecard_unit_for_user, is_admin, require_admin, require_dashboard_reader,
+    require_manager,
 )
 from ..reports.conference import conference_filename, conference_pdf, conference_title, summary_lines
 from ..selectors.indices import conference_report, unit_indices
@@ -165,8 +169,15 @@ def edition_import_confirm(request, token):
 @login_required
 @require_POST
 def edition_publish_view(request, pk):
-    require_manager(request.user)
-    edition = get_object_or_404(IndexEdition, pk=pk)
+    edition = get_edition_for_manager(request.user, pk)
+    if not is_confirmed(request):
+        rated = edition.results.filter(rated=True).count()
+        summary = [(_("Đơn vị được đánh giá"), rated), (_("Đơn vị không được đánh giá"),
+                                                        edition.results.count() - rated)]
+        return confirmation_page(
+            request, title=_("Công bố %(edition)s?") % {"edition": edition}, summary=summary,
+            note=_("Kết quả đã công bố không tính lại hay nhập lại được."), button=_("Công bố"),
+            cancel_url=reverse("scoring:edition_list"))
     try:
         edition_publish(edition=edition, actor=request.user)
     except EditionPublished as error:

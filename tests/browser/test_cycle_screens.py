@@ -1,5 +1,5 @@
 """The yearly cycle's screens in Chromium, one short journey per persona, over a small copy of the demo province:
-block SO with six departments walked through every state by scoring.demo_cycle.seed_cycle (the same services as
+block SO with six departments walked through every state by scoring.demo.cycle.seed_cycle (the same services as
 `make run`; the full demo takes too long for a browser test). Each journey checks what its persona must read on the
 page and saves the README's screenshots to docs/screenshots/."""
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from scoring.demo import AGENCIES, DEPARTMENTS
-from scoring.demo_cycle import QUESTIONS, seed_cycle
+from scoring.demo.cycle import QUESTIONS, seed_cycle
 from scoring.models import Agency, Assessment, Criterion, Cycle, LeafScore, Role
 from scoring.selectors.assessments import progress_of
 from tests.conftest import make_unit, make_user
@@ -19,7 +19,7 @@ from .conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-# Units of block SO and the state seed_cycle leaves each in (scoring.demo_cycle.STATES); SNV is the personas' unit.
+# Units of block SO and the state seed_cycle leaves each in (scoring.demo.cycle.STATES); SNV is the personas' unit.
 UNITS = {"STP": "submitted", "SKHDT": "in_appraisal", "SGTVT": "explanation_requested",
          "SNNPTNT": "explanation_submitted", "SYT": "appraised"}
 

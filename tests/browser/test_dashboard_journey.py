@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from scoring.demo import RURAL_GROUP, seed_demo
-from scoring.demo_results import seed_results
+from scoring.demo.results import seed_results
 from scoring.models import Cycle, UnitResult
 from scoring.services.publications import publication_create
 from tests.conftest import PASSWORD

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from scoring.demo_frameworks import province_spec
+from scoring.demo.frameworks import province_spec
 from scoring.excel.frameworks import write_framework_workbook
 from scoring.models import Role, SetPasswordLink, User
 from scoring.services.set_password_links import set_password_links_issue

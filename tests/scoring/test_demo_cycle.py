@@ -1,4 +1,4 @@
-"""The demo province's 2026 cycle (scoring/demo_cycle.py): `make run` must show the whole workflow, so the cycles
+"""The demo province's 2026 cycle (scoring/demo/cycle.py): `make run` must show the whole workflow, so the cycles
 hold files in every state, the demo accounts each land on work of their own, and seeding again changes nothing.
 
 Seeding the province, its two scored years and the 2026 cycle takes about 20 seconds, so it is done once for the
@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from scoring import workflow
 from scoring.demo import seed_demo
-from scoring.demo_cycle import LATE, STATES, YEAR, seed_cycle
-from scoring.demo_results import seed_results
+from scoring.demo.cycle import LATE, STATES, YEAR, seed_cycle
+from scoring.demo.results import seed_results
 from scoring.models import (Assessment, AssessmentStatus, AuditEntry, Cycle, DeadlineKind, Evidence, EvidenceFile,
                             LateDecision, LeafScore, Reminder, RosterEntry, User)
 from scoring.permissions import may_act_on_assessment

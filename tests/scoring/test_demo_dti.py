@@ -3,7 +3,7 @@ points."""
 from decimal import Decimal
 from pathlib import Path
 
-from scoring.demo_dti import dti_sample_spec
+from scoring.demo.dti import dti_sample_spec
 from scoring.excel.frameworks import read_framework_workbook
 from scoring.framework_spec import validate_framework
 

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 
 from scoring.demo import seed_demo
-from scoring.demo_dti_years import seed_dti_open, seed_dti_scored
+from scoring.demo.dti_years import seed_dti_open, seed_dti_scored
 from scoring.models import Assessment, AssessmentStatus, AuditEntry, Cycle, Framework, LeafScore, Unit, UnitResult
 from scoring.selectors.status import results_status
 

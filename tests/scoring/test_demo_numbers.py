@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from scoring.demo import seed_demo
-from scoring.demo_results import publish_demo_year, seed_results
+from scoring.demo.results import publish_demo_year, seed_results
 from scoring.models import Criterion, LeafScore, Publication, UnitResult, User
 
 from .demo_pages import (POINTS, Element, answer_tallies, area_averages, expected_areas, expected_goals,

@@ -2,7 +2,7 @@ import pytest
 from django.db.models import F, Q
 
 from scoring.demo import seed_demo
-from scoring.demo_results import demo_score_rows, publish_demo_year, seed_results
+from scoring.demo.results import demo_score_rows, publish_demo_year, seed_results
 from scoring.models import Framework, LeafScore, Publication, Unit, UnitResult
 
 

@@ -6,8 +6,8 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from scoring.demo_dti import dti_sample_spec
-from scoring.demo_frameworks import sample_spec
+from scoring.demo.dti import dti_sample_spec
+from scoring.demo.frameworks import sample_spec
 from scoring.excel.frameworks import (
     check_workbook, read_framework_workbook, write_framework_template, write_framework_workbook,
 )

@@ -201,7 +201,7 @@ def test_appraiser_statistics_count_changed_leaves_and_the_average_change(coordi
 
 
 def test_the_demo_scenarios_are_saved_once(units, monkeypatch):
-    from scoring import demo_planner
+    from scoring.demo import planner as demo_planner
 
     monkeypatch.setattr(demo_planner, "UNIT", "STC")
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from scoring.demo_dti import dti_sample_spec
-from scoring.demo_frameworks import demo_spec, sample_spec, seed_frameworks
+from scoring.demo.dti import dti_sample_spec
+from scoring.demo.frameworks import demo_spec, sample_spec, seed_frameworks
 from scoring.excel.frameworks import read_framework_workbook, write_framework_workbook
 from scoring.framework_spec import validate_framework
 from scoring.models import Agency, Assessment, AuditEntry, Criterion, Cycle, Framework, GradeTier, LeafScore

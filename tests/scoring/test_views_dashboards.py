@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from scoring import computation
 from scoring.demo import seed_demo
-from scoring.demo_results import seed_results
+from scoring.demo.results import seed_results
 from scoring.models import Assessment, AssessmentStatus, Role, Unit, UnitResult
 from scoring.models.accounts import UNIT_ROLES
 from scoring.selectors import decimal_text

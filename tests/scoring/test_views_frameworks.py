@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.demo_dti import dti_sample_spec
+from scoring.demo.dti import dti_sample_spec
 from scoring.excel.frameworks import read_framework_workbook
 from scoring.models import Agency, Framework, Role
 from scoring.services.frameworks import framework_import

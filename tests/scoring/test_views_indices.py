@@ -37,7 +37,11 @@ def test_a_manager_previews_the_workbook_then_confirms_and_publishes(managed, pe
     confirmed = managed.post(answer["Location"])
     assert confirmed.status_code == 302 and IndexResult.objects.count() == 3
     edition = IndexEdition.objects.get()
-    managed.post(reverse("scoring:edition_publish", args=[edition.pk]))
+    step = managed.post(reverse("scoring:edition_publish", args=[edition.pk]))
+    edition.refresh_from_db()
+    assert step.status_code == 200 and "Đơn vị được đánh giá" in step.content.decode()
+    assert edition.state == EditionState.COMPUTED  # nothing happens without the confirmation
+    managed.post(reverse("scoring:edition_publish", args=[edition.pk]), {"confirmed": "1"})
     edition.refresh_from_db()
     assert edition.state == EditionState.PUBLISHED
     assert "Đã công bố" in managed.get(reverse("scoring:edition_list")).content.decode()

@@ -60,3 +60,15 @@ def test_ddci_from_firms_answers_to_published_ranks_and_changes(require_postgres
     assert second.edition.state == EditionState.PUBLISHED
     assert not next(line for line in unit_indices(Unit.objects.get(code="STC"), 2025)
                     if line.code == "DDCI").provisional
+
+
+def test_the_units_page_names_a_ddci_grade_by_its_label(require_postgres):
+    framework = make_ddci(year=2024, minimum_answers=1)
+    framework.grades = [{"code": "TOT", "label": "Tốt", "min_index": "60"},
+                        {"code": "TB", "label": "Trung bình", "min_index": "0"}]
+    framework.save(update_fields=["grades"])
+    answer_ddci(framework, [("SNV", "AAA"), ("STC", "DDD")])
+    competitiveness_close(framework=framework)
+    grades = {code: next(line for line in unit_indices(Unit.objects.get(code=code), 2024)
+                         if line.code == "DDCI").grade for code in ("SNV", "STC")}
+    assert grades == {"SNV": "Tốt", "STC": "Trung bình"}

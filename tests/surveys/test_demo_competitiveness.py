@@ -6,8 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from scoring.demo import seed_demo
-from scoring.demo_dti_years import seed_dti_scored
-from scoring.demo_indices import seed_indices
+from scoring.demo.dti_years import seed_dti_scored
+from scoring.demo.indices import seed_indices
 from scoring.models import Block, EditionSource, EditionState, IndexEdition, IndexResult, Unit, UnitResult
 from scoring.selectors.indices import conference_report, unit_indices
 from surveys.demo_competitiveness import seed_competitiveness

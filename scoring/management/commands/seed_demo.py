@@ -5,10 +5,10 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from scoring.demo import DEFAULT_PASSWORD, demo_units, seed_demo
-from scoring.demo_cycle import seed_cycle
-from scoring.demo_dti_years import seed_dti_open, seed_dti_scored
-from scoring.demo_indices import seed_indices
-from scoring.demo_results import publish_demo_year, seed_results
+from scoring.demo.cycle import seed_cycle
+from scoring.demo.dti_years import seed_dti_open, seed_dti_scored
+from scoring.demo.indices import seed_indices
+from scoring.demo.results import publish_demo_year, seed_results
 from scoring.excel.units import write_units_workbook
 
 

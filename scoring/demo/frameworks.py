@@ -6,10 +6,10 @@ The criteria below are plausible, not the official text: the national decision l
 from dataclasses import replace
 from decimal import Decimal
 
-from .framework_spec import APPRAISED, BONUS, PENALTY, SURVEY, CriterionSpec, FrameworkSpec, GradeSpec
-from .models import Agency, AuditSource, Block, Framework
-from .models.indices import PAR
-from .services.frameworks import framework_import
+from ..framework_spec import APPRAISED, BONUS, PENALTY, SURVEY, CriterionSpec, FrameworkSpec, GradeSpec
+from ..models import Agency, AuditSource, Block, Framework
+from ..models.indices import PAR
+from ..services.frameworks import framework_import
 
 A, S, B, P = APPRAISED, SURVEY, BONUS, PENALTY
 YES = True

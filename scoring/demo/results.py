@@ -9,15 +9,15 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .computation import BONUS, PENALTY, SURVEY
-from .demo_planner import seed_planner
-from .excel.scores import ScoreCell, ScoreRow
-from .models import Assessment, Block, Cycle, Framework, Publication, Unit, UnitResult, User
-from .models.indices import PAR
-from .rules import ChoiceRule, DeductRule, ManualRule, RatioRule, parse_rule, quantize_points
-from .services.publications import publication_create
-from .services.results import results_compute
-from .services.scores import scores_import
+from ..computation import BONUS, PENALTY, SURVEY
+from ..excel.scores import ScoreCell, ScoreRow
+from ..models import Assessment, Block, Cycle, Framework, Publication, Unit, UnitResult, User
+from ..models.indices import PAR
+from ..rules import ChoiceRule, DeductRule, ManualRule, RatioRule, parse_rule, quantize_points
+from ..services.publications import publication_create
+from ..services.results import results_compute
+from ..services.scores import scores_import
+from .planner import seed_planner
 
 SEED = "parindex-demo"
 YEARS = (2024, 2025)

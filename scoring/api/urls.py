@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import api, api_cycle
+from . import cycle as api_cycle
+from . import views as api
 
 app_name = "scoring_api"
 

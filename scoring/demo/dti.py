@@ -10,7 +10,7 @@ infrastructure, human resources, information security). The criteria and points 
 official text; docs/samples/build_samples.py writes it to docs/samples/khung-chi-so-dti-mau.xlsx."""
 from decimal import Decimal
 
-from .framework_spec import APPRAISED, CriterionSpec, FrameworkSpec, GradeSpec, PillarSpec
+from ..framework_spec import APPRAISED, CriterionSpec, FrameworkSpec, GradeSpec, PillarSpec
 
 A = APPRAISED
 HAS = "choice Có={}; Không=0"

@@ -7,15 +7,15 @@ Skipped for a year and block whose edition exists, so running it again changes n
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from .computation import RankEntry, rank_units
-from .excel.indices import IndexRow
-from .models import Block, Index, IndexEdition, Unit
-from .services.indices import edition_import, edition_publish
+from ..computation import RankEntry, rank_units
+from ..excel.indices import IndexRow
+from ..models import Block, Index, IndexEdition, Unit
+from ..services.indices import edition_import, edition_publish
 
 YEARS = (2024, 2025)
 BLOCKS = ("SO", "HUYEN")
 PUBLISHED = (2024,)
-# The departments' DTI of 2025 is appraised like PAR (scoring/demo_dti_years.py): not imported.
+# The departments' DTI of 2025 is appraised like PAR (scoring/demo/dti_years.py): not imported.
 APPRAISED = {(2025, "SO")}
 SEED = 1414
 PLACES = Decimal("0.0001")

@@ -13,20 +13,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from .demo_frameworks import demo_spec
-from .models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore, Method, ReasonTemplate, Unit,
+from ..models import (Assessment, AuditSource, Block, Cycle, Framework, LeafScore, Method, ReasonTemplate, Unit,
                      User)
-from .models.indices import PAR
-from .rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule
-from .services.appraisal import (assessment_accept_untouched, assessment_finalize, leaf_score_adjust,
+from ..models.indices import PAR
+from ..rules import ChoiceRule, DeductRule, ManualRule, ProportionalRule, RatioRule
+from ..services import rounds, roster
+from ..services.appraisal import (assessment_accept_untouched, assessment_finalize, leaf_score_adjust,
                                  leaf_score_request_explanation)
-from .services import rounds, roster
-from .services.cycles import cycle_deadlines_update, cycle_open
-from .services.evidence import evidence_add
-from .services.explanations import assessment_submit_explanation, leaf_score_answer
-from .services.frameworks import framework_import
-from .services.reminders import reminder_days, reminders_send
-from .services.self_assessment import assessment_self_save_many, assessment_submit, leaf_rule
+from ..services.cycles import cycle_deadlines_update, cycle_open
+from ..services.evidence import evidence_add
+from ..services.explanations import assessment_submit_explanation, leaf_score_answer
+from ..services.frameworks import framework_import
+from ..services.reminders import reminder_days, reminders_send
+from ..services.self_assessment import assessment_self_save_many, assessment_submit, leaf_rule
+from .frameworks import demo_spec
 
 YEAR = 2026
 SEED = "parindex-demo-cycle"

@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .framework_display import describe_rule
-from .models import Assessment, AssessmentStatus, Cycle, Evidence, Index, LeafScore, ReasonTemplate
-from .models.indices import PAR
-from .selectors import block_find
-from .selectors.evidence import evidence_flags
+from ..framework_display import describe_rule
+from ..models import Assessment, AssessmentStatus, Cycle, Evidence, Index, LeafScore, ReasonTemplate
+from ..models.indices import PAR
+from ..selectors import block_find
+from ..selectors.evidence import evidence_flags
 
 POINTS = {"max_digits": 9, "decimal_places": 3}
 # DRF's own words for it are English even in Vietnamese.

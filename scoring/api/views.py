@@ -8,37 +8,37 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, parsers, serializers, views
 from rest_framework.response import Response
 
-from .evidence_types import KINDS
-from .models import AuditSource, Criterion, Framework, GradeTier, Unit
-from .models.indices import PAR
-from .permissions import (
+from ..evidence_types import KINDS
+from ..models import AuditSource, Criterion, Framework, GradeTier, Unit
+from ..models.indices import PAR
+from ..permissions import (
     assessments_visible_to, evidence_visible_to, frameworks_visible_to, get_assessment_for_user, get_evidence_for_user,
     get_framework_for_user, get_leaf_score_for_user, get_unit_for_user, leaf_scores_visible_to, results_visible_to,
     units_visible_to,
 )
-from .rules import ScoreError
-from .selectors import block_find, result_row, results_table
-from .selectors.assessments import Progress, assessment_progress
-from .selectors.evidence import evidence_permit, evidence_sources
-from .selectors.index_scope import index_find
-from .selectors.status import results_status
+from ..rules import ScoreError
+from ..selectors import block_find, result_row, results_table
+from ..selectors.assessments import Progress, assessment_progress
+from ..selectors.evidence import evidence_permit, evidence_sources
+from ..selectors.index_scope import index_find
+from ..selectors.status import results_status
+from ..services.appraisal import (
+    ACCEPT, ADJUST, ASK, CONFIRM_NA, REJECT_NA, Decision, assessment_finalize, leaf_score_decide,
+)
+from ..services.cycles import CycleError
+from ..services.evidence import EvidenceError, evidence_add, evidence_link, evidence_remove
+from ..services.explanations import assessment_submit_explanation, leaf_score_answer
+from ..services.self_assessment import (
+    INPUT_KEYS, InputError, SelfAssessmentErrors, SubmissionRefused, assessment_submit, leaf_self_save, self_permit,
+)
+from ..views.evidence import attachment_header
+from ..workflow import ConflictError, WorkflowError, status_note
 from .serializers import (
     STATUSES, AcceptSerializer, AdjustSerializer, AnswerSerializer, AssessmentDetailSerializer, AssessmentSerializer,
     ConfirmNotApplicableSerializer, ErrorSerializer, EvidenceReuseSerializer, EvidenceSerializer,
     EvidenceSourcesSerializer, EvidenceUploadSerializer, LeafScoreSerializer, RejectNotApplicableSerializer,
     RequestExplanationSerializer, SelfAssessmentSerializer,
 )
-from .services.appraisal import (
-    ACCEPT, ADJUST, ASK, CONFIRM_NA, REJECT_NA, Decision, assessment_finalize, leaf_score_decide,
-)
-from .services.cycles import CycleError
-from .services.evidence import EvidenceError, evidence_add, evidence_link, evidence_remove
-from .services.explanations import assessment_submit_explanation, leaf_score_answer
-from .services.self_assessment import (
-    INPUT_KEYS, InputError, SelfAssessmentErrors, SubmissionRefused, assessment_submit, leaf_self_save, self_permit,
-)
-from .views.evidence import attachment_header
-from .workflow import ConflictError, WorkflowError, status_note
 
 
 class UnitSerializer(serializers.ModelSerializer):

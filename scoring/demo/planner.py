@@ -1,9 +1,9 @@
 """Two saved what-if scenarios of the demo province's improvement planner, so the planner page opens with examples:
 Sở Nội vụ's 2025 plan, as its officer would save them. Keyed on (unit, year, name): running it again adds none."""
-from .demo import ACCOUNTS
-from .models import Role, Scenario, Unit, User
-from .selectors.planner import unit_plan
-from .services.scenarios import scenario_save
+from ..models import Role, Scenario, Unit, User
+from ..selectors.planner import unit_plan
+from ..services.scenarios import scenario_save
+from . import ACCOUNTS
 
 UNIT, YEAR = "SNV", 2025
 

@@ -7,21 +7,21 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, views
 from rest_framework.response import Response
 
-from .api import REFUSALS, CycleErrors, _assessment_response, _progress, _valid
-from .models import AuditSource
-from .permissions import (
+from ..models import AuditSource
+from ..permissions import (
     cycles_visible_to, get_assessment_for_user, get_cycle_for_user, require_board_member, require_manager,
 )
-from .selectors.appraisal import reason_templates_for
+from ..selectors.appraisal import reason_templates_for
+from ..services.appraisal import assessment_accept_untouched, assessment_reopen, cycle_finalize_complete
+from ..services.cycles import (
+    DEADLINE_FIELDS, cycle_close, cycle_deadlines_update, cycle_open, cycle_reopen,
+)
 from .serializers import (
     AssessmentReopenSerializer, AssessmentSerializer, BulkAcceptSerializer, CycleActSerializer,
     CycleDeadlinesSerializer, CycleFinalizeSerializer, CycleOpenSerializer, CycleSerializer, ErrorSerializer,
     ReasonTemplateSerializer,
 )
-from .services.appraisal import assessment_accept_untouched, assessment_reopen, cycle_finalize_complete
-from .services.cycles import (
-    DEADLINE_FIELDS, cycle_close, cycle_deadlines_update, cycle_open, cycle_reopen,
-)
+from .views import REFUSALS, CycleErrors, _assessment_response, _progress, _valid
 
 MANAGER_REFUSALS = {400: ErrorSerializer, 403: ErrorSerializer}
 

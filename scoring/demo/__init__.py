@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .demo_frameworks import seed_frameworks
-from .models import Agency, AuditSource, Block, Role, Unit, User
-from .services.units import UnitRow, units_import
+from ..models import Agency, AuditSource, Block, Role, Unit, User
+from ..services.units import UnitRow, units_import
+from .frameworks import seed_frameworks
 
 DEFAULT_PASSWORD = "parindex-demo-2024"
 

@@ -1,21 +1,21 @@
-"""The demo province's departments run DTI like PAR (issue 14): the sample DTI framework (scoring/demo_dti.py) for
+"""The demo province's departments run DTI like PAR (issue 14): the sample DTI framework (scoring/demo/dti.py) for
 block SO in 2025 and 2026; 2025 scored as the Department of Information and Communications (STTTT) appraised it,
 computed and published; 2026 open beside the PAR cycle, a few departments self-assessing. DTI 2024 and the
-districts' DTI stay imported editions (scoring/demo_indices.py), so the unit page compares 2025 with 2024.
+districts' DTI stay imported editions (scoring/demo/indices.py), so the unit page compares 2025 with 2024.
 
 Skipped where done: a framework, cycle or publication that exists is left alone, so running it again changes
 nothing."""
 
 from django.db import transaction
 
-from .demo_dti import dti_sample_spec
-from .demo_results import demo_score_rows
-from .models import AuditSource, Block, Cycle, Framework, Publication, Unit, UnitResult, User
-from .services.cycles import cycle_open
-from .services.frameworks import framework_import
-from .services.publications import publication_create
-from .services.results import results_compute
-from .services.scores import scores_import
+from ..models import AuditSource, Block, Cycle, Framework, Publication, Unit, UnitResult, User
+from ..services.cycles import cycle_open
+from ..services.frameworks import framework_import
+from ..services.publications import publication_create
+from ..services.results import results_compute
+from ..services.scores import scores_import
+from .dti import dti_sample_spec
+from .results import demo_score_rows
 
 DTI = "DTI"
 BLOCK = "SO"
@@ -74,7 +74,7 @@ def _score(block, framework, coordinator):
 
 def _open(block, coordinator):
     """The 2026 DTI cycle on the same deadlines as the block's PAR cycle, a few files self-assessed."""
-    from .demo_cycle import walk_file  # demo_cycle imports the whole workflow; only this step needs it
+    from .cycle import walk_file  # demo.cycle imports the whole workflow; only this step needs it
 
     if Cycle.objects.filter(year=OPEN, block=block, index_code=DTI).exists():
         return 0
