@@ -70,6 +70,18 @@ def test_a_manager_closes_a_ddci_collection_from_its_page_after_a_confirmation(m
     assert IndexResult.objects.filter(edition=framework.edition, rated=True).count() == 2
 
 
+def test_a_dti_units_pillars_read_on_the_indexs_0_to_1_scale(client, leader):
+    make_pillar_block("DTI")
+    client.force_login(leader)
+    unit = Unit.objects.get(code="U1")
+
+    page = client.get(reverse("scoring:unit_indices", kwargs={"pk": unit.pk, "year": 2025})).content.decode()
+
+    pillars = page[page.index('id="pillars-DTI"'):]
+    assert "Chỉ số (0–1)" in pillars and "0,9333" in pillars and "-0,0667" in pillars
+    assert "93,33" not in pillars
+
+
 def test_the_units_page_shows_each_pillars_index_rank_and_change(client, leader):
     make_pillar_block()
     client.force_login(leader)
