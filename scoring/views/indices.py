@@ -172,8 +172,8 @@ def edition_publish_view(request, pk):
     edition = get_edition_for_manager(request.user, pk)
     if not is_confirmed(request):
         rated = edition.results.filter(rated=True).count()
-        summary = [(_("Đơn vị được đánh giá"), rated), (_("Đơn vị không được đánh giá"),
-                                                        edition.results.count() - rated)]
+        summary = [(_("Số đơn vị được đánh giá"), rated),
+                   (_("Số đơn vị không đủ phiếu, không được đánh giá"), edition.results.count() - rated)]
         return confirmation_page(
             request, title=_("Công bố %(edition)s?") % {"edition": edition}, summary=summary,
             note=_("Kết quả đã công bố không tính lại hay nhập lại được."), button=_("Công bố"),

@@ -39,7 +39,7 @@ def test_a_manager_previews_the_workbook_then_confirms_and_publishes(managed, pe
     edition = IndexEdition.objects.get()
     step = managed.post(reverse("scoring:edition_publish", args=[edition.pk]))
     edition.refresh_from_db()
-    assert step.status_code == 200 and "Đơn vị được đánh giá" in step.content.decode()
+    assert step.status_code == 200 and "Số đơn vị được đánh giá" in step.content.decode()
     assert edition.state == EditionState.COMPUTED  # nothing happens without the confirmation
     managed.post(reverse("scoring:edition_publish", args=[edition.pk]), {"confirmed": "1"})
     edition.refresh_from_db()
